@@ -1,0 +1,132 @@
+/*
+ * coursecrew: the public C ABI.
+ *
+ * A host (an authoring tool, or the `coursecrew` command-line tool) loads
+ * libcoursecrew.so, looks up the one exported symbol `coursecrew_entry`, checks
+ * its ABI version and calls through the function pointers it holds. Nothing but
+ * C types crosses this boundary; rich data crosses as UTF-8 JSON text.
+ *
+ * Conventions used below
+ *   [any-thread]   may be called from any thread, concurrently.
+ *   [instance]     may be called from any thread, but never concurrently on the
+ *                  same instance (serialise calls per instance yourself).
+ *   Ownership      every `char *` handed to the host was allocated by the
+ *                  plugin and must be released with `entry->free_string`.
+ *                  Every `const char *` returned by the plugin stays valid until
+ *                  the next call on the same instance (or forever, for static
+ *                  strings such as `strerror`).
+ *   Status codes   every function returning `int` returns a `coursecrew_status`.
+ *                  On failure `last_error` explains what and where.
+ *
+ * Versioning
+ *   COURSECREW_ABI_MAJOR changes only when an existing function or field changes
+ *   meaning; hosts must refuse an entry with a newer major than they know.
+ *   COURSECREW_ABI_MINOR grows when functions are appended to the entry struct;
+ *   a host reads a field only when it lies within `struct_size`.
+ */
+#ifndef COURSECREW_COURSECREW_H
+#define COURSECREW_COURSECREW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COURSECREW_ABI_MAJOR 1u
+#define COURSECREW_ABI_MINOR 0u
+
+/* The library's own release version (also in CMake and packaging). */
+#define COURSECREW_VERSION_MAJOR 0
+#define COURSECREW_VERSION_MINOR 1
+#define COURSECREW_VERSION_PATCH 0
+#define COURSECREW_VERSION_STRING "0.1.0"
+
+/* The name of the one exported symbol, for dlsym(). */
+#define COURSECREW_ENTRY_SYMBOL "coursecrew_entry"
+
+/*
+ * Status codes. Append-only: values never change meaning or number.
+ */
+typedef enum coursecrew_status {
+    COURSECREW_OK = 0,              /* success */
+    COURSECREW_E_INVALID_ARGUMENT = 1, /* a NULL pointer or malformed argument */
+    COURSECREW_E_NOT_FOUND = 2,     /* the package (file or folder) does not exist */
+    COURSECREW_E_IO = 3,            /* reading a file failed (permissions, disk) */
+    COURSECREW_E_UNSUPPORTED = 4,   /* not a format or option this version understands */
+    COURSECREW_E_PACKAGE_INVALID = 5, /* the package was read but has errors (see diagnostics) */
+    COURSECREW_E_NO_MEMORY = 6,     /* an allocation failed */
+    COURSECREW_E_ABI = 7,           /* host and plugin ABI versions are incompatible */
+    COURSECREW_E_INTERNAL = 8       /* a bug in coursecrew: please report it */
+} coursecrew_status;
+
+/* An instance: opaque, created and destroyed through the entry struct. */
+typedef struct coursecrew_instance coursecrew_instance;
+
+/* What the host tells the plugin about itself. Fill struct_size with sizeof. */
+typedef struct coursecrew_host_info {
+    uint32_t struct_size;
+    uint32_t abi_major;      /* COURSECREW_ABI_MAJOR the host was built with */
+    uint32_t abi_minor;      /* COURSECREW_ABI_MINOR the host was built with */
+    const char *host_name;   /* e.g. "coursecrew-cli 0.1.0"; may be NULL */
+} coursecrew_host_info;
+
+typedef struct coursecrew_entry_v1 {
+    /* Header: never moves. */
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;    /* sizeof(coursecrew_entry_v1) of the plugin build */
+    const char *version;     /* library version, static, e.g. "0.1.0" */
+
+    /* [any-thread] A static English description of a status code. Never NULL. */
+    const char *(*strerror)(int status);
+
+    /* [any-thread] Create an instance with default options. On success *out
+     * receives the instance. Does no I/O and starts no thread. */
+    int (*create)(const coursecrew_host_info *host, coursecrew_instance **out);
+
+    /* [instance] Set the instance's default options from a UTF-8 JSON object
+     * (see schemas/options.schema.json); NULL or "" changes nothing. A bad
+     * object changes nothing, returns COURSECREW_E_INVALID_ARGUMENT and
+     * last_error names the offending member as a JSON pointer. */
+    int (*configure)(coursecrew_instance *instance, const char *options_json);
+
+    /* [instance] Destroy an instance; NULL is ignored. */
+    void (*destroy)(coursecrew_instance *instance);
+
+    /* [instance] The last error on this instance, or "" when the last call
+     * succeeded. Valid until the next call on the instance. Never NULL. */
+    const char *(*last_error)(coursecrew_instance *instance);
+
+    /* [any-thread] Release a string the plugin allocated; NULL is ignored. */
+    void (*free_string)(char *text);
+
+    /* [instance] Read a course package (a folder, a .zip file, or a manifest
+     * file) and describe it as JSON (see schemas/inspect.schema.json).
+     * `options_json` overrides the instance's options for this call; it may
+     * be NULL. *out_json receives the description, diagnostics included,
+     * whenever the package could be looked at: with COURSECREW_OK, and with
+     * _E_PACKAGE_INVALID, _E_NOT_FOUND or _E_IO (then last_error names the
+     * first error with its file and line). For other failures *out_json is
+     * NULL. Blocks on local file I/O only, never on the network. */
+    int (*inspect)(coursecrew_instance *instance, const char *package_path,
+                   const char *options_json, char **out_json);
+} coursecrew_entry_v1;
+
+/* The entry point. Hidden symbol lookup: dlsym(handle, COURSECREW_ENTRY_SYMBOL). */
+typedef coursecrew_entry_v1 coursecrew_entry_t;
+
+#if defined(_WIN32)
+#define COURSECREW_EXPORT __declspec(dllexport)
+#else
+#define COURSECREW_EXPORT __attribute__((visibility("default")))
+#endif
+
+extern COURSECREW_EXPORT const coursecrew_entry_t coursecrew_entry;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COURSECREW_COURSECREW_H */

@@ -1,0 +1,10 @@
+# Debian package settings (cpack -G DEB).
+set(CPACK_PACKAGE_NAME coursecrew)
+set(CPACK_PACKAGE_VENDOR "coursecrew")
+set(CPACK_PACKAGE_CONTACT "coursecrew maintainers")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Course production roles and progress for SCORM, cmi5 and xAPI packages")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_GENERATOR DEB TGZ)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+include(CPack)

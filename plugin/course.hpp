@@ -1,0 +1,152 @@
+// The course model: what every manifest reader produces and everything after
+// the reader (role mapping, status, sync, review) consumes.
+//
+//   Course ─ modules ─▶ items (a tree; leaves are pieces) ─▶ resource ─▶ files
+//
+// Items, resources and files live in flat vectors and refer to each other by
+// index, so a 20,000-item course is a few contiguous arrays, not a pointer maze.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnostics.hpp"
+
+namespace coursecrew {
+
+enum class Format { Unknown, Scorm12, Scorm2004, Cmi5, Tincan };
+const char *to_string(Format f);  // "scorm12", "scorm2004", "cmi5", "tincan", "unknown"
+
+constexpr std::uint32_t kNone = UINT32_MAX;
+
+// A text in one or more languages ("" = no language given).
+struct LangText {
+    std::vector<std::pair<std::string, std::string>> values;  // (lang, text), document order
+    bool empty() const { return values.empty(); }
+    // The text for the first language, or "".
+    const std::string &primary() const;
+    void add(std::string lang, std::string text);
+};
+
+struct Metadata {
+    LangText title;
+    LangText description;
+    std::vector<std::string> keywords;
+    std::string location;  // adlcp:location, when metadata lives in another file
+};
+
+// What the reader found about how a piece behaves; role rules match on these.
+struct StructureFacts {
+    bool has_sequencing = false;   // imsss:sequencing or a sequencing IDRef
+    std::string sequencing_idref;  // IDRef into sequencingCollection, if any
+    int sequencing_rules = 0;      // pre/exit/post condition rules
+    int objectives = 0;            // imsss objectives / cmi5 objective refs
+    bool has_interactions = false; // tincan cmi.interaction activities, etc.
+    std::optional<double> mastery_score;           // adlcp:masteryscore / cmi5 masteryScore
+    std::optional<double> completion_threshold;    // adlcp:completionThreshold
+    bool has_presentation = false; // adlnav:presentation
+    std::string time_limit_action, max_time_allowed, data_from_lms, prerequisites;
+};
+
+struct File {
+    std::string path;           // package-relative path the href resolves to
+    std::string href;           // as written, when it differs from `path` ("" = same)
+    std::uint64_t size = 0;     // bytes, when present
+    std::uint32_t resource = kNone;
+    std::uint32_t line = 0;
+    std::uint32_t digest = kNone;  // index into Course::digests (SHA-256 hex), when hashed
+    bool present = false;
+
+    const std::string &written() const { return href.empty() ? path : href; }
+};
+
+struct Resource {
+    std::string id;
+    std::string type;           // "webcontent"
+    std::string scorm_type;     // "sco" / "asset" ("" for cmi5/tincan)
+    std::string href;           // launch href as written (after xml:base)
+    std::string launch_path;    // package-relative launch file ("" for absolute URLs)
+    std::string launch_query;   // "?a=b" part of the href, kept as launch parameters
+    bool launch_is_url = false; // an absolute URL (cmi5/tincan), not a package file
+    bool launch_present = false;
+    std::vector<std::uint32_t> files;         // indices into Course::files
+    std::vector<std::string> dependency_ids;  // as written
+    std::vector<std::uint32_t> dependencies;  // resolved indices into Course::resources
+    Metadata metadata;
+    int manifest_depth = 0;     // 0 = top-level manifest, 1+ = sub-manifest
+    long line = 0;
+};
+
+enum class ItemKind { Organization, Item, Block, Au, Activity };
+const char *to_string(ItemKind k);
+
+struct Item {
+    ItemKind kind = ItemKind::Item;
+    std::string id;
+    LangText title;
+    LangText description;
+    std::uint32_t parent = kNone;
+    std::vector<std::uint32_t> children;
+    std::string identifierref;          // SCORM: resource or sub-manifest id
+    std::uint32_t resource = kNone;     // resolved launch resource
+    std::uint32_t aggregation = kNone;  // SCORM: the sub-manifest organization this item stands for
+    std::string parameters;             // SCORM item parameters / cmi5 launchParameters
+    bool visible = true;
+    StructureFacts facts;
+    Metadata metadata;
+    // cmi5 AU / tincan activity details
+    std::string url, launch_method, move_on, activity_type;
+    std::vector<std::string> objective_refs;
+    bool top_manifest = true;           // false for items pulled in from a sub-manifest
+    long line = 0;
+
+    // A piece: no child items and no sub-manifest behind it.
+    bool is_leaf() const { return children.empty() && aggregation == kNone; }
+};
+
+struct Counts {
+    // SCORM
+    std::size_t organizations = 0, items = 0, leaf_items = 0, resources = 0, files = 0;
+    // cmi5
+    std::size_t aus = 0, blocks = 0;
+    // tincan
+    std::size_t activities = 0;
+    std::size_t modules = 0;
+    std::size_t pieces = 0;
+    std::size_t package_files = 0;   // regular files found in the package
+};
+
+struct Course {
+    Format format = Format::Unknown;
+    std::string edition;             // "2nd" | "3rd" | "4th" for SCORM 2004, else ""
+    std::string schema, schema_version;
+    std::string identifier;
+    LangText title;
+    LangText description;
+    std::string version;
+    Metadata metadata;
+    std::string manifest_path;       // relative to the package root
+    std::string default_organization;
+
+    std::vector<Item> items;         // all items of all organizations (+ sub-manifests)
+    std::vector<Resource> resources;
+    std::vector<File> files;
+    std::vector<std::string> digests;          // SHA-256 hex of present files
+    std::vector<std::uint32_t> organizations;  // item indices of kind Organization / course root
+    std::uint32_t default_org = kNone;         // index into items
+    std::vector<std::uint32_t> modules;        // item indices
+    Counts counts;
+
+    // All pieces (leaf items) under `item`, in document order.
+    std::vector<std::uint32_t> pieces_under(std::uint32_t item) const;
+    // Files a piece uses: its resource's files and, transitively, its dependencies'.
+    std::vector<std::uint32_t> piece_files(std::uint32_t item) const;
+    // SHA-256 over the piece's present files (sorted path + content hash), hex.
+    // "" when none of its files are present.
+    std::string piece_fingerprint(std::uint32_t item) const;
+};
+
+}  // namespace coursecrew

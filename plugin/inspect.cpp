@@ -1,0 +1,243 @@
+#include "inspect.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "adapters/xml/xml_stream.hpp"
+
+namespace coursecrew {
+
+namespace {
+
+std::string base_name(const std::string &path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string dir_name(const std::string &path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Which reader a manifest needs, from its root element (the file name only
+// has to agree; it never decides on its own).
+Format detect(std::string_view root, const std::string &manifest_name, Diagnostics &diags,
+              const std::string &file, long line, std::string_view ns) {
+    Format f = Format::Unknown;
+    if (root == "manifest") f = Format::Scorm12;  // 1.2 vs 2004 is the reader's call
+    else if (root == "courseStructure") f = Format::Cmi5;
+    else if (root == "tincan") f = Format::Tincan;
+    if (f == Format::Unknown) {
+        diags.error("package.unknown_format",
+                    "the root element <" + std::string(root) + ">" +
+                        (ns.empty() ? std::string() : " (namespace " + std::string(ns) + ")") +
+                        " is not an IMS manifest (SCORM), a cmi5 <courseStructure> or a "
+                        "<tincan> document",
+                    file, line);
+        return f;
+    }
+    const std::string name = ascii_lower(manifest_name);
+    const bool mismatch = (name == "imsmanifest.xml" && f != Format::Scorm12) ||
+                          (name == "cmi5.xml" && f != Format::Cmi5) ||
+                          (name == "tincan.xml" && f != Format::Tincan);
+    if (mismatch)
+        diags.warning("package.name_mismatch",
+                      "'" + manifest_name + "' holds a <" + std::string(root) +
+                          "> document; read by its content, but LMSs look for the standard name",
+                      file, line);
+    return f;
+}
+
+void check_presence(Course &c, const EntryIndex &index, const std::string &file,
+                    Diagnostics &diags) {
+    for (Resource &r : c.resources) {
+        if (r.launch_path.empty()) continue;
+        bool case_mismatch = false;
+        const PackageEntry *e = index.find(r.launch_path, &case_mismatch);
+        r.launch_present = e != nullptr;
+        if (!e) {
+            diags.add_lazy(Severity::Error, "file.launch_missing", file, r.line, [&] {
+                return "the launch file '" + r.launch_path + "' of '" + r.id +
+                       "' is not in the package";
+            });
+        } else if (case_mismatch) {
+            diags.add_lazy(Severity::Warning, "file.case_mismatch", file, r.line, [&] {
+                return "launch file '" + r.launch_path + "' is stored as '" + e->path +
+                       "': the case differs, which breaks on case-sensitive web servers";
+            });
+        }
+    }
+    for (File &f : c.files) {
+        bool case_mismatch = false;
+        const PackageEntry *e = index.find(f.path, &case_mismatch);
+        if (e) {
+            f.present = true;
+            f.size = e->size;
+            if (case_mismatch) {
+                diags.add_lazy(Severity::Warning, "file.case_mismatch", file, f.line, [&] {
+                    return "file '" + f.path + "' is stored as '" + e->path +
+                           "': the case differs, which breaks on case-sensitive web servers";
+                });
+                f.path = e->path;  // hash and fingerprint what is really there
+            }
+            continue;
+        }
+        // A resource's launch file is reported once, as file.launch_missing.
+        if (f.resource != kNone && c.resources[f.resource].launch_path == f.path) continue;
+        diags.add_lazy(Severity::Error, "file.missing", file, f.line, [&] {
+            std::string owner = f.resource != kNone ? " (listed by '" + c.resources[f.resource].id + "')" : "";
+            return "file '" + f.path + "'" + owner + " is not in the package";
+        });
+    }
+}
+
+// Files the package holds that no resource lists (SCORM only: cmi5 and tincan
+// manifests do not list files).
+void check_unlisted(const Course &c, const PackageSource &src, const std::string &manifest_path,
+                    Diagnostics &diags) {
+    std::unordered_set<std::string_view> listed;
+    listed.reserve(c.files.size() + c.resources.size());
+    for (const File &f : c.files) listed.insert(f.path);
+    for (const Resource &r : c.resources)
+        if (!r.launch_path.empty()) listed.insert(r.launch_path);
+    for (const PackageEntry &e : src.entries()) {
+        if (e.path == manifest_path) continue;
+        // Schema files beside the manifest are packaging, not content.
+        const bool at_root = e.path.find('/') == std::string::npos;
+        const std::string lower = ascii_lower(e.path);
+        if (at_root && (ends_with(lower, ".xsd") || ends_with(lower, ".dtd"))) continue;
+        if (listed.count(e.path)) continue;
+        if (!c.metadata.location.empty() && e.path == c.metadata.location) continue;
+        diags.add_lazy(Severity::Warning, "file.unlisted", manifest_path, 0, [&] {
+            return "'" + e.path +
+                   "' is in the package but no resource lists it; list it in a <file> element "
+                   "or leave it out of the package";
+        });
+    }
+}
+
+void hash_files(Course &c, const PackageSource &src, const std::string &file, Diagnostics &diags) {
+    std::unordered_map<std::string, std::uint32_t> done;  // path -> digest index
+    for (File &f : c.files) {
+        if (!f.present) continue;
+        if (auto it = done.find(f.path); it != done.end()) {
+            f.digest = it->second;
+            continue;
+        }
+        std::string error;
+        std::string hex = sha256_file(src, f.path, error);
+        if (hex.empty()) {
+            diags.warning("file.unreadable", "cannot read '" + f.path + "': " + error, file, f.line);
+            continue;
+        }
+        f.digest = static_cast<std::uint32_t>(c.digests.size());
+        c.digests.push_back(std::move(hex));
+        done.emplace(f.path, f.digest);
+    }
+}
+
+void choose_modules(Course &c) {
+    c.modules.clear();
+    if (c.format == Format::Tincan) {
+        // The activities of type module; when there are none, every activity.
+        for (std::uint32_t i = 0; i < c.items.size(); ++i)
+            if (c.items[i].kind == ItemKind::Activity &&
+                c.items[i].activity_type == "http://adlnet.gov/expapi/activities/module")
+                c.modules.push_back(i);
+        if (c.modules.empty())
+            for (std::uint32_t i = 0; i < c.items.size(); ++i)
+                if (c.items[i].kind == ItemKind::Activity) c.modules.push_back(i);
+        return;
+    }
+    // SCORM: the top-level items of the default organization (the first one
+    // when the default is broken, so the team still sees the course).
+    // cmi5: the top-level blocks and AUs.
+    std::uint32_t root = c.default_org;
+    if (root == kNone && !c.organizations.empty()) root = c.organizations.front();
+    if (root == kNone) return;
+    c.modules = c.items[root].children;
+}
+
+void count(Course &c, const EntryIndex &index) {
+    Counts &k = c.counts;
+    k = Counts{};
+    k.package_files = index.size();
+    k.organizations = c.organizations.size();
+    for (const Item &it : c.items) {
+        switch (it.kind) {
+        case ItemKind::Item:
+            if (!it.top_manifest) break;
+            ++k.items;
+            if (it.children.empty()) ++k.leaf_items;
+            break;
+        case ItemKind::Block: ++k.blocks; break;
+        case ItemKind::Au: ++k.aus; break;
+        case ItemKind::Activity: ++k.activities; break;
+        case ItemKind::Organization: break;
+        }
+    }
+    for (const Resource &r : c.resources) {
+        if (r.manifest_depth != 0) continue;
+        ++k.resources;
+        k.files += r.files.size();
+    }
+    k.modules = c.modules.size();
+    for (std::uint32_t m : c.modules) k.pieces += c.pieces_under(m).size();
+}
+
+}  // namespace
+
+void inspect_source(const PackageSource &source, const std::string &manifest_path,
+                    bool in_package, const Readers &readers, const InspectOptions &options,
+                    Inspection &out) {
+    Course &c = out.course;
+    Diagnostics &diags = out.diags;
+    c.manifest_path = manifest_path;
+    EntryIndex index(source.entries());
+
+    std::string error;
+    auto in = source.open(manifest_path, error);
+    if (!in) {
+        diags.error("package.read_failed", "cannot read the manifest: " + error, manifest_path);
+        diags.finish();
+        return;
+    }
+    xml::Stream x(*in, manifest_path, diags, options.limits);
+    xml::Event e = x.next();
+    while (e == xml::Event::Text) e = x.next();
+    if (e != xml::Event::Start) {
+        if (e == xml::Event::Eof)
+            diags.error("xml.malformed", "the manifest has no root element", manifest_path);
+        diags.finish();
+        return;
+    }
+
+    ReadContext ctx{source, index, diags, options.limits, manifest_path, dir_name(manifest_path),
+                    in_package};
+    const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path,
+                            x.line(), x.ns_uri());
+    ReaderFn reader = f == Format::Scorm12  ? readers.scorm
+                      : f == Format::Cmi5   ? readers.cmi5
+                      : f == Format::Tincan ? readers.tincan
+                                            : nullptr;
+    if (!reader) {
+        diags.finish();
+        return;
+    }
+    reader(x, ctx, c);
+
+    check_presence(c, index, manifest_path, diags);
+    if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
+        check_unlisted(c, source, manifest_path, diags);
+    if (options.hash_files) hash_files(c, source, manifest_path, diags);
+    choose_modules(c);
+    count(c, index);
+    diags.finish();
+}
+
+}  // namespace coursecrew

@@ -1,0 +1,48 @@
+// Reading a package into the course model: pick the reader from the manifest,
+// then do what is the same for every format (file presence, content hashes,
+// unlisted files, modules, counts).
+#pragma once
+
+#include <string>
+
+#include "course.hpp"
+#include "diagnostics.hpp"
+#include "package.hpp"
+#include "reader.hpp"
+
+namespace coursecrew {
+
+struct InspectOptions {
+    PackageLimits limits;
+    std::size_t max_diagnostics_per_code = 20;
+    bool hash_files = true;   // SHA-256 of every present file (content fingerprints)
+    bool list_files = false;  // JSON: list each piece's files, not only counts
+};
+
+// The readers, handed in by the composition root (plugin/registry.cpp), so the
+// core does not depend on the adapters.
+using ReaderFn = void (*)(xml::Stream &, ReadContext &, Course &);
+struct Readers {
+    ReaderFn scorm = nullptr;
+    ReaderFn cmi5 = nullptr;
+    ReaderFn tincan = nullptr;
+};
+
+struct Inspection {
+    explicit Inspection(std::size_t cap) : diags(cap) {}
+    std::string package;  // what the host named
+    Course course;
+    Diagnostics diags;
+    bool usable() const { return !diags.has_errors(); }
+};
+
+// Reads `manifest_path` from `source` and completes the model.
+void inspect_source(const PackageSource &source, const std::string &manifest_path,
+                    bool in_package, const Readers &readers, const InspectOptions &options,
+                    Inspection &out);
+
+// The model and diagnostics as the JSON document described by
+// schemas/inspect.schema.json.
+std::string to_json(const Inspection &in, const InspectOptions &options);
+
+}  // namespace coursecrew

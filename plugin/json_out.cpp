@@ -1,0 +1,279 @@
+// The inspect JSON document (schemas/inspect.schema.json), written in one
+// pass with RapidJSON's streaming writer.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "coursecrew/coursecrew.h"
+#include "inspect.hpp"
+
+namespace coursecrew {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void key(Writer &w, const char *k) { w.Key(k); }
+void str(Writer &w, const std::string &s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void str_or_null(Writer &w, const std::string &s) {
+    if (s.empty()) w.Null();
+    else str(w, s);
+}
+void u64(Writer &w, std::uint64_t v) { w.Uint64(v); }
+
+void lang_text(Writer &w, const LangText &t) {
+    w.StartArray();
+    for (const auto &[lang, text] : t.values) {
+        w.StartObject();
+        key(w, "lang");
+        str_or_null(w, lang);
+        key(w, "text");
+        str(w, text);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+void facts(Writer &w, const StructureFacts &f) {
+    w.StartObject();
+    key(w, "sequencing");
+    w.Bool(f.has_sequencing);
+    if (!f.sequencing_idref.empty()) {
+        key(w, "sequencing_idref");
+        str(w, f.sequencing_idref);
+    }
+    key(w, "sequencing_rules");
+    w.Int(f.sequencing_rules);
+    key(w, "objectives");
+    w.Int(f.objectives);
+    key(w, "interactions");
+    w.Bool(f.has_interactions);
+    key(w, "mastery_score");
+    if (f.mastery_score) w.Double(*f.mastery_score);
+    else w.Null();
+    key(w, "completion_threshold");
+    if (f.completion_threshold) w.Double(*f.completion_threshold);
+    else w.Null();
+    key(w, "presentation");
+    w.Bool(f.has_presentation);
+    w.EndObject();
+}
+
+void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions &opt) {
+    const Item &it = c.items[index];
+    w.StartObject();
+    key(w, "id");
+    str(w, it.id);
+    key(w, "title");
+    str(w, it.title.primary());
+    key(w, "kind");
+    w.String(to_string(it.kind));
+    key(w, "line");
+    w.Int64(it.line);
+    const Resource *r = it.resource != kNone ? &c.resources[it.resource] : nullptr;
+    key(w, "resource");
+    if (r) str(w, r->id);
+    else w.Null();
+    key(w, "launch");
+    if (r && (!r->launch_path.empty() || r->launch_is_url)) str(w, r->launch_is_url ? r->href : r->launch_path);
+    else w.Null();
+    key(w, "launch_present");
+    w.Bool(r && (r->launch_is_url || r->launch_present));
+    key(w, "parameters");
+    std::string params = it.parameters;
+    if (r && !r->launch_query.empty()) params = r->launch_query + (params.empty() ? "" : "&" + params);
+    str_or_null(w, params);
+    if (r && !r->scorm_type.empty()) {
+        key(w, "scorm_type");
+        str(w, r->scorm_type);
+    }
+    if (!it.activity_type.empty()) {
+        key(w, "activity_type");
+        str(w, it.activity_type);
+    }
+    if (!it.move_on.empty()) {
+        key(w, "move_on");
+        str(w, it.move_on);
+    }
+    if (!it.launch_method.empty()) {
+        key(w, "launch_method");
+        str(w, it.launch_method);
+    }
+    key(w, "visible");
+    w.Bool(it.visible);
+    const std::vector<std::uint32_t> files = c.piece_files(index);
+    std::uint64_t bytes = 0;
+    std::size_t missing = 0;
+    for (std::uint32_t f : files) {
+        if (c.files[f].present) bytes += c.files[f].size;
+        else ++missing;
+    }
+    key(w, "file_count");
+    u64(w, files.size());
+    key(w, "missing_files");
+    u64(w, missing);
+    key(w, "bytes");
+    u64(w, bytes);
+    key(w, "fingerprint");
+    str_or_null(w, c.piece_fingerprint(index));
+    key(w, "facts");
+    facts(w, it.facts);
+    if (!it.metadata.keywords.empty()) {
+        key(w, "keywords");
+        w.StartArray();
+        for (const auto &k : it.metadata.keywords) str(w, k);
+        w.EndArray();
+    }
+    if (opt.list_files) {
+        key(w, "files");
+        w.StartArray();
+        for (std::uint32_t fi : files) {
+            const File &f = c.files[fi];
+            w.StartObject();
+            key(w, "path");
+            str(w, f.path);
+            key(w, "present");
+            w.Bool(f.present);
+            key(w, "size");
+            u64(w, f.size);
+            key(w, "sha256");
+            if (f.digest != kNone) str(w, c.digests[f.digest]);
+            else w.Null();
+            w.EndObject();
+        }
+        w.EndArray();
+    }
+    w.EndObject();
+}
+
+void counts(Writer &w, const Course &c) {
+    const Counts &k = c.counts;
+    w.StartObject();
+    switch (c.format) {
+    case Format::Cmi5:
+        key(w, "aus"); u64(w, k.aus);
+        key(w, "blocks"); u64(w, k.blocks);
+        break;
+    case Format::Tincan:
+        key(w, "activities"); u64(w, k.activities);
+        break;
+    default:
+        key(w, "organizations"); u64(w, k.organizations);
+        key(w, "items"); u64(w, k.items);
+        key(w, "leaf_items"); u64(w, k.leaf_items);
+        key(w, "resources"); u64(w, k.resources);
+        key(w, "files"); u64(w, k.files);
+        break;
+    }
+    key(w, "modules"); u64(w, k.modules);
+    key(w, "pieces"); u64(w, k.pieces);
+    key(w, "package_files"); u64(w, k.package_files);
+    w.EndObject();
+}
+
+}  // namespace
+
+std::string to_json(const Inspection &in, const InspectOptions &opt) {
+    const Course &c = in.course;
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    key(w, "coursecrew");
+    w.String(COURSECREW_VERSION_STRING);
+    key(w, "package");
+    str(w, in.package);
+    key(w, "manifest");
+    str_or_null(w, c.manifest_path);
+    key(w, "format");
+    if (c.format == Format::Unknown) w.Null();
+    else w.String(to_string(c.format));
+    key(w, "edition");
+    str_or_null(w, c.edition);
+    key(w, "schema_version");
+    str_or_null(w, c.schema_version);
+    key(w, "identifier");
+    str_or_null(w, c.identifier);
+    key(w, "title");
+    str_or_null(w, c.title.primary());
+    key(w, "titles");
+    lang_text(w, c.title);
+    key(w, "description");
+    str_or_null(w, c.description.primary());
+    key(w, "version");
+    str_or_null(w, c.version);
+    key(w, "keywords");
+    w.StartArray();
+    for (const auto &k : c.metadata.keywords) str(w, k);
+    w.EndArray();
+    key(w, "usable");
+    w.Bool(in.usable());
+    key(w, "counts");
+    counts(w, c);
+
+    key(w, "organizations");
+    w.StartArray();
+    for (std::uint32_t o : c.organizations) {
+        w.StartObject();
+        key(w, "id");
+        str(w, c.items[o].id);
+        key(w, "title");
+        str(w, c.items[o].title.primary());
+        key(w, "default");
+        w.Bool(o == c.default_org);
+        w.EndObject();
+    }
+    w.EndArray();
+
+    key(w, "modules");
+    w.StartArray();
+    for (std::uint32_t m : c.modules) {
+        const Item &it = c.items[m];
+        w.StartObject();
+        key(w, "id");
+        str(w, it.id);
+        key(w, "title");
+        str(w, it.title.primary());
+        key(w, "titles");
+        lang_text(w, it.title);
+        key(w, "kind");
+        w.String(to_string(it.kind));
+        key(w, "pieces");
+        w.StartArray();
+        for (std::uint32_t p : c.pieces_under(m)) piece(w, c, p, opt);
+        w.EndArray();
+        w.EndObject();
+    }
+    w.EndArray();
+
+    key(w, "diagnostics");
+    w.StartArray();
+    for (const Diagnostic &d : in.diags.items()) {
+        w.StartObject();
+        key(w, "severity");
+        w.String(to_string(d.severity));
+        key(w, "code");
+        str(w, d.code);
+        key(w, "message");
+        str(w, d.message);
+        key(w, "file");
+        str_or_null(w, d.file);
+        key(w, "line");
+        if (d.line > 0) w.Int64(d.line);
+        else w.Null();
+        key(w, "column");
+        if (d.column > 0) w.Int64(d.column);
+        else w.Null();
+        w.EndObject();
+    }
+    w.EndArray();
+    key(w, "summary");
+    w.StartObject();
+    key(w, "errors");
+    u64(w, in.diags.error_count());
+    key(w, "warnings");
+    u64(w, in.diags.warning_count());
+    w.EndObject();
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace coursecrew

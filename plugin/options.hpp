@@ -1,0 +1,26 @@
+// Instance and per-call options: declared once in a table (name, type,
+// default, description) that drives parsing, validation messages and the
+// documentation (`coursecrew inspect --help-options`, README).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "inspect.hpp"
+
+namespace coursecrew {
+
+struct OptionSpec {
+    const char *name;
+    const char *type;         // "integer" | "boolean"
+    const char *default_text;
+    const char *description;
+};
+
+const std::vector<OptionSpec> &option_specs();
+
+// Applies a JSON object of options onto `inout`. Returns false with `error`
+// naming the JSON pointer and what is wrong; `inout` is untouched then.
+bool apply_options(const char *json, InspectOptions &inout, std::string &error);
+
+}  // namespace coursecrew

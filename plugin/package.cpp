@@ -1,0 +1,89 @@
+#include "package.hpp"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+namespace coursecrew {
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string to_hex(const unsigned char *data, std::size_t len) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out(len * 2, '0');
+    for (std::size_t i = 0; i < len; ++i) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 15];
+    }
+    return out;
+}
+
+bool PackageSource::read_all(const std::string &path, std::uint64_t max_bytes, std::string &out,
+                             std::string &error) const {
+    auto in = open(path, error);
+    if (!in) return false;
+    out.clear();
+    unsigned char buf[64 * 1024];
+    for (;;) {
+        long n = in->read(buf, sizeof buf);
+        if (n < 0) {
+            error = in->error();
+            return false;
+        }
+        if (n == 0) return true;
+        if (out.size() + static_cast<std::uint64_t>(n) > max_bytes) {
+            error = "file is larger than " + std::to_string(max_bytes) + " bytes";
+            return false;
+        }
+        out.append(reinterpret_cast<const char *>(buf), static_cast<std::size_t>(n));
+    }
+}
+
+EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) {
+    exact_.reserve(entries.size());
+    for (const auto &e : entries) {
+        exact_.emplace(e.path, &e);
+        folded_.emplace(ascii_lower(e.path), &e);
+    }
+}
+
+const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
+    if (case_mismatch) *case_mismatch = false;
+    if (auto it = exact_.find(path); it != exact_.end()) return it->second;
+    if (exact_.empty()) return nullptr;
+    auto it = folded_.find(ascii_lower(path));
+    if (it == folded_.end()) return nullptr;
+    if (case_mismatch) *case_mismatch = true;
+    return it->second;
+}
+
+std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error) {
+    auto in = src.open(path, error);
+    if (!in) return {};
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+        error = "OpenSSL could not start SHA-256";
+        return {};
+    }
+    unsigned char buf[64 * 1024];
+    for (;;) {
+        long n = in->read(buf, sizeof buf);
+        if (n < 0) {
+            error = in->error();
+            return {};
+        }
+        if (n == 0) break;
+        EVP_DigestUpdate(ctx.get(), buf, static_cast<std::size_t>(n));
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    return to_hex(md, len);
+}
+
+}  // namespace coursecrew

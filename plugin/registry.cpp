@@ -1,0 +1,21 @@
+#include "registry.hpp"
+
+#include "adapters/package/open_package.hpp"
+#include "coursecrew/coursecrew.h"
+
+namespace coursecrew {
+
+int inspect_package(const std::string &path, const InspectOptions &options, Inspection &out) {
+    out.package = path;
+    OpenedPackage pkg;
+    const int status = open_package(path, options.limits, out.diags, pkg);
+    if (status != COURSECREW_OK || !pkg.source) {
+        out.diags.finish();
+        return status != COURSECREW_OK ? status : COURSECREW_E_INTERNAL;
+    }
+    const Readers readers{&read_scorm, &read_cmi5, &read_tincan};
+    inspect_source(*pkg.source, pkg.manifest_path, pkg.in_package, readers, options, out);
+    return out.usable() ? COURSECREW_OK : COURSECREW_E_PACKAGE_INVALID;
+}
+
+}  // namespace coursecrew

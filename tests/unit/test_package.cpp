@@ -1,0 +1,617 @@
+// Package sources: folders, zips (built here at runtime with libzip) and
+// open_package's manifest discovery and refusals.
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "adapters/package/folder_source.hpp"
+#include "adapters/package/open_package.hpp"
+#include "adapters/package/zip_source.hpp"
+#include "coursecrew/coursecrew.h"
+
+namespace fs = std::filesystem;
+using namespace coursecrew;
+
+namespace {
+
+// A fresh temporary folder, removed with everything in it afterwards.
+struct TempDir {
+    std::string path;
+
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "coursecrew-pkg-XXXXXX").string();
+        BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+
+    std::string at(const std::string &rel) const { return path + "/" + rel; }
+
+    std::string write(const std::string &rel, const std::string &content) const {
+        const std::string p = at(rel);
+        fs::create_directories(fs::path(p).parent_path());
+        std::ofstream f(p, std::ios::binary);
+        f << content;
+        BOOST_REQUIRE(f.good());
+        return p;
+    }
+
+    // Names directly in `rel` ("" = the folder itself).
+    std::set<std::string> list(const std::string &rel = "") const {
+        std::set<std::string> names;
+        for (const auto &e : fs::directory_iterator(rel.empty() ? path : at(rel)))
+            names.insert(e.path().filename().string());
+        return names;
+    }
+};
+
+struct ZipItem {
+    std::string name;
+    std::string data;
+    bool symlink = false;  // stored with Unix S_IFLNK external attributes
+};
+
+// Writes a zip with libzip. The buffers in `items` must stay alive until
+// zip_close, which they do: they are only read here.
+void make_zip(const std::string &path, const std::vector<ZipItem> &items) {
+    int err = 0;
+    zip_t *za = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    BOOST_REQUIRE_MESSAGE(za != nullptr, "zip_open failed: " << err);
+    for (const auto &item : items) {
+        zip_source_t *src = zip_source_buffer(za, item.data.data(), item.data.size(), 0);
+        BOOST_REQUIRE(src != nullptr);
+        zip_int64_t idx = zip_file_add(za, item.name.c_str(), src, ZIP_FL_ENC_GUESS);
+        if (idx < 0) zip_source_free(src);
+        BOOST_REQUIRE_MESSAGE(idx >= 0, "zip_file_add '" << item.name << "': " << zip_strerror(za));
+        if (item.symlink) {
+            BOOST_REQUIRE(zip_file_set_external_attributes(
+                              za, static_cast<zip_uint64_t>(idx), 0, ZIP_OPSYS_UNIX,
+                              static_cast<zip_uint32_t>(S_IFLNK | 0777) << 16) == 0);
+        }
+    }
+    BOOST_REQUIRE_MESSAGE(zip_close(za) == 0, "zip_close: " << zip_strerror(za));
+}
+
+std::string slurp(const std::string &path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+void spit(const std::string &path, const std::string &bytes) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << bytes;
+    BOOST_REQUIRE(f.good());
+}
+
+void put_le32(std::string &bytes, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+std::uint16_t get_le16(const std::string &bytes, std::size_t at) {
+    return static_cast<std::uint16_t>(static_cast<unsigned char>(bytes[at]) |
+                                      (static_cast<unsigned char>(bytes[at + 1]) << 8));
+}
+
+// Rewrites the uncompressed size an archive declares for `name`, in both the
+// local header and the central directory: a zip whose sizes lie.
+void forge_declared_size(const std::string &zip_path, const std::string &name,
+                         std::uint32_t size) {
+    std::string z = slurp(zip_path);
+    int patched = 0;
+    for (std::size_t i = 0; i + 46 <= z.size(); ++i) {
+        if (z.compare(i, 4, "PK\x03\x04") == 0 && get_le16(z, i + 26) == name.size() &&
+            z.compare(i + 30, name.size(), name) == 0) {
+            put_le32(z, i + 22, size);
+            ++patched;
+        } else if (z.compare(i, 4, "PK\x01\x02") == 0 && get_le16(z, i + 28) == name.size() &&
+                   z.compare(i + 46, name.size(), name) == 0) {
+            put_le32(z, i + 24, size);
+            ++patched;
+        }
+    }
+    BOOST_REQUIRE_EQUAL(patched, 2);
+    spit(zip_path, z);
+}
+
+const Diagnostic *find_diag(const Diagnostics &d, const std::string &code) {
+    for (const auto &item : d.items())
+        if (item.code == code) return &item;
+    return nullptr;
+}
+
+std::string all_codes(const Diagnostics &d) {
+    std::string s;
+    for (const auto &item : d.items()) s += item.code + " (" + item.file + "): " + item.message + "\n";
+    return s;
+}
+
+// Reads one whole file of a package through its InputStream.
+bool read_entry(const PackageSource &src, const std::string &path, std::string &data,
+                std::string &error) {
+    data.clear();
+    auto in = src.open(path, error);
+    if (!in) return false;
+    unsigned char buf[16384];
+    for (;;) {
+        long n = in->read(buf, sizeof buf);
+        if (n < 0) {
+            error = in->error();
+            return false;
+        }
+        if (n == 0) return true;
+        data.append(reinterpret_cast<const char *>(buf), static_cast<std::size_t>(n));
+    }
+}
+
+std::vector<std::string> paths_of(const PackageSource &src) {
+    std::vector<std::string> v;
+    for (const auto &e : src.entries()) v.push_back(e.path);
+    return v;
+}
+
+const std::string kManifest = "<?xml version=\"1.0\"?><manifest identifier=\"m\"/>";
+
+// Opens a zip holding one unsafe item next to a harmless manifest, expects it
+// refused with `code`, and checks nothing was written anywhere.
+void expect_zip_refused(const ZipItem &bad, const std::string &code, const std::string &file,
+                        const PackageLimits &limits = PackageLimits{}) {
+    TempDir tmp;
+    fs::create_directory(tmp.at("inner"));
+    const std::string zip = tmp.at("inner/pkg.zip");
+    make_zip(zip, {{"imsmanifest.xml", kManifest}, bad});
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    int rc = open_package(zip, limits, diags, pkg);
+    BOOST_TEST_INFO("entry " << bad.name << "\n" << all_codes(diags));
+    BOOST_CHECK_EQUAL(rc, COURSECREW_E_PACKAGE_INVALID);
+    BOOST_CHECK(!pkg.source);
+    const Diagnostic *d = find_diag(diags, code);
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK(d->severity == Severity::Error);
+    BOOST_CHECK_EQUAL(d->file, file);
+
+    // Nothing extracted: the zip's folder and the temp root are as they were.
+    BOOST_CHECK((tmp.list("inner") == std::set<std::string>{"pkg.zip"}));
+    BOOST_CHECK((tmp.list() == std::set<std::string>{"inner"}));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(package)
+
+// ---- folders ---------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(folder_lists_regular_files_sorted_with_sizes) {
+    TempDir tmp;
+    tmp.write("b.txt", "bbb");
+    tmp.write("a/z.html", "<p>z</p>");
+    tmp.write("a/b/c.js", "");
+    tmp.write("A.txt", "A");
+    tmp.write("imsmanifest.xml", kManifest);
+    fs::create_directories(tmp.at("empty/deeper"));
+
+    Diagnostics diags;
+    std::unique_ptr<FolderSource> src;
+    BOOST_REQUIRE_EQUAL(FolderSource::create(tmp.path, PackageLimits{}, diags, src),
+                        COURSECREW_OK);
+    const std::vector<std::string> want{"A.txt", "a/b/c.js", "a/z.html", "b.txt",
+                                        "imsmanifest.xml"};
+    BOOST_TEST(paths_of(*src) == want, boost::test_tools::per_element());
+    BOOST_CHECK_EQUAL(src->entries()[0].size, 1u);
+    BOOST_CHECK_EQUAL(src->entries()[2].size, 8u);
+    BOOST_CHECK_EQUAL(src->entries()[1].size, 0u);
+    BOOST_CHECK_EQUAL(src->describe(), "folder " + tmp.path);
+    BOOST_CHECK_EQUAL(diags.items().size(), 0u);
+
+    std::string data, error;
+    BOOST_REQUIRE_MESSAGE(read_entry(*src, "a/z.html", data, error), error);
+    BOOST_CHECK_EQUAL(data, "<p>z</p>");
+    BOOST_REQUIRE_MESSAGE(read_entry(*src, "./a//z.html", data, error), error);
+    BOOST_CHECK_EQUAL(data, "<p>z</p>");
+}
+
+BOOST_AUTO_TEST_CASE(folder_ignores_symlinks) {
+    TempDir tmp, outside;
+    outside.write("secret.txt", "secret");
+    tmp.write("imsmanifest.xml", kManifest);
+    tmp.write("real/file.txt", "ok");
+    fs::create_symlink(outside.at("secret.txt"), tmp.at("link.txt"));
+    fs::create_directory_symlink(outside.path, tmp.at("real/linkdir"));
+
+    Diagnostics diags;
+    std::unique_ptr<FolderSource> src;
+    BOOST_REQUIRE_EQUAL(FolderSource::create(tmp.path, PackageLimits{}, diags, src),
+                        COURSECREW_OK);
+    const std::vector<std::string> want{"imsmanifest.xml", "real/file.txt"};
+    BOOST_TEST(paths_of(*src) == want, boost::test_tools::per_element());
+
+    BOOST_CHECK_EQUAL(diags.count("package.symlink_ignored"), 2u);
+    std::set<std::string> files;
+    for (const auto &d : diags.items()) {
+        BOOST_CHECK(d.severity == Severity::Warning);
+        BOOST_CHECK(d.message.find("ignored") != std::string::npos);
+        files.insert(d.file);
+    }
+    BOOST_CHECK((files == std::set<std::string>{"link.txt", "real/linkdir"}));
+
+    // Not even opened on request: links are never followed.
+    std::string data, error;
+    BOOST_CHECK(!read_entry(*src, "link.txt", data, error));
+    BOOST_CHECK(!read_entry(*src, "real/linkdir/secret.txt", data, error));
+}
+
+BOOST_AUTO_TEST_CASE(folder_open_refuses_paths_leaving_the_folder) {
+    TempDir tmp;
+    tmp.write("pkg/imsmanifest.xml", kManifest);
+    tmp.write("outside.txt", "outside");
+
+    Diagnostics diags;
+    std::unique_ptr<FolderSource> src;
+    BOOST_REQUIRE_EQUAL(FolderSource::create(tmp.at("pkg"), PackageLimits{}, diags, src),
+                        COURSECREW_OK);
+    for (const std::string p : {"../outside.txt", "/etc/passwd", "a/../../outside.txt", "", "."}) {
+        std::string error;
+        BOOST_CHECK_MESSAGE(src->open(p, error) == nullptr, p);
+        BOOST_CHECK_MESSAGE(!error.empty(), p);
+    }
+    std::string error;
+    BOOST_CHECK(src->open("missing.txt", error) == nullptr);
+    BOOST_CHECK(error.find("missing.txt") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(folder_with_too_many_files_is_refused) {
+    TempDir tmp;
+    tmp.write("imsmanifest.xml", kManifest);
+    tmp.write("a.txt", "a");
+    tmp.write("b/c.txt", "c");
+    PackageLimits limits;
+    limits.max_entries = 2;
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(tmp.path, limits, diags, pkg), COURSECREW_E_PACKAGE_INVALID);
+    BOOST_CHECK_EQUAL(diags.count("package.too_many_files"), 1u);
+    BOOST_CHECK(!pkg.source);
+}
+
+// ---- manifest discovery ----------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(manifest_preference_order) {
+    TempDir tmp;
+    tmp.write("tincan.xml", "<tincan/>");
+    tmp.write("sub/imsmanifest.xml", kManifest);  // deeper: never preferred over the root
+
+    auto manifest_of = [&](std::string &manifest) {
+        Diagnostics diags;
+        OpenedPackage pkg;
+        int rc = open_package(tmp.path, PackageLimits{}, diags, pkg);
+        manifest = pkg.manifest_path;
+        BOOST_CHECK(pkg.in_package);
+        BOOST_CHECK_EQUAL(diags.warning_count() + diags.error_count(), 0u);
+        return rc;
+    };
+    std::string m;
+    BOOST_CHECK_EQUAL(manifest_of(m), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(m, "tincan.xml");
+
+    tmp.write("cmi5.xml", "<courseStructure/>");
+    BOOST_CHECK_EQUAL(manifest_of(m), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(m, "cmi5.xml");
+
+    tmp.write("imsmanifest.xml", kManifest);
+    BOOST_CHECK_EQUAL(manifest_of(m), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(m, "imsmanifest.xml");
+}
+
+BOOST_AUTO_TEST_CASE(manifest_name_case_is_a_warning) {
+    TempDir tmp;
+    tmp.write("IMSManifest.XML", kManifest);
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(tmp.path, PackageLimits{}, diags, pkg), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(pkg.manifest_path, "IMSManifest.XML");
+    const Diagnostic *d = find_diag(diags, "package.manifest_name_case");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK(d->severity == Severity::Warning);
+    BOOST_CHECK_EQUAL(d->file, "IMSManifest.XML");
+    BOOST_CHECK(!diags.has_errors());
+
+    // An exactly named manifest wins over a differently cased one, silently.
+    tmp.write("imsmanifest.xml", kManifest);
+    Diagnostics diags2;
+    OpenedPackage pkg2;
+    BOOST_REQUIRE_EQUAL(open_package(tmp.path, PackageLimits{}, diags2, pkg2), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(pkg2.manifest_path, "imsmanifest.xml");
+    BOOST_CHECK_EQUAL(diags2.count("package.manifest_name_case"), 0u);
+}
+
+BOOST_AUTO_TEST_CASE(manifest_one_folder_down_is_an_error) {
+    TempDir tmp;
+    tmp.write("course/imsmanifest.xml", kManifest);
+    tmp.write("course/index.html", "<html/>");
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(tmp.path, PackageLimits{}, diags, pkg),
+                      COURSECREW_E_PACKAGE_INVALID);
+    const Diagnostic *d = find_diag(diags, "package.manifest_not_at_root");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK_EQUAL(d->file, "course/imsmanifest.xml");
+    BOOST_CHECK(d->message.find("root") != std::string::npos);
+    BOOST_CHECK(!pkg.source);
+
+    // The same mistake in a zip.
+    make_zip(tmp.at("pkg.zip"), {{"course/", ""}, {"course/imsmanifest.xml", kManifest}});
+    Diagnostics zdiags;
+    BOOST_CHECK_EQUAL(open_package(tmp.at("pkg.zip"), PackageLimits{}, zdiags, pkg),
+                      COURSECREW_E_PACKAGE_INVALID);
+    BOOST_CHECK_EQUAL(zdiags.count("package.manifest_not_at_root"), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(no_manifest_anywhere_near_the_root) {
+    TempDir tmp;
+    tmp.write("index.html", "<html/>");
+    tmp.write("a/b/imsmanifest.xml", kManifest);  // two folders down: not looked for
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(tmp.path, PackageLimits{}, diags, pkg),
+                      COURSECREW_E_PACKAGE_INVALID);
+    const Diagnostic *d = find_diag(diags, "package.no_manifest");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK(d->message.find("no imsmanifest.xml, cmi5.xml or tincan.xml in " + tmp.path) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(missing_path_is_not_found) {
+    TempDir tmp;
+    for (const std::string &p : {tmp.at("nope"), tmp.at("nope/imsmanifest.xml"), std::string()}) {
+        Diagnostics diags;
+        OpenedPackage pkg;
+        BOOST_CHECK_EQUAL(open_package(p, PackageLimits{}, diags, pkg), COURSECREW_E_NOT_FOUND);
+        const Diagnostic *d = find_diag(diags, "package.not_found");
+        BOOST_REQUIRE(d != nullptr);
+        BOOST_CHECK_EQUAL(d->message, "no such file or folder: " + p);
+    }
+}
+
+// Root reads any file whatever its permissions, so the case is skipped there.
+boost::test_tools::assertion_result not_root(boost::unit_test::test_unit_id) {
+    boost::test_tools::assertion_result r(::geteuid() != 0);
+    r.message() << "running as root: permissions cannot deny a read";
+    return r;
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_file_is_an_io_error, *boost::unit_test::precondition(not_root)) {
+    TempDir tmp;
+    const std::string p = tmp.write("imsmanifest.xml", kManifest);
+    fs::permissions(p, fs::perms::none);
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(p, PackageLimits{}, diags, pkg), COURSECREW_E_IO);
+    BOOST_CHECK_EQUAL(diags.count("package.read_failed"), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(manifest_file_named_directly) {
+    TempDir tmp;
+    tmp.write("imsmanifest.xml", kManifest);
+    tmp.write("course-v2.xml", kManifest);
+    tmp.write("CMI5.XML", "<courseStructure/>");
+    tmp.write("res/a.html", "<html/>");
+
+    struct Case {
+        std::string name;
+        bool in_package;
+        bool case_warning;
+    };
+    for (const Case &c : {Case{"imsmanifest.xml", true, false}, Case{"course-v2.xml", false, false},
+                          Case{"CMI5.XML", true, true}}) {
+        Diagnostics diags;
+        OpenedPackage pkg;
+        BOOST_REQUIRE_EQUAL(open_package(tmp.at(c.name), PackageLimits{}, diags, pkg),
+                            COURSECREW_OK);
+        BOOST_CHECK_EQUAL(pkg.manifest_path, c.name);
+        BOOST_CHECK_EQUAL(pkg.in_package, c.in_package);
+        BOOST_CHECK_EQUAL(diags.count("package.manifest_name_case"), c.case_warning ? 1u : 0u);
+        BOOST_REQUIRE(pkg.source);
+        BOOST_CHECK_EQUAL(pkg.source->describe(), "folder " + tmp.path);
+        BOOST_CHECK_EQUAL(pkg.source->entries().size(), 4u);
+        std::string data, error;
+        BOOST_CHECK(read_entry(*pkg.source, pkg.manifest_path, data, error));
+    }
+}
+
+// ---- zips ------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(zip_lists_and_reads_entries_in_place) {
+    TempDir tmp;
+    std::string binary;
+    for (int i = 0; i < 300000; ++i) binary += static_cast<char>((i * 7919 + i / 13) & 0xff);
+    const std::string zip = tmp.write("course.zip", "");
+    make_zip(zip, {{"res/", ""},
+                   {"imsmanifest.xml", kManifest},
+                   {"./res/a.html", "<html>a</html>"},
+                   {"img/logo.bin", binary},
+                   {"win\\page.html", "<html>w</html>"},
+                   {"x/../top.txt", "top"}});
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(zip, PackageLimits{}, diags, pkg), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(pkg.manifest_path, "imsmanifest.xml");
+    BOOST_CHECK(pkg.in_package);
+    BOOST_CHECK_EQUAL(pkg.source->describe(), "zip " + zip);
+
+    const std::vector<std::string> want{"img/logo.bin", "imsmanifest.xml", "res/a.html",
+                                        "top.txt", "win/page.html"};
+    BOOST_TEST(paths_of(*pkg.source) == want, boost::test_tools::per_element());
+    BOOST_CHECK_EQUAL(pkg.source->entries()[0].size, binary.size());
+    // Backslashes are read as separators, with a warning for the author.
+    BOOST_CHECK_EQUAL(diags.count("zip.backslash_path"), 1u);
+    BOOST_CHECK(!diags.has_errors());
+
+    std::string data, error;
+    BOOST_REQUIRE_MESSAGE(read_entry(*pkg.source, "img/logo.bin", data, error), error);
+    BOOST_CHECK(data == binary);
+    BOOST_REQUIRE_MESSAGE(read_entry(*pkg.source, "win/page.html", data, error), error);
+    BOOST_CHECK_EQUAL(data, "<html>w</html>");
+    BOOST_REQUIRE_MESSAGE(read_entry(*pkg.source, "imsmanifest.xml", data, error), error);
+    BOOST_CHECK_EQUAL(data, kManifest);
+    BOOST_CHECK(pkg.source->open("missing.txt", error) == nullptr);
+
+    // Nothing was extracted next to the zip.
+    BOOST_CHECK((tmp.list() == std::set<std::string>{"course.zip"}));
+}
+
+BOOST_AUTO_TEST_CASE(zip_rereading_files_does_not_count_twice) {
+    TempDir tmp;
+    const std::string zip = tmp.at("p.zip");
+    const std::string body(5000, 'x');
+    make_zip(zip, {{"imsmanifest.xml", kManifest}, {"a.txt", body}});
+    PackageLimits limits;
+    limits.max_expanded_bytes = body.size() + kManifest.size();  // exactly enough
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(zip, limits, diags, pkg), COURSECREW_OK);
+    for (int round = 0; round < 3; ++round) {
+        std::string data, error;
+        BOOST_REQUIRE_MESSAGE(read_entry(*pkg.source, "a.txt", data, error), error);
+        BOOST_REQUIRE_MESSAGE(read_entry(*pkg.source, "imsmanifest.xml", data, error), error);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_absolute_paths) {
+    expect_zip_refused({"/etc/passwd", "root:x:0:0"}, "zip.unsafe_path", "/etc/passwd");
+    expect_zip_refused({"C:/evil.txt", "x"}, "zip.unsafe_path", "C:/evil.txt");
+    expect_zip_refused({"\\evil.txt", "x"}, "zip.unsafe_path", "\\evil.txt");
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_paths_climbing_above_the_root) {
+    // expect_zip_refused also checks that no evil.txt / evil appeared anywhere.
+    expect_zip_refused({"../evil.txt", "x"}, "zip.unsafe_path", "../evil.txt");
+    expect_zip_refused({"a/../../evil", "x"}, "zip.unsafe_path", "a/../../evil");
+    expect_zip_refused({"..\\evil", "x"}, "zip.unsafe_path", "..\\evil");
+    BOOST_CHECK(!fs::exists(fs::temp_directory_path() / "evil.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_control_characters) {
+    expect_zip_refused({std::string("bad\x01name.txt"), "x"}, "zip.unsafe_path",
+                       "bad\\x01name.txt");
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_symlinks) {
+    expect_zip_refused({"link", "/etc/passwd", /*symlink=*/true}, "zip.link", "link");
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_too_much_declared_expansion) {
+    PackageLimits limits;
+    limits.max_expanded_bytes = 1000;
+    expect_zip_refused({"big.txt", std::string(1200, 'y')}, "zip.bomb", "big.txt", limits);
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_extreme_compression_ratio) {
+    // 4 MiB of zeros deflates to a few KiB: far over the default ratio of 200.
+    expect_zip_refused({"zeros.bin", std::string(4u << 20, '\0')}, "zip.bomb", "zeros.bin");
+
+    // Small, very compressible text is fine.
+    TempDir tmp;
+    make_zip(tmp.at("ok.zip"), {{"imsmanifest.xml", kManifest},
+                                {"page.html", std::string(512u << 10, ' ')}});
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(tmp.at("ok.zip"), PackageLimits{}, diags, pkg), COURSECREW_OK);
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_too_many_entries) {
+    PackageLimits limits;
+    limits.max_entries = 1;  // the manifest plus one more is too many
+    expect_zip_refused({"b.txt", "b"}, "package.too_many_files", "", limits);
+}
+
+BOOST_AUTO_TEST_CASE(zip_stream_stops_entries_that_lie_about_their_size) {
+    TempDir tmp;
+    const std::string zip = tmp.at("liar.zip");
+    // 512 KiB: under the 1 MiB ratio check, so only the stream can catch it.
+    make_zip(zip, {{"imsmanifest.xml", kManifest}, {"big.bin", std::string(512u << 10, '\0')}});
+    forge_declared_size(zip, "big.bin", 1000);
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(zip, PackageLimits{}, diags, pkg), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(pkg.source->entries()[0].size, 1000u);
+    std::string data, error;
+    BOOST_CHECK(!read_entry(*pkg.source, "big.bin", data, error));
+    BOOST_CHECK_MESSAGE(error.find("zip entry expands beyond its declared size") == 0, error);
+    BOOST_CHECK_LT(data.size(), 1000u + (128u << 10));
+    BOOST_CHECK((tmp.list() == std::set<std::string>{"liar.zip"}));
+}
+
+BOOST_AUTO_TEST_CASE(zip_stream_enforces_the_total_expansion_limit) {
+    TempDir tmp;
+    const std::string zip = tmp.at("liar.zip");
+    // Each entry understates its size by 10 KB (within the per-entry margin);
+    // together they inflate past max_expanded_bytes.
+    make_zip(zip, {{"imsmanifest.xml", kManifest},
+                   {"a.bin", std::string(40000, 'a')},
+                   {"b.bin", std::string(40000, 'b')}});
+    forge_declared_size(zip, "a.bin", 30000);
+    forge_declared_size(zip, "b.bin", 30000);
+    PackageLimits limits;
+    limits.max_expanded_bytes = 70000;
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(zip, limits, diags, pkg), COURSECREW_OK);
+    std::string data, error;
+    read_entry(*pkg.source, "a.bin", data, error);  // libzip may flag the size mismatch
+    BOOST_CHECK(!read_entry(*pkg.source, "b.bin", data, error));
+    BOOST_CHECK_MESSAGE(error.find("zip entry expands beyond its declared size") == 0, error);
+}
+
+BOOST_AUTO_TEST_CASE(zip_extension_without_zip_content_is_corrupt) {
+    TempDir tmp;
+    tmp.write("course.zip", "<?xml version=\"1.0\"?><manifest/>");
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(tmp.at("course.zip"), PackageLimits{}, diags, pkg),
+                      COURSECREW_E_PACKAGE_INVALID);
+    BOOST_CHECK_EQUAL(diags.count("zip.corrupt"), 1u);
+
+    // Zip magic, then garbage: libzip's own complaint is passed on.
+    tmp.write("broken.zip", std::string("PK\x03\x04", 4) + std::string(200, 'z'));
+    Diagnostics diags2;
+    BOOST_CHECK_EQUAL(open_package(tmp.at("broken.zip"), PackageLimits{}, diags2, pkg),
+                      COURSECREW_E_PACKAGE_INVALID);
+    const Diagnostic *d = find_diag(diags2, "zip.corrupt");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK(d->message.find("Not a zip archive") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(zip_detected_by_content_not_extension) {
+    TempDir tmp;
+    make_zip(tmp.at("course.pkg"), {{"cmi5.xml", "<courseStructure/>"}});
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(tmp.at("course.pkg"), PackageLimits{}, diags, pkg),
+                        COURSECREW_OK);
+    BOOST_CHECK_EQUAL(pkg.manifest_path, "cmi5.xml");
+    BOOST_CHECK(pkg.source->describe().rfind("zip ", 0) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
