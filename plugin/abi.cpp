@@ -124,13 +124,18 @@ int cc_inspect(coursecrew_instance *in, const char *package_path, const char *op
         std::string error;
         if (!apply_options(options_json, options, error))
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "options: " + error);
-        Inspection ins(options.max_diagnostics_per_code);
-        const int status = inspect_package(package_path, options, ins);
-        *out_json = dup_string(to_json(ins, options));
-        if (status != COURSECREW_OK) {
-            std::string msg = first_error(ins);
-            fail(in, status, msg.empty() ? cc_strerror(status) : msg);
+        std::string json, message;
+        int status = COURSECREW_OK;
+        {
+            // The model goes as soon as its JSON exists: peak memory is one of them plus
+            // the JSON, not both plus a copy.
+            Inspection ins(options.max_diagnostics_per_code);
+            status = inspect_package(package_path, options, ins);
+            json = to_json(ins, options);
+            if (status != COURSECREW_OK) message = first_error(ins);
         }
+        *out_json = dup_string(json);
+        if (status != COURSECREW_OK) fail(in, status, message.empty() ? cc_strerror(status) : message);
         return status;
     });
 }

@@ -5,6 +5,7 @@
 #include "package.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace coursecrew {
@@ -38,6 +39,32 @@ const std::string &LangText::primary() const {
 
 void LangText::add(std::string lang, std::string text) {
     values.emplace_back(std::move(lang), std::move(text));
+}
+
+std::string_view StringArena::add(std::string_view s) {
+    if (s.empty()) return {};
+    if (used_ + s.size() > capacity_) {
+        capacity_ = std::max<std::size_t>(64 * 1024, s.size());
+        blocks_.push_back(std::make_unique<char[]>(capacity_));
+        used_ = 0;
+    }
+    char *dst = blocks_.back().get() + used_;
+    std::memcpy(dst, s.data(), s.size());
+    used_ += s.size();
+    return {dst, s.size()};
+}
+
+void Course::add_file(std::uint32_t resource, std::string_view path, long line) {
+    File f;
+    f.path = strings.add(path);
+    f.resource = resource;
+    f.line = static_cast<std::uint32_t>(line > 0 ? line : 0);
+    if (resource != kNone) {
+        Resource &r = resources[resource];
+        if (r.file_count == 0) r.first_file = static_cast<std::uint32_t>(files.size());
+        ++r.file_count;
+    }
+    files.push_back(f);
 }
 
 std::vector<std::uint32_t> Course::pieces_under(std::uint32_t item) const {
@@ -75,7 +102,7 @@ std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
     std::vector<std::uint32_t> seen{it.resource};
     for (std::size_t q = 0; q < queue.size(); ++q) {
         const Resource &r = resources[queue[q]];
-        out.insert(out.end(), r.files.begin(), r.files.end());
+        for (std::uint32_t f = r.first_file; f < r.first_file + r.file_count; ++f) out.push_back(f);
         for (std::uint32_t d : r.dependencies) {
             if (std::find(seen.begin(), seen.end(), d) != seen.end()) continue;
             seen.push_back(d);
@@ -94,11 +121,14 @@ std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
     return out;
 }
 
-std::string Course::piece_fingerprint(std::uint32_t item) const {
+std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used) const {
+    if (std::none_of(used.begin(), used.end(),
+                     [&](std::uint32_t f) { return files[f].digest != kNone; }))
+        return {};
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return {};
     bool any = false;
-    for (std::uint32_t f : piece_files(item)) {  // sorted by path
+    for (std::uint32_t f : used) {
         const File &file = files[f];
         if (!file.present || file.digest == kNone) continue;
         const std::string &sha = digests[file.digest];

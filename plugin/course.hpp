@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,19 +50,29 @@ struct StructureFacts {
     std::optional<double> mastery_score;           // adlcp:masteryscore / cmi5 masteryScore
     std::optional<double> completion_threshold;    // adlcp:completionThreshold
     bool has_presentation = false; // adlnav:presentation
-    std::string time_limit_action, max_time_allowed, data_from_lms, prerequisites;
+    std::string prerequisites;     // SCORM 1.2 adlcp:prerequisites
+};
+
+// Stable storage for the many small strings of a big course (file paths):
+// one allocation per block, and views stay valid for the Course's lifetime,
+// moves included. A 200,000-file manifest costs a few MB here instead of
+// 200,000 heap strings.
+class StringArena {
+public:
+    std::string_view add(std::string_view s);
+
+private:
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    std::size_t used_ = 0, capacity_ = 0;
 };
 
 struct File {
-    std::string path;           // package-relative path the href resolves to
-    std::string href;           // as written, when it differs from `path` ("" = same)
+    std::string_view path;      // package-relative path the href resolves to (in Course::strings)
     std::uint64_t size = 0;     // bytes, when present
     std::uint32_t resource = kNone;
     std::uint32_t line = 0;
     std::uint32_t digest = kNone;  // index into Course::digests (SHA-256 hex), when hashed
     bool present = false;
-
-    const std::string &written() const { return href.empty() ? path : href; }
 };
 
 struct Resource {
@@ -72,7 +84,10 @@ struct Resource {
     std::string launch_query;   // "?a=b" part of the href, kept as launch parameters
     bool launch_is_url = false; // an absolute URL (cmi5/tincan), not a package file
     bool launch_present = false;
-    std::vector<std::uint32_t> files;         // indices into Course::files
+    // Its files: Course::files[first_file, first_file + file_count). A reader
+    // adds a resource's files one after another (Course::add_file).
+    std::uint32_t first_file = 0, file_count = 0;
+    std::uint32_t file_elements = 0;  // <file> elements as written, usable or not (SCORM counts)
     std::vector<std::string> dependency_ids;  // as written
     std::vector<std::uint32_t> dependencies;  // resolved indices into Course::resources
     Metadata metadata;
@@ -134,6 +149,7 @@ struct Course {
     std::vector<Item> items;         // all items of all organizations (+ sub-manifests)
     std::vector<Resource> resources;
     std::vector<File> files;
+    StringArena strings;                       // backs File::path
     std::vector<std::string> digests;          // SHA-256 hex of present files
     std::vector<std::uint32_t> organizations;  // item indices of kind Organization / course root
     std::uint32_t default_org = kNone;         // index into items
@@ -142,11 +158,16 @@ struct Course {
 
     // All pieces (leaf items) under `item`, in document order.
     std::vector<std::uint32_t> pieces_under(std::uint32_t item) const;
+    // Adds a file reference to `resource` (path stored in `strings`). Files of
+    // one resource must be added consecutively.
+    void add_file(std::uint32_t resource, std::string_view path, long line);
+
     // Files a piece uses: its resource's files and, transitively, its dependencies'.
     std::vector<std::uint32_t> piece_files(std::uint32_t item) const;
     // SHA-256 over the piece's present files (sorted path + content hash), hex.
-    // "" when none of its files are present.
-    std::string piece_fingerprint(std::uint32_t item) const;
+    // "" when none of its files are present. `used` is piece_files(item).
+    std::string piece_fingerprint(const std::vector<std::uint32_t> &used) const;
+    std::string piece_fingerprint(std::uint32_t item) const { return piece_fingerprint(piece_files(item)); }
 };
 
 }  // namespace coursecrew

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "adapters/xml/xml_stream.hpp"
 
@@ -53,76 +52,96 @@ Format detect(std::string_view root, const std::string &manifest_name, Diagnosti
     return f;
 }
 
-void check_presence(Course &c, const EntryIndex &index, const std::string &file,
-                    Diagnostics &diags) {
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// Marks which package entries the manifest uses, for the unlisted-files check.
+class EntryMarks {
+public:
+    explicit EntryMarks(const std::vector<PackageEntry> &entries)
+        : base_(entries.data()), used_(entries.size(), false) {}
+    void mark(const PackageEntry *e) { used_[static_cast<std::size_t>(e - base_)] = true; }
+    bool used(std::size_t i) const { return used_[i]; }
+
+private:
+    const PackageEntry *base_;
+    std::vector<bool> used_;
+};
+
+void check_presence(Course &c, const EntryIndex &index, EntryMarks &marks,
+                    const std::string &file, Diagnostics &diags) {
+    const std::string case_code = "file.case_mismatch";
+    const std::string launch_code = "file.launch_missing";
+    const std::string missing_code = "file.missing";
     for (Resource &r : c.resources) {
         if (r.launch_path.empty()) continue;
         bool case_mismatch = false;
         const PackageEntry *e = index.find(r.launch_path, &case_mismatch);
         r.launch_present = e != nullptr;
         if (!e) {
-            diags.add_lazy(Severity::Error, "file.launch_missing", file, r.line, [&] {
-                return "the launch file '" + r.launch_path + "' of '" + r.id +
-                       "' is not in the package";
+            diags.add_lazy(Severity::Error, launch_code, file, r.line, [&] {
+                return "the launch file " + quoted(r.launch_path) + " of " + quoted(r.id) +
+                       " is not in the package";
             });
-        } else if (case_mismatch) {
-            diags.add_lazy(Severity::Warning, "file.case_mismatch", file, r.line, [&] {
-                return "launch file '" + r.launch_path + "' is stored as '" + e->path +
-                       "': the case differs, which breaks on case-sensitive web servers";
-            });
+            continue;
         }
+        marks.mark(e);
+        if (case_mismatch)
+            diags.add_lazy(Severity::Warning, case_code, file, r.line, [&] {
+                return "launch file " + quoted(r.launch_path) + " is stored as " + quoted(e->path) +
+                       ": the case differs, which breaks on case-sensitive web servers";
+            });
     }
     for (File &f : c.files) {
         bool case_mismatch = false;
         const PackageEntry *e = index.find(f.path, &case_mismatch);
         if (e) {
+            marks.mark(e);
             f.present = true;
             f.size = e->size;
             if (case_mismatch) {
-                diags.add_lazy(Severity::Warning, "file.case_mismatch", file, f.line, [&] {
-                    return "file '" + f.path + "' is stored as '" + e->path +
-                           "': the case differs, which breaks on case-sensitive web servers";
+                diags.add_lazy(Severity::Warning, case_code, file, f.line, [&] {
+                    return "file " + quoted(f.path) + " is stored as " + quoted(e->path) +
+                           ": the case differs, which breaks on case-sensitive web servers";
                 });
-                f.path = e->path;  // hash and fingerprint what is really there
+                f.path = c.strings.add(e->path);  // hash and fingerprint what is really there
             }
             continue;
         }
         // A resource's launch file is reported once, as file.launch_missing.
         if (f.resource != kNone && c.resources[f.resource].launch_path == f.path) continue;
-        diags.add_lazy(Severity::Error, "file.missing", file, f.line, [&] {
-            std::string owner = f.resource != kNone ? " (listed by '" + c.resources[f.resource].id + "')" : "";
-            return "file '" + f.path + "'" + owner + " is not in the package";
+        diags.add_lazy(Severity::Error, missing_code, file, f.line, [&] {
+            std::string owner =
+                f.resource != kNone ? " (listed by " + quoted(c.resources[f.resource].id) + ")" : "";
+            return "file " + quoted(f.path) + owner + " is not in the package";
         });
     }
+    if (!c.metadata.location.empty())
+        if (const PackageEntry *e = index.find(c.metadata.location)) marks.mark(e);
 }
 
 // Files the package holds that no resource lists (SCORM only: cmi5 and tincan
 // manifests do not list files).
-void check_unlisted(const Course &c, const PackageSource &src, const std::string &manifest_path,
-                    Diagnostics &diags) {
-    std::unordered_set<std::string_view> listed;
-    listed.reserve(c.files.size() + c.resources.size());
-    for (const File &f : c.files) listed.insert(f.path);
-    for (const Resource &r : c.resources)
-        if (!r.launch_path.empty()) listed.insert(r.launch_path);
-    for (const PackageEntry &e : src.entries()) {
-        if (e.path == manifest_path) continue;
+void check_unlisted(const PackageSource &src, const EntryMarks &marks,
+                    const std::string &manifest_path, Diagnostics &diags) {
+    const std::string code = "file.unlisted";
+    const auto &entries = src.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const PackageEntry &e = entries[i];
+        if (marks.used(i) || e.path == manifest_path) continue;
         // Schema files beside the manifest are packaging, not content.
         const bool at_root = e.path.find('/') == std::string::npos;
         const std::string lower = ascii_lower(e.path);
         if (at_root && (ends_with(lower, ".xsd") || ends_with(lower, ".dtd"))) continue;
-        if (listed.count(e.path)) continue;
-        if (!c.metadata.location.empty() && e.path == c.metadata.location) continue;
-        diags.add_lazy(Severity::Warning, "file.unlisted", manifest_path, 0, [&] {
-            return "'" + e.path +
-                   "' is in the package but no resource lists it; list it in a <file> element "
+        diags.add_lazy(Severity::Warning, code, manifest_path, 0, [&] {
+            return quoted(e.path) +
+                   " is in the package but no resource lists it; list it in a <file> element "
                    "or leave it out of the package";
         });
     }
 }
 
 void hash_files(Course &c, const PackageSource &src, const std::string &file, Diagnostics &diags) {
-    std::unordered_map<std::string, std::uint32_t> done;  // path -> digest index
+    std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
     for (File &f : c.files) {
         if (!f.present) continue;
         if (auto it = done.find(f.path); it != done.end()) {
@@ -130,9 +149,10 @@ void hash_files(Course &c, const PackageSource &src, const std::string &file, Di
             continue;
         }
         std::string error;
-        std::string hex = sha256_file(src, f.path, error);
+        std::string hex = sha256_file(src, std::string(f.path), error);
         if (hex.empty()) {
-            diags.warning("file.unreadable", "cannot read '" + f.path + "': " + error, file, f.line);
+            diags.warning("file.unreadable", "cannot read " + quoted(f.path) + ": " + error, file,
+                          f.line);
             continue;
         }
         f.digest = static_cast<std::uint32_t>(c.digests.size());
@@ -184,7 +204,7 @@ void count(Course &c, const EntryIndex &index) {
     for (const Resource &r : c.resources) {
         if (r.manifest_depth != 0) continue;
         ++k.resources;
-        k.files += r.files.size();
+        k.files += r.file_elements;
     }
     k.modules = c.modules.size();
     for (std::uint32_t m : c.modules) k.pieces += c.pieces_under(m).size();
@@ -199,6 +219,7 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     Diagnostics &diags = out.diags;
     c.manifest_path = manifest_path;
     EntryIndex index(source.entries());
+    c.counts.package_files = index.size();
 
     std::string error;
     auto in = source.open(manifest_path, error);
@@ -207,33 +228,47 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
         diags.finish();
         return;
     }
-    xml::Stream x(*in, manifest_path, diags, options.limits);
-    xml::Event e = x.next();
-    while (e == xml::Event::Text) e = x.next();
-    if (e != xml::Event::Start) {
-        if (e == xml::Event::Eof)
-            diags.error("xml.malformed", "the manifest has no root element", manifest_path);
-        diags.finish();
-        return;
+    {
+        // The parser and its buffers live only while the manifest is read.
+        xml::Stream x(*in, manifest_path, diags, options.limits);
+        xml::Event e = x.next();
+        while (e == xml::Event::Text) e = x.next();
+        if (e != xml::Event::Start) {
+            if (e == xml::Event::Eof)
+                diags.error("xml.malformed", "the manifest has no root element", manifest_path);
+            diags.finish();
+            return;
+        }
+        ReadContext ctx{source, index, diags, options.limits, manifest_path,
+                        dir_name(manifest_path), in_package};
+        const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path,
+                                x.line(), x.ns_uri());
+        ReaderFn reader = f == Format::Scorm12  ? readers.scorm
+                          : f == Format::Cmi5   ? readers.cmi5
+                          : f == Format::Tincan ? readers.tincan
+                                                : nullptr;
+        if (!reader) {
+            diags.finish();
+            return;
+        }
+        reader(x, ctx, c);
+        if (x.failed()) {
+            // A manifest that stops half-way would yield false findings (resources
+            // "missing" because they were never read): keep only the diagnostics.
+            const std::string manifest = c.manifest_path;
+            c = Course{};
+            c.manifest_path = manifest;
+            c.counts.package_files = index.size();
+            diags.finish();
+            return;
+        }
     }
+    in.reset();
 
-    ReadContext ctx{source, index, diags, options.limits, manifest_path, dir_name(manifest_path),
-                    in_package};
-    const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path,
-                            x.line(), x.ns_uri());
-    ReaderFn reader = f == Format::Scorm12  ? readers.scorm
-                      : f == Format::Cmi5   ? readers.cmi5
-                      : f == Format::Tincan ? readers.tincan
-                                            : nullptr;
-    if (!reader) {
-        diags.finish();
-        return;
-    }
-    reader(x, ctx, c);
-
-    check_presence(c, index, manifest_path, diags);
+    EntryMarks marks(source.entries());
+    check_presence(c, index, marks, manifest_path, diags);
     if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
-        check_unlisted(c, source, manifest_path, diags);
+        check_unlisted(source, marks, manifest_path, diags);
     if (options.hash_files) hash_files(c, source, manifest_path, diags);
     choose_modules(c);
     count(c, index);

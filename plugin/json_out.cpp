@@ -1,6 +1,5 @@
 // The inspect JSON document (schemas/inspect.schema.json), written in one
 // pass with RapidJSON's streaming writer.
-#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "coursecrew/coursecrew.h"
@@ -10,10 +9,18 @@ namespace coursecrew {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+// RapidJSON output stream appending to a std::string: the document is built
+// once, in the string the caller keeps, with no intermediate buffer.
+struct StringOut {
+    using Ch = char;
+    std::string &s;
+    void Put(char c) { s.push_back(c); }
+    void Flush() {}
+};
+using Writer = rapidjson::Writer<StringOut>;
 
 void key(Writer &w, const char *k) { w.Key(k); }
-void str(Writer &w, const std::string &s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void str(Writer &w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 void str_or_null(Writer &w, const std::string &s) {
     if (s.empty()) w.Null();
     else str(w, s);
@@ -33,28 +40,45 @@ void lang_text(Writer &w, const LangText &t) {
     w.EndArray();
 }
 
+// Only what the reader found: a fact absent from the object is false / none.
 void facts(Writer &w, const StructureFacts &f) {
     w.StartObject();
-    key(w, "sequencing");
-    w.Bool(f.has_sequencing);
+    if (f.has_sequencing) {
+        key(w, "sequencing");
+        w.Bool(true);
+    }
     if (!f.sequencing_idref.empty()) {
         key(w, "sequencing_idref");
         str(w, f.sequencing_idref);
     }
-    key(w, "sequencing_rules");
-    w.Int(f.sequencing_rules);
-    key(w, "objectives");
-    w.Int(f.objectives);
-    key(w, "interactions");
-    w.Bool(f.has_interactions);
-    key(w, "mastery_score");
-    if (f.mastery_score) w.Double(*f.mastery_score);
-    else w.Null();
-    key(w, "completion_threshold");
-    if (f.completion_threshold) w.Double(*f.completion_threshold);
-    else w.Null();
-    key(w, "presentation");
-    w.Bool(f.has_presentation);
+    if (f.sequencing_rules) {
+        key(w, "sequencing_rules");
+        w.Int(f.sequencing_rules);
+    }
+    if (f.objectives) {
+        key(w, "objectives");
+        w.Int(f.objectives);
+    }
+    if (f.has_interactions) {
+        key(w, "interactions");
+        w.Bool(true);
+    }
+    if (f.mastery_score) {
+        key(w, "mastery_score");
+        w.Double(*f.mastery_score);
+    }
+    if (f.completion_threshold) {
+        key(w, "completion_threshold");
+        w.Double(*f.completion_threshold);
+    }
+    if (f.has_presentation) {
+        key(w, "presentation");
+        w.Bool(true);
+    }
+    if (!f.prerequisites.empty()) {
+        key(w, "prerequisites");
+        str(w, f.prerequisites);
+    }
     w.EndObject();
 }
 
@@ -78,10 +102,12 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     else w.Null();
     key(w, "launch_present");
     w.Bool(r && (r->launch_is_url || r->launch_present));
-    key(w, "parameters");
     std::string params = it.parameters;
     if (r && !r->launch_query.empty()) params = r->launch_query + (params.empty() ? "" : "&" + params);
-    str_or_null(w, params);
+    if (!params.empty()) {
+        key(w, "parameters");
+        str(w, params);
+    }
     if (r && !r->scorm_type.empty()) {
         key(w, "scorm_type");
         str(w, r->scorm_type);
@@ -98,8 +124,10 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
         key(w, "launch_method");
         str(w, it.launch_method);
     }
-    key(w, "visible");
-    w.Bool(it.visible);
+    if (!it.visible) {
+        key(w, "visible");
+        w.Bool(false);
+    }
     const std::vector<std::uint32_t> files = c.piece_files(index);
     std::uint64_t bytes = 0;
     std::size_t missing = 0;
@@ -114,7 +142,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     key(w, "bytes");
     u64(w, bytes);
     key(w, "fingerprint");
-    str_or_null(w, c.piece_fingerprint(index));
+    str_or_null(w, c.piece_fingerprint(files));
     key(w, "facts");
     facts(w, it.facts);
     if (!it.metadata.keywords.empty()) {
@@ -174,8 +202,10 @@ void counts(Writer &w, const Course &c) {
 
 std::string to_json(const Inspection &in, const InspectOptions &opt) {
     const Course &c = in.course;
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
+    std::string text;
+    text.reserve(4096 + c.items.size() * 256);
+    StringOut out{text};
+    Writer w(out);
     w.StartObject();
     key(w, "coursecrew");
     w.String(COURSECREW_VERSION_STRING);
@@ -273,7 +303,7 @@ std::string to_json(const Inspection &in, const InspectOptions &opt) {
     u64(w, in.diags.warning_count());
     w.EndObject();
     w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    return text;
 }
 
 }  // namespace coursecrew

@@ -22,21 +22,35 @@ std::string_view trim_ws(std::string_view s) {
 
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-// True when the href needs more than a copy: the common case in big
-// manifests is a plain relative path, and it should cost nothing extra.
+// True when the href needs no work: a relative path with no "." or ".."
+// segment and nothing to decode or split. That is nearly every href of a big
+// manifest, and it should cost one scan.
 bool is_plain(std::string_view s) {
-    if (s.empty() || s.front() == '/' || s.front() == '.') return false;
-    for (char c : s) {
+    if (s.empty() || s.front() == '/') return false;
+    char prev = '/';
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
         switch (c) {
         case '%': case '\\': case '?': case '#': case ':': return false;
-        case '.': return false;  // may start a "./" or "../" segment: take the slow path
+        case '/':
+            if (prev == '/') return false;  // "a//b"
+            break;
+        case '.':
+            // "." or ".." as a whole segment
+            if (prev == '/' && (i + 1 == s.size() || s[i + 1] == '/' ||
+                                (s[i + 1] == '.' && (i + 2 == s.size() || s[i + 2] == '/'))))
+                return false;
+            break;
         default: break;
         }
+        prev = c;
     }
-    return true;
+    return prev != '/';
 }
 
 }  // namespace
+
+bool is_plain_href(std::string_view href) { return is_plain(href); }
 
 bool has_url_scheme(std::string_view s) {
     // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"; one letter is a

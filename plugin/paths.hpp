@@ -29,6 +29,10 @@ struct HrefSite {
 ResolvedHref resolve_href(std::string_view manifest_dir, std::string_view base,
                           std::string_view href, const HrefSite &site, Diagnostics &diags);
 
+// True when `href` is a plain relative path that resolves to itself (no
+// "."/".." segments, nothing to decode or split): the fast path for readers.
+bool is_plain_href(std::string_view href);
+
 // True when `s` starts with a URL scheme ("http:", "https:", "mailto:" ...).
 bool has_url_scheme(std::string_view s);
 

@@ -66,6 +66,7 @@ public:
 
     void run() {
         read_manifest(0, "");
+        if (x_.failed()) return;  // the core discards a half-read manifest
         decide_format();
         resolve();
     }
@@ -320,12 +321,6 @@ private:
                                        file(), x_.line());
             } else if (local == "prerequisites") {
                 c_.items[index].facts.prerequisites = trimmed(x_.read_text());
-            } else if (local == "maxtimeallowed") {
-                c_.items[index].facts.max_time_allowed = trimmed(x_.read_text());
-            } else if (local == "timelimitaction") {
-                c_.items[index].facts.time_limit_action = trimmed(x_.read_text());
-            } else if (local == "datafromlms" || local == "dataFromLMS") {
-                c_.items[index].facts.data_from_lms = trimmed(x_.read_text());
             } else {
                 x_.skip();
             }
@@ -425,6 +420,7 @@ private:
             if (e != Event::Start) continue;
             const std::string_view local = x_.local_name();
             if (local == "file") {
+                ++c_.resources[index].file_elements;
                 add_file(index, base);
                 if (x_.depth() == my_depth + 1) {
                     // <file> may carry <metadata>; nothing in it matters here.
@@ -450,20 +446,16 @@ private:
                                file(), line);
             return;
         }
+        if (base.empty() && ctx_.manifest_dir.empty() && is_plain_href(href)) {
+            c_.add_file(resource, href, line);  // the common case: no copy, no parsing
+            return;
+        }
         ResolvedHref h =
             resolve_href(ctx_.manifest_dir, base, href, HrefSite{file(), line, "file"}, ctx_.diags);
         if (!h.ok) return;
-        File f;
-        if (h.path != href) f.href = str(href);
-        f.path = std::move(h.path);
-        f.resource = resource;
-        f.line = static_cast<std::uint32_t>(line);
-        if (h.is_url) {
-            // A <file> naming a URL is not a package file; keep nothing to check.
-            return;
-        }
-        c_.resources[resource].files.push_back(static_cast<std::uint32_t>(c_.files.size()));
-        c_.files.push_back(std::move(f));
+        // A <file> naming a URL is not a package file: nothing to check or hash.
+        if (h.is_url) return;
+        c_.add_file(resource, h.path, line);
     }
 
     // -- identifiers -----------------------------------------------------

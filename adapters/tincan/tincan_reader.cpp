@@ -71,11 +71,11 @@ std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::s
             // resolve_href has already reported an unusable href: no file to check then.
             if (resolved.ok && !resolved.path.empty()) {
                 File f;
-                f.path = resolved.path;
-                if (href != resolved.path) f.href = href;  // "" means "written as path"
+                f.path = course.strings.add(resolved.path);
                 f.resource = res_index;
                 f.line = href_line > 0 ? static_cast<std::uint32_t>(href_line) : 0;
-                r.files.push_back(static_cast<std::uint32_t>(course.files.size()));
+                r.first_file = static_cast<std::uint32_t>(course.files.size());
+                r.file_count = 1;
                 course.files.push_back(std::move(f));
             }
         }

@@ -46,7 +46,7 @@ struct StreamAccess {
     static void error(void *ctx, xmlErrorPtr err) {
         if (!err) return;
         auto *self = static_cast<Stream *>(ctx);
-        self->report_libxml_error(err->level, err->line, err->int2, err->message);
+        self->report_libxml_error(err->level, err->code, err->line, err->int2, err->message);
     }
 };
 
@@ -82,7 +82,7 @@ Stream::~Stream() {
     }
 }
 
-void Stream::report_libxml_error(int level, int line, int column, const char *message) {
+void Stream::report_libxml_error(int level, int code, int line, int column, const char *message) {
     std::string msg = message ? message : "unknown XML error";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     if (level == XML_ERR_WARNING) {
@@ -92,6 +92,25 @@ void Stream::report_libxml_error(int level, int line, int column, const char *me
     if (too_large_) return;  // reported once, clearly, in next()
     if (failed_) return;     // the first fatal error is the one that matters
     failed_ = true;
+    if (!saw_root_ && (code == XML_ERR_DOCUMENT_EMPTY || code == XML_ERR_DOCUMENT_END ||
+                       code == XML_ERR_DOCUMENT_START)) {
+        diags_.error("xml.malformed",
+                     "the manifest has no root element (the file is empty or holds only an XML "
+                     "declaration); publish the package again",
+                     file_, line, column);
+        return;
+    }
+    // libxml2 notices entity loops and amplification while reading the DTD,
+    // before the DOCTYPE node reaches us: same refusal, same code.
+    if (code == XML_ERR_ENTITY_LOOP || code == XML_ERR_UNDECLARED_ENTITY ||
+        code == XML_WAR_UNDECLARED_ENTITY) {
+        diags_.error("xml.entities_refused",
+                     "the manifest uses XML entities (" + msg +
+                         "); coursecrew refuses entity declarations and references (they enable "
+                         "XXE and entity-expansion attacks): write the text out",
+                     file_, line, column);
+        return;
+    }
     diags_.error("xml.malformed",
                  "the manifest is not well-formed XML: " + msg +
                      " (fix the XML at this line and column, then publish again)",
@@ -106,13 +125,12 @@ bool Stream::check_doctype() {
                      "the manifest declares XML entities in a DOCTYPE; coursecrew refuses entity "
                      "declarations (they enable XXE and entity-expansion attacks) and no course "
                      "format needs them: remove the DOCTYPE",
-                     file_, xmlGetLineNo(reinterpret_cast<xmlNodePtr>(dtd)));
+                     file_, line());
         failed_ = true;
         return false;
     }
     diags_.warning("xml.doctype_ignored",
-                   "the manifest has a DOCTYPE; it was ignored (no DTD is loaded)", file_,
-                   dtd ? xmlGetLineNo(reinterpret_cast<xmlNodePtr>(dtd)) : 0);
+                   "the manifest has a DOCTYPE; it was ignored (no DTD is loaded)", file_, line());
     return true;
 }
 
@@ -153,8 +171,11 @@ Event Stream::next() {
                 }
                 return Event::Error;
             }
-            if (stack_depth_ == 0 && namespaces_.empty() && bytes_read_ == 0) {
-                diags_.error("xml.malformed", "the manifest is empty", file_);
+            if (!saw_root_) {
+                diags_.error("xml.malformed",
+                             "the manifest has no root element (the file is empty or holds only "
+                             "an XML declaration); publish the package again",
+                             file_);
                 failed_ = true;
                 return Event::Error;
             }
@@ -163,6 +184,7 @@ Event Stream::next() {
         }
         switch (xmlTextReaderNodeType(reader_)) {
         case XML_READER_TYPE_ELEMENT: {
+            saw_root_ = true;
             local_ = sv(xmlTextReaderConstLocalName(reader_));
             ns_ = sv(xmlTextReaderConstNamespaceUri(reader_));
             const bool empty = xmlTextReaderIsEmptyElement(reader_) == 1;

@@ -90,7 +90,7 @@ public:
 
 private:
     friend struct StreamAccess;
-    void report_libxml_error(int level, int line, int column, const char *message);
+    void report_libxml_error(int level, int code, int line, int column, const char *message);
     bool check_doctype();
 
     InputStream &in_;
@@ -101,6 +101,7 @@ private:
     std::uint64_t bytes_read_ = 0;
     bool too_large_ = false;
     bool failed_ = false;
+    bool saw_root_ = false;
     bool done_ = false;
     bool pending_end_ = false;  // an empty element's synthesized End
     std::size_t stack_depth_ = 0;

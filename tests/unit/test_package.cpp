@@ -405,6 +405,23 @@ BOOST_AUTO_TEST_CASE(unreadable_file_is_an_io_error, *boost::unit_test::precondi
     OpenedPackage pkg;
     BOOST_CHECK_EQUAL(open_package(p, PackageLimits{}, diags, pkg), COURSECREW_E_IO);
     BOOST_CHECK_EQUAL(diags.count("package.read_failed"), 1u);
+
+    // An unreadable package folder: the same.
+    const std::string dir = tmp.at("pkg");
+    tmp.write("pkg/imsmanifest.xml", kManifest);
+    fs::permissions(dir, fs::perms::none);
+    Diagnostics diags2;
+    BOOST_CHECK_EQUAL(open_package(dir, PackageLimits{}, diags2, pkg), COURSECREW_E_IO);
+    BOOST_CHECK_EQUAL(diags2.count("package.read_failed"), 1u);
+    fs::permissions(dir, fs::perms::owner_all);
+
+    // An unreadable subfolder only hides its own files.
+    tmp.write("pkg/locked/a.txt", "a");
+    fs::permissions(tmp.at("pkg/locked"), fs::perms::none);
+    Diagnostics diags3;
+    BOOST_CHECK_EQUAL(open_package(dir, PackageLimits{}, diags3, pkg), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(diags3.count("package.folder_unreadable"), 1u);
+    fs::permissions(tmp.at("pkg/locked"), fs::perms::owner_all);  // so it can be removed
 }
 
 BOOST_AUTO_TEST_CASE(manifest_file_named_directly) {
@@ -441,7 +458,7 @@ BOOST_AUTO_TEST_CASE(manifest_file_named_directly) {
 BOOST_AUTO_TEST_CASE(zip_lists_and_reads_entries_in_place) {
     TempDir tmp;
     std::string binary;
-    for (int i = 0; i < 300000; ++i) binary += static_cast<char>((i * 7919 + i / 13) & 0xff);
+    for (unsigned i = 0; i < 300000; ++i) binary += static_cast<char>((i * 7919u + i / 13) & 0xffu);
     const std::string zip = tmp.write("course.zip", "");
     make_zip(zip, {{"res/", ""},
                    {"imsmanifest.xml", kManifest},

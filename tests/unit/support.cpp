@@ -1,0 +1,87 @@
+#include "support.hpp"
+
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "plugin/registry.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cctest {
+
+std::string source_dir() { return CC_SOURCE_DIR; }
+
+std::string corpus_dir() {
+    const char *env = std::getenv("COURSECREW_CORPUS");
+    std::string dir = env && *env ? env : CC_CORPUS_DIR;
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && fs::exists(dir + "/INDEX.md", ec) ? dir : std::string();
+}
+
+bool corpus_present() { return !corpus_dir().empty(); }
+
+std::string read_file(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_file(const std::string &path, const std::string &content) {
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+}
+
+std::set<std::string> Result::codes() const {
+    std::set<std::string> out;
+    if (!doc.IsObject() || !doc.HasMember("diagnostics")) return out;
+    for (const auto &d : doc["diagnostics"].GetArray()) out.insert(d["code"].GetString());
+    return out;
+}
+
+bool Result::has_code(const std::string &code) const { return codes().count(code) > 0; }
+
+Result inspect(const std::string &path, const coursecrew::InspectOptions &opt) {
+    Result r;
+    coursecrew::Inspection ins(opt.max_diagnostics_per_code);
+    r.status = coursecrew::inspect_package(path, opt, ins);
+    r.json = coursecrew::to_json(ins, opt);
+    r.doc.Parse(r.json.c_str(), r.json.size());
+    return r;
+}
+
+std::string validate_against(const std::string &schema_file, const rapidjson::Document &doc) {
+    rapidjson::Document sd;
+    const std::string text = read_file(source_dir() + "/schemas/" + schema_file);
+    sd.Parse(text.c_str(), text.size());
+    if (sd.HasParseError()) return "schema " + schema_file + " is not valid JSON";
+    rapidjson::SchemaDocument schema(sd);
+    rapidjson::SchemaValidator v(schema);
+    if (doc.Accept(v)) return {};
+    rapidjson::StringBuffer where, sch;
+    v.GetInvalidDocumentPointer().StringifyUriFragment(where);
+    v.GetInvalidSchemaPointer().StringifyUriFragment(sch);
+    return std::string("invalid at ") + where.GetString() + " (schema " + sch.GetString() +
+           ", keyword " + v.GetInvalidSchemaKeyword() + ")";
+}
+
+TempDir::TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "coursecrew-test-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+}  // namespace cctest

@@ -1,0 +1,49 @@
+// Shared helpers for the unit tests: locating test data, running an
+// inspection end to end, parsing its JSON, scratch folders.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <set>
+#include <string>
+
+#include "plugin/inspect.hpp"
+
+namespace cctest {
+
+std::string source_dir();          // the repository
+std::string corpus_dir();          // ../shared/corpus ("" when absent)
+bool corpus_present();
+
+std::string read_file(const std::string &path);
+void write_file(const std::string &path, const std::string &content);
+
+struct Result {
+    int status = 0;
+    std::string json;
+    rapidjson::Document doc;
+    std::set<std::string> codes() const;            // distinct diagnostic codes
+    bool has_code(const std::string &code) const;
+};
+
+// Inspects through the engine (what the ABI calls) and parses the JSON.
+Result inspect(const std::string &path, const coursecrew::InspectOptions &opt = {});
+
+// Validates a document against a schema in schemas/; returns "" or the error.
+std::string validate_against(const std::string &schema_file, const rapidjson::Document &doc);
+
+// A scratch folder removed when it goes out of scope.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    const std::string &path() const { return path_; }
+    std::string operator/(const std::string &name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+}  // namespace cctest

@@ -1,0 +1,129 @@
+// The course model end to end on packages written here: dependency closure,
+// content fingerprints, modules and pieces.
+#include <boost/test/unit_test.hpp>
+
+#include "support.hpp"
+
+namespace {
+
+const char *kManifest = R"(<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="deps" version="1"
+    xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+    xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="org">
+    <organization identifier="org">
+      <title>Deps</title>
+      <item identifier="m1"><title>Module 1</title>
+        <item identifier="p1" identifierref="A"><title>Piece 1</title></item>
+        <item identifier="p2" identifierref="D"><title>Piece 2</title></item>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="A" type="webcontent" adlcp:scormtype="sco" href="a.html">
+      <file href="a.html"/><dependency identifierref="B"/>
+    </resource>
+    <resource identifier="B" type="webcontent" adlcp:scormtype="asset">
+      <file href="b.js"/><dependency identifierref="C"/>
+    </resource>
+    <resource identifier="C" type="webcontent" adlcp:scormtype="asset">
+      <file href="c.css"/><file href="b.js"/><dependency identifierref="A"/>
+    </resource>
+    <resource identifier="D" type="webcontent" adlcp:scormtype="sco" href="d.html">
+      <file href="d.html"/>
+    </resource>
+  </resources>
+</manifest>
+)";
+
+struct Package {
+    cctest::TempDir dir;
+    Package() {
+        cctest::write_file(dir / "imsmanifest.xml", kManifest);
+        cctest::write_file(dir / "a.html", "<p>a</p>");
+        cctest::write_file(dir / "b.js", "var b;");
+        cctest::write_file(dir / "c.css", "p{}");
+        cctest::write_file(dir / "d.html", "<p>d</p>");
+    }
+    const rapidjson::Value &piece(const cctest::Result &r, int index) {
+        return r.doc["modules"][0]["pieces"][index];
+    }
+};
+
+coursecrew::InspectOptions with_files() {
+    coursecrew::InspectOptions o;
+    o.list_files = true;
+    return o;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(model)
+
+BOOST_AUTO_TEST_CASE(dependencies_resolve_transitively_and_cycles_end) {
+    Package pkg;
+    cctest::Result r = cctest::inspect(pkg.dir.path(), with_files());
+    BOOST_TEST_REQUIRE(r.status == 0, r.json);
+    const auto &p1 = pkg.piece(r, 0);
+    BOOST_TEST(std::string(p1["id"].GetString()) == "p1");
+    // a.html + b.js + c.css; b.js is listed twice but counts once.
+    BOOST_TEST(p1["file_count"].GetUint64() == 3u);
+    BOOST_TEST(p1["bytes"].GetUint64() == 8u + 6u + 3u);
+    std::vector<std::string> paths;
+    for (const auto &f : p1["files"].GetArray()) paths.push_back(f["path"].GetString());
+    BOOST_TEST(paths == (std::vector<std::string>{"a.html", "b.js", "c.css"}), boost::test_tools::per_element());
+    BOOST_TEST(pkg.piece(r, 1)["file_count"].GetUint64() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(fingerprint_follows_content) {
+    Package pkg;
+    cctest::Result before = cctest::inspect(pkg.dir.path());
+    const std::string fp1 = pkg.piece(before, 0)["fingerprint"].GetString();
+    const std::string fp2 = pkg.piece(before, 1)["fingerprint"].GetString();
+    BOOST_TEST(fp1.size() == 64u);
+    BOOST_TEST(fp1 != fp2);
+
+    // Same content again: same fingerprint.
+    BOOST_TEST(std::string(pkg.piece(cctest::inspect(pkg.dir.path()), 0)["fingerprint"].GetString()) == fp1);
+
+    // A dependency's file changes: piece 1 changes, piece 2 does not.
+    cctest::write_file(pkg.dir / "c.css", "p{color:red}");
+    cctest::Result after = cctest::inspect(pkg.dir.path());
+    BOOST_TEST(std::string(pkg.piece(after, 0)["fingerprint"].GetString()) != fp1);
+    BOOST_TEST(std::string(pkg.piece(after, 1)["fingerprint"].GetString()) == fp2);
+}
+
+BOOST_AUTO_TEST_CASE(sha256_of_files_is_the_real_digest) {
+    Package pkg;
+    cctest::write_file(pkg.dir / "d.html", "abc");
+    cctest::Result r = cctest::inspect(pkg.dir.path(), with_files());
+    const auto &f = pkg.piece(r, 1)["files"][0];
+    // SHA-256("abc"), FIPS 180-2 example.
+    BOOST_TEST(std::string(f["sha256"].GetString()) ==
+               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+BOOST_AUTO_TEST_CASE(no_hash_option_leaves_fingerprints_null) {
+    Package pkg;
+    coursecrew::InspectOptions o;
+    o.hash_files = false;
+    cctest::Result r = cctest::inspect(pkg.dir.path(), o);
+    BOOST_TEST(pkg.piece(r, 0)["fingerprint"].IsNull());
+}
+
+BOOST_AUTO_TEST_CASE(a_zip_reads_like_its_folder) {
+    Package pkg;
+    cctest::TempDir out;
+    const std::string zip = out / "course.zip";
+    const std::string cmd = "cd '" + pkg.dir.path() + "' && cmake -E tar cf '" + zip + "' --format=zip .";
+    BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+    cctest::Result folder = cctest::inspect(pkg.dir.path());
+    cctest::Result zipped = cctest::inspect(zip);
+    BOOST_TEST_REQUIRE(zipped.status == 0, zipped.json);
+    BOOST_TEST(std::string(pkg.piece(zipped, 0)["fingerprint"].GetString()) ==
+               pkg.piece(folder, 0)["fingerprint"].GetString());
+    BOOST_TEST(zipped.doc["counts"]["package_files"].GetUint64() == 5u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
