@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, build warning-free (-Werror),
+# run ctest; then the same under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh            both passes
+#   SKIP_SANITIZERS=1 scripts/test.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+"$root/scripts/install-deps.sh"
+
+run_pass() {
+  local dir=$1; shift
+  echo "== $dir: configure, build, test"
+  cmake -S "$root" -B "$root/$dir" -DCOURSECREW_WERROR=ON "$@" >/dev/null
+  cmake --build "$root/$dir" -j"$jobs"
+  (cd "$root/$dir" && ctest --output-on-failure -j"$jobs")
+}
+
+run_pass build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ "${SKIP_SANITIZERS:-0}" != "1" ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_pass build-asan -DCMAKE_BUILD_TYPE=Debug -DCOURSECREW_SANITIZE=ON -DCOURSECREW_BUILD_BENCH=OFF
+fi
