@@ -19,14 +19,6 @@ namespace {
 
 using namespace coursecrew;
 
-char *dup_string(const std::string &s) {
-    char *out = static_cast<char *>(std::malloc(s.size() + 1));
-    if (!out) throw std::bad_alloc();
-    std::memcpy(out, s.data(), s.size());
-    out[s.size()] = '\0';
-    return out;
-}
-
 int fail(coursecrew_instance *in, int status, std::string message) {
     if (in) in->last_error = std::move(message);
     return status;
@@ -124,17 +116,16 @@ int cc_inspect(coursecrew_instance *in, const char *package_path, const char *op
         std::string error;
         if (!apply_options(options_json, options, error))
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "options: " + error);
-        std::string json, message;
+        std::string message;
         int status = COURSECREW_OK;
         {
-            // The model goes as soon as its JSON exists: peak memory is one of them plus
-            // the JSON, not both plus a copy.
+            // The model goes as soon as its JSON exists; the JSON is written
+            // straight into the buffer the host receives.
             Inspection ins(options.max_diagnostics_per_code);
             status = inspect_package(package_path, options, ins);
-            json = to_json(ins, options);
+            *out_json = to_json_malloc(ins, options, nullptr);
             if (status != COURSECREW_OK) message = first_error(ins);
         }
-        *out_json = dup_string(json);
         if (status != COURSECREW_OK) fail(in, status, message.empty() ? cc_strerror(status) : message);
         return status;
     });

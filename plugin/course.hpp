@@ -79,7 +79,8 @@ struct Resource {
     std::string id;
     std::string type;           // "webcontent"
     std::string scorm_type;     // "sco" / "asset" ("" for cmi5/tincan)
-    std::string href;           // launch href as written (after xml:base)
+    std::string href;           // launch href as written (after xml:base); SCORM keeps it only
+                                // when it differs from launch_path
     std::string launch_path;    // package-relative launch file ("" for absolute URLs)
     std::string launch_query;   // "?a=b" part of the href, kept as launch parameters
     bool launch_is_url = false; // an absolute URL (cmi5/tincan), not a package file
@@ -90,7 +91,7 @@ struct Resource {
     std::uint32_t file_elements = 0;  // <file> elements as written, usable or not (SCORM counts)
     std::vector<std::string> dependency_ids;  // as written
     std::vector<std::uint32_t> dependencies;  // resolved indices into Course::resources
-    Metadata metadata;
+    std::unique_ptr<Metadata> metadata;       // when the resource carries <metadata>
     int manifest_depth = 0;     // 0 = top-level manifest, 1+ = sub-manifest
     long line = 0;
 };
@@ -98,28 +99,48 @@ struct Resource {
 enum class ItemKind { Organization, Item, Block, Au, Activity };
 const char *to_string(ItemKind k);
 
-struct Item {
-    ItemKind kind = ItemKind::Item;
-    std::string id;
-    LangText title;
+// What only some items have (cmi5 AU attributes, SCORM sequencing facts,
+// metadata...). Kept out of line so that a 20,000-item course of plain items
+// costs a small Item each.
+struct ItemDetails {
     LangText description;
-    std::uint32_t parent = kNone;
-    std::vector<std::uint32_t> children;
-    std::string identifierref;          // SCORM: resource or sub-manifest id
-    std::uint32_t resource = kNone;     // resolved launch resource
-    std::uint32_t aggregation = kNone;  // SCORM: the sub-manifest organization this item stands for
     std::string parameters;             // SCORM item parameters / cmi5 launchParameters
-    bool visible = true;
     StructureFacts facts;
     Metadata metadata;
     // cmi5 AU / tincan activity details
     std::string url, launch_method, move_on, activity_type;
     std::vector<std::string> objective_refs;
-    bool top_manifest = true;           // false for items pulled in from a sub-manifest
+};
+
+struct Item {
+    ItemKind kind = ItemKind::Item;
+    bool visible = true;
+    bool top_manifest = true;           // false for items read from a sub-manifest
+    std::string id;
+    LangText title;
+    std::uint32_t parent = kNone;
+    std::vector<std::uint32_t> children;
+    std::string identifierref;          // SCORM: resource or sub-manifest id
+    std::uint32_t resource = kNone;     // resolved launch resource
+    std::uint32_t aggregation = kNone;  // SCORM: the sub-manifest organization this item stands for
     long line = 0;
 
     // A piece: no child items and no sub-manifest behind it.
     bool is_leaf() const { return children.empty() && aggregation == kNone; }
+
+    // The details, created on first write access.
+    ItemDetails &details() {
+        if (!details_) details_ = std::make_unique<ItemDetails>();
+        return *details_;
+    }
+    // Read access never allocates: an item without details reads as empty.
+    const ItemDetails &details() const {
+        static const ItemDetails none;
+        return details_ ? *details_ : none;
+    }
+
+private:
+    std::unique_ptr<ItemDetails> details_;
 };
 
 struct Counts {

@@ -13,16 +13,24 @@ const char *to_string(Severity s) {
 
 void Diagnostics::add(Severity sev, std::string code, std::string message, std::string file,
                       long line, long column) {
-    tally_only(sev, code, file);
-    if (count(code) > cap_) return;
+    Tally &t = tally(code);
+    count_in(t, sev, file);
+    if (t.total > cap_) return;
     items_.push_back(Diagnostic{sev, std::move(code), std::move(message), std::move(file), line,
                                 column});
 }
 
-void Diagnostics::tally_only(Severity sev, const std::string &code, const std::string &file) {
+Diagnostics::Tally &Diagnostics::tally(const std::string &code) {
+    if (last_code_ && *last_code_ == code) return *last_tally_;
+    auto it = tallies_.try_emplace(code).first;
+    last_code_ = &it->first;
+    last_tally_ = &it->second;
+    return it->second;
+}
+
+void Diagnostics::count_in(Tally &t, Severity sev, const std::string &file) {
     if (sev == Severity::Error) ++errors_;
     if (sev == Severity::Warning) ++warnings_;
-    Tally &t = tallies_[code];
     ++t.total;
     if (sev > t.severity) t.severity = sev;
     if (t.total == 1) t.file = file;

@@ -50,8 +50,9 @@ public:
     template <class MakeMessage>
     void add_lazy(Severity sev, const std::string &code, const std::string &file, long line,
                   MakeMessage &&make) {
-        if (count(code) >= cap_) {
-            tally_only(sev, code, file);
+        Tally &t = tally(code);
+        if (t.total >= cap_) {
+            count_in(t, sev, file);
             return;
         }
         add(sev, code, make(), file, line);
@@ -69,18 +70,22 @@ public:
     std::size_t cap() const { return cap_; }
 
 private:
-    void tally_only(Severity sev, const std::string &code, const std::string &file);
     struct Tally {
         std::size_t total = 0;
         Severity severity = Severity::Info;
         std::string file;
     };
+    // The tally for `code`; the last one is cached, since repeats come in runs.
+    Tally &tally(const std::string &code);
+    void count_in(Tally &t, Severity sev, const std::string &file);
     std::size_t cap_;
     std::size_t errors_ = 0;
     std::size_t warnings_ = 0;
     bool finished_ = false;
     std::vector<Diagnostic> items_;
-    std::map<std::string, Tally> tallies_;
+    std::map<std::string, Tally> tallies_;  // node-based: cached pointers stay valid
+    const std::string *last_code_ = nullptr;
+    Tally *last_tally_ = nullptr;
 };
 
 }  // namespace coursecrew

@@ -1,6 +1,7 @@
 #include "inspect.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <unordered_map>
 
 #include "adapters/xml/xml_stream.hpp"
@@ -167,7 +168,7 @@ void choose_modules(Course &c) {
         // The activities of type module; when there are none, every activity.
         for (std::uint32_t i = 0; i < c.items.size(); ++i)
             if (c.items[i].kind == ItemKind::Activity &&
-                c.items[i].activity_type == "http://adlnet.gov/expapi/activities/module")
+                std::as_const(c.items[i]).details().activity_type == "http://adlnet.gov/expapi/activities/module")
                 c.modules.push_back(i);
         if (c.modules.empty())
             for (std::uint32_t i = 0; i < c.items.size(); ++i)

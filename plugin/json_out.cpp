@@ -2,6 +2,11 @@
 // pass with RapidJSON's streaming writer.
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
 #include "coursecrew/coursecrew.h"
 #include "inspect.hpp"
 
@@ -9,15 +14,66 @@ namespace coursecrew {
 
 namespace {
 
-// RapidJSON output stream appending to a std::string: the document is built
-// once, in the string the caller keeps, with no intermediate buffer.
-struct StringOut {
+// RapidJSON output stream over one malloc'ed buffer. The document is written
+// once, straight into the memory the host will own (no intermediate copy),
+// and PutReserve/PutUnsafe below let the writer skip a capacity check per byte.
+class MallocOut {
+public:
     using Ch = char;
-    std::string &s;
-    void Put(char c) { s.push_back(c); }
+    explicit MallocOut(std::size_t initial) { grow(initial); }
+    ~MallocOut() { std::free(data_); }
+    MallocOut(const MallocOut &) = delete;
+    MallocOut &operator=(const MallocOut &) = delete;
+
+    void reserve(std::size_t more) {
+        if (size_ + more > capacity_) grow(std::max(capacity_ * 2, size_ + more));
+    }
+    void put_unsafe(char c) { data_[size_++] = c; }
+    void Put(char c) {
+        reserve(1);
+        put_unsafe(c);
+    }
     void Flush() {}
+    // Hands the NUL-terminated text to the caller (free() it).
+    char *release(std::size_t *size) {
+        reserve(1);
+        data_[size_] = '\0';
+        if (size) *size = size_;
+        char *out = data_;
+        data_ = nullptr;
+        size_ = capacity_ = 0;
+        return out;
+    }
+
+private:
+    void grow(std::size_t capacity) {
+        char *bigger = static_cast<char *>(std::realloc(data_, capacity));
+        if (!bigger) throw std::bad_alloc();
+        data_ = bigger;
+        capacity_ = capacity;
+    }
+    char *data_ = nullptr;
+    std::size_t size_ = 0, capacity_ = 0;
 };
-using Writer = rapidjson::Writer<StringOut>;
+
+}  // namespace
+}  // namespace coursecrew
+
+namespace rapidjson {
+template <>
+inline void PutReserve(coursecrew::MallocOut &out, std::size_t count) {
+    out.reserve(count);
+}
+template <>
+inline void PutUnsafe(coursecrew::MallocOut &out, char c) {
+    out.put_unsafe(c);
+}
+}  // namespace rapidjson
+
+namespace coursecrew {
+namespace {
+
+using Writer = rapidjson::Writer<MallocOut>;
 
 void key(Writer &w, const char *k) { w.Key(k); }
 void str(Writer &w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
@@ -102,7 +158,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     else w.Null();
     key(w, "launch_present");
     w.Bool(r && (r->launch_is_url || r->launch_present));
-    std::string params = it.parameters;
+    std::string params = it.details().parameters;
     if (r && !r->launch_query.empty()) params = r->launch_query + (params.empty() ? "" : "&" + params);
     if (!params.empty()) {
         key(w, "parameters");
@@ -112,17 +168,17 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
         key(w, "scorm_type");
         str(w, r->scorm_type);
     }
-    if (!it.activity_type.empty()) {
+    if (!it.details().activity_type.empty()) {
         key(w, "activity_type");
-        str(w, it.activity_type);
+        str(w, it.details().activity_type);
     }
-    if (!it.move_on.empty()) {
+    if (!it.details().move_on.empty()) {
         key(w, "move_on");
-        str(w, it.move_on);
+        str(w, it.details().move_on);
     }
-    if (!it.launch_method.empty()) {
+    if (!it.details().launch_method.empty()) {
         key(w, "launch_method");
-        str(w, it.launch_method);
+        str(w, it.details().launch_method);
     }
     if (!it.visible) {
         key(w, "visible");
@@ -144,11 +200,11 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     key(w, "fingerprint");
     str_or_null(w, c.piece_fingerprint(files));
     key(w, "facts");
-    facts(w, it.facts);
-    if (!it.metadata.keywords.empty()) {
+    facts(w, it.details().facts);
+    if (!it.details().metadata.keywords.empty()) {
         key(w, "keywords");
         w.StartArray();
-        for (const auto &k : it.metadata.keywords) str(w, k);
+        for (const auto &k : it.details().metadata.keywords) str(w, k);
         w.EndArray();
     }
     if (opt.list_files) {
@@ -200,11 +256,9 @@ void counts(Writer &w, const Course &c) {
 
 }  // namespace
 
-std::string to_json(const Inspection &in, const InspectOptions &opt) {
+char *to_json_malloc(const Inspection &in, const InspectOptions &opt, std::size_t *size) {
     const Course &c = in.course;
-    std::string text;
-    text.reserve(4096 + c.items.size() * 256);
-    StringOut out{text};
+    MallocOut out(4096 + c.items.size() * 256);
     Writer w(out);
     w.StartObject();
     key(w, "coursecrew");
@@ -303,7 +357,13 @@ std::string to_json(const Inspection &in, const InspectOptions &opt) {
     u64(w, in.diags.warning_count());
     w.EndObject();
     w.EndObject();
-    return text;
+    return out.release(size);
+}
+
+std::string to_json(const Inspection &in, const InspectOptions &opt) {
+    std::size_t size = 0;
+    std::unique_ptr<char, decltype(&std::free)> text(to_json_malloc(in, opt, &size), &std::free);
+    return std::string(text.get(), size);
 }
 
 }  // namespace coursecrew

@@ -44,19 +44,39 @@ bool PackageSource::read_all(const std::string &path, std::uint64_t max_bytes, s
     }
 }
 
+namespace {
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
+std::size_t EntryIndex::FoldedHash::operator()(std::string_view s) const {
+    std::size_t h = 1469598103934665603ull;  // FNV-1a over the folded bytes
+    for (char c : s) h = (h ^ static_cast<unsigned char>(fold(c))) * 1099511628211ull;
+    return h;
+}
+
+bool EntryIndex::FoldedEqual::operator()(std::string_view a, std::string_view b) const {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (fold(a[i]) != fold(b[i])) return false;
+    return true;
+}
+
 EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) {
     exact_.reserve(entries.size());
+    folded_.reserve(entries.size());
     for (const auto &e : entries) {
+        if (e.path.size() >= lengths_.size()) lengths_.resize(e.path.size() + 1, false);
+        lengths_[e.path.size()] = true;
         exact_.emplace(e.path, &e);
-        folded_.emplace(ascii_lower(e.path), &e);
+        folded_.emplace(e.path, &e);
     }
 }
 
 const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
     if (case_mismatch) *case_mismatch = false;
+    if (path.size() >= lengths_.size() || !lengths_[path.size()]) return nullptr;
     if (auto it = exact_.find(path); it != exact_.end()) return it->second;
-    if (exact_.empty()) return nullptr;
-    auto it = folded_.find(ascii_lower(path));
+    auto it = folded_.find(path);
     if (it == folded_.end()) return nullptr;
     if (case_mismatch) *case_mismatch = true;
     return it->second;

@@ -1,5 +1,6 @@
 #include "paths.hpp"
 
+#include <array>
 #include <vector>
 
 namespace coursecrew {
@@ -26,26 +27,25 @@ std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 // segment and nothing to decode or split. That is nearly every href of a big
 // manifest, and it should cost one scan.
 bool is_plain(std::string_view s) {
-    if (s.empty() || s.front() == '/') return false;
-    char prev = '/';
+    // One table lookup per byte; only the rare flagged bytes need a look.
+    static const auto special = [] {
+        std::array<bool, 256> t{};
+        for (unsigned char c : std::string_view("%\\?#:/.")) t[c] = true;
+        return t;
+    }();
+    if (s.empty() || s.front() == '/' || s.back() == '/') return false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        switch (c) {
-        case '%': case '\\': case '?': case '#': case ':': return false;
-        case '/':
-            if (prev == '/') return false;  // "a//b"
-            break;
-        case '.':
-            // "." or ".." as a whole segment
-            if (prev == '/' && (i + 1 == s.size() || s[i + 1] == '/' ||
-                                (s[i + 1] == '.' && (i + 2 == s.size() || s[i + 2] == '/'))))
-                return false;
-            break;
-        default: break;
-        }
-        prev = c;
+        if (!special[static_cast<unsigned char>(c)]) continue;
+        if (c != '/' && c != '.') return false;  // % \ ? # :
+        const bool segment_start = i == 0 || s[i - 1] == '/';
+        if (c == '/' && segment_start) return false;  // "a//b"
+        if (c == '.' && segment_start &&
+            (i + 1 == s.size() || s[i + 1] == '/' ||
+             (s[i + 1] == '.' && (i + 2 == s.size() || s[i + 2] == '/'))))
+            return false;  // "." or ".." as a whole segment
     }
-    return prev != '/';
+    return true;
 }
 
 }  // namespace

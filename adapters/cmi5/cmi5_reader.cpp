@@ -221,7 +221,7 @@ void Cmi5Reader::read() {
     Item &root = course_.items[root_];
     root.id = course_.identifier;
     root.title = course_.title;
-    root.description = course_.description;
+    root.details().description = course_.description;
 
     if (ended_) return;  // malformed: the stream has reported it; keep what was read
     check_objective_refs();
@@ -398,13 +398,13 @@ bool Cmi5Reader::read_objective_refs(std::uint32_t item) {
             std::string idref(xml::trim(xml_.attr("idref")));
             if (!idref.empty()) {
                 objective_refs_.push_back(ObjectiveRef{idref, xml_.line()});
-                course_.items[item].objective_refs.push_back(std::move(idref));
+                course_.items[item].details().objective_refs.push_back(std::move(idref));
             }
         }
         xml_.skip();
     }
     Item &it = course_.items[item];
-    it.facts.objectives = static_cast<int>(it.objective_refs.size());
+    it.details().facts.objectives = static_cast<int>(it.details().objective_refs.size());
     return !ended_;
 }
 
@@ -418,7 +418,7 @@ bool Cmi5Reader::read_block(std::uint32_t parent) {
         bool ok = true;
         if (!is_cmi5_element()) xml_.skip();
         else if (name == "title") ok = read_langtext(course_.items[block].title);
-        else if (name == "description") ok = read_langtext(course_.items[block].description);
+        else if (name == "description") ok = read_langtext(course_.items[block].details().description);
         else if (name == "objectives") ok = read_objective_refs(block);
         else if (name == "block") ok = read_block(block);
         else if (name == "au") ok = read_au(block);
@@ -433,9 +433,9 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
     {
         Item &item = course_.items[au];
         item.id = std::string(xml::trim(xml_.attr("id")));
-        item.move_on = std::string(xml::trim(xml_.attr("moveOn")));
-        item.launch_method = std::string(xml::trim(xml_.attr("launchMethod")));
-        item.activity_type = std::string(xml::trim(xml_.attr("activityType")));
+        item.details().move_on = std::string(xml::trim(xml_.attr("moveOn")));
+        item.details().launch_method = std::string(xml::trim(xml_.attr("launchMethod")));
+        item.details().activity_type = std::string(xml::trim(xml_.attr("activityType")));
         register_id(item.id, "AU", item.line);
     }
     // masteryScore is read after the children, as it may come as an element.
@@ -455,7 +455,7 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
         } else if (name == "title") {
             ok = read_langtext(course_.items[au].title);
         } else if (name == "description") {
-            ok = read_langtext(course_.items[au].description);
+            ok = read_langtext(course_.items[au].details().description);
         } else if (name == "objectives") {
             ok = read_objective_refs(au);
         } else if (name == "url") {
@@ -465,7 +465,7 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
         } else if (name == "launchParameters") {
             std::string text;
             ok = read_text(text);
-            course_.items[au].parameters = std::string(xml::trim(text));
+            course_.items[au].details().parameters = std::string(xml::trim(text));
         } else if (std::find(std::begin(kAuAttributes), std::end(kAuAttributes), name) !=
                    std::end(kAuAttributes)) {
             // An attribute written as an element: use it unless the attribute is there too.
@@ -474,11 +474,11 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
             ok = read_text(text);
             std::string value(xml::trim(text));
             Item &item = course_.items[au];
-            if (attr_name == "moveOn" && item.move_on.empty()) item.move_on = value;
-            if (attr_name == "launchMethod" && item.launch_method.empty())
-                item.launch_method = value;
-            if (attr_name == "activityType" && item.activity_type.empty())
-                item.activity_type = value;
+            if (attr_name == "moveOn" && item.details().move_on.empty()) item.details().move_on = value;
+            if (attr_name == "launchMethod" && item.details().launch_method.empty())
+                item.details().launch_method = value;
+            if (attr_name == "activityType" && item.details().activity_type.empty())
+                item.details().activity_type = value;
             if (attr_name == "masteryScore" && !has_mastery) {
                 mastery = value;
                 has_mastery = true;
@@ -513,7 +513,7 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
                                "; it must be a decimal number from 0 to 1 (it was ignored)",
                            ctx_.manifest_path, line);
         else
-            course_.items[au].facts.mastery_score = score;
+            course_.items[au].details().facts.mastery_score = score;
     }
     finish_au(au, raw_url, has_url, url_line);
     return true;
@@ -554,7 +554,7 @@ void Cmi5Reader::finish_au(std::uint32_t au, const std::string &raw_url, bool ha
                            "or use an absolute URL",
                        ctx_.manifest_path, url_line);
 
-    course_.items[au].url = url;
+    course_.items[au].details().url = url;
     course_.items[au].resource = add_launch_resource(course_, ctx_, id, url, line, url_line);
 }
 

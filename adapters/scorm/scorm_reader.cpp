@@ -65,6 +65,7 @@ public:
     ScormReader(xml::Stream &x, ReadContext &ctx, Course &c) : x_(x), ctx_(ctx), c_(c) {}
 
     void run() {
+        reserve_for_size();
         read_manifest(0, "");
         if (x_.failed()) return;  // the core discards a half-read manifest
         decide_format();
@@ -95,6 +96,21 @@ private:
     };
 
     const std::string &file() const { return ctx_.manifest_path; }
+
+    // Sizes the tables from the manifest's byte count, so a big course is not
+    // copied and rehashed as it grows. The ratios are lower bounds on the
+    // bytes an element takes in a real manifest; unused reservations are
+    // address space only, never touched memory.
+    void reserve_for_size() {
+        const PackageEntry *e = ctx_.index.find(ctx_.manifest_path);
+        const std::size_t bytes = e ? static_cast<std::size_t>(e->size) : 0;
+        if (bytes < (1u << 20)) return;
+        c_.items.reserve(bytes / 500);
+        c_.resources.reserve(bytes / 500);
+        c_.files.reserve(bytes / 60);
+        item_ids_.reserve(bytes / 500);
+        resource_ids_.reserve(bytes / 500);
+    }
 
     // -- elements --------------------------------------------------------
 
@@ -282,7 +298,8 @@ private:
             it.id = trimmed(raw_id);
             check_id(raw_id, it.id, it.line, kind == ItemKind::Organization ? "organization" : "item");
             it.identifierref = trimmed(x_.attr("identifierref"));
-            it.parameters = str(x_.attr("parameters"));
+            if (std::string_view params = x_.attr("parameters"); !params.empty())
+                it.details().parameters = str(params);
             std::string_view vis = xml::trim(x_.attr("isvisible"));
             it.visible = !(vis == "false" || vis == "0");
             c_.items.push_back(std::move(it));
@@ -302,25 +319,25 @@ private:
                 std::string t = trimmed(x_.read_text());
                 if (!t.empty()) c_.items[index].title.add("", std::move(t));
             } else if (local == "metadata") {
-                read_manifest_metadata(&c_.items[index].metadata, false);
+                read_manifest_metadata(&c_.items[index].details().metadata, false);
             } else if (local == "sequencing") {
-                read_sequencing(c_.items[index].facts);
+                read_sequencing(c_.items[index].details().facts);
             } else if (local == "presentation") {
-                c_.items[index].facts.has_presentation = true;
+                c_.items[index].details().facts.has_presentation = true;
                 x_.skip();
             } else if (local == "completionThreshold") {
-                read_completion_threshold(c_.items[index].facts);
+                read_completion_threshold(c_.items[index].details().facts);
             } else if (local == "masteryscore") {
                 double v = 0;
                 std::string text = x_.read_text();
-                if (parse_number(text, v)) c_.items[index].facts.mastery_score = v;
+                if (parse_number(text, v)) c_.items[index].details().facts.mastery_score = v;
                 else
                     ctx_.diags.warning("item.mastery_score_invalid",
                                        "adlcp:masteryscore '" + trimmed(text) +
                                            "' is not a number; ignored",
                                        file(), x_.line());
             } else if (local == "prerequisites") {
-                c_.items[index].facts.prerequisites = trimmed(x_.read_text());
+                c_.items[index].details().facts.prerequisites = trimmed(x_.read_text());
             } else {
                 x_.skip();
             }
@@ -406,7 +423,8 @@ private:
             if (!xml::trim(href).empty()) {
                 ResolvedHref h = resolve_href(ctx_.manifest_dir, base, href,
                                               HrefSite{file(), r.line, "launch"}, ctx_.diags);
-                r.href = h.is_url ? h.path : join_base(base, href);
+                std::string written = h.is_url ? h.path : join_base(base, href);
+                if (h.is_url || written != h.path) r.href = std::move(written);
                 r.launch_is_url = h.is_url;
                 if (h.ok && !h.is_url) r.launch_path = std::move(h.path);
                 r.launch_query = std::move(h.query);
@@ -431,7 +449,9 @@ private:
                 if (!ref.empty()) c_.resources[index].dependency_ids.push_back(std::move(ref));
                 x_.skip();
             } else if (local == "metadata") {
-                read_manifest_metadata(&c_.resources[index].metadata, false);
+                auto &md = c_.resources[index].metadata;
+                if (!md) md = std::make_unique<Metadata>();
+                read_manifest_metadata(md.get(), false);
             } else {
                 x_.skip();
             }
@@ -652,11 +672,11 @@ private:
         }
         // Sequencing references into the sequencingCollection.
         for (const Item &it : c_.items)
-            if (!it.facts.sequencing_idref.empty() &&
-                sequencing_ids_.find(it.facts.sequencing_idref) == sequencing_ids_.end())
+            if (!it.details().facts.sequencing_idref.empty() &&
+                sequencing_ids_.find(it.details().facts.sequencing_idref) == sequencing_ids_.end())
                 ctx_.diags.error("seq.idref_missing",
                                  "item '" + it.id + "' uses sequencing IDRef '" +
-                                     it.facts.sequencing_idref +
+                                     it.details().facts.sequencing_idref +
                                      "', which no imsss:sequencing in the sequencingCollection "
                                      "defines",
                                  file(), it.line);

@@ -205,8 +205,8 @@ bool TincanReader::read_activity() {
         item.parent = root_;
         item.line = xml_.line();
         item.id = std::string(xml::trim(xml_.attr("id")));
-        item.activity_type = std::string(xml::trim(xml_.attr("type")));
-        item.facts.has_interactions = ends_with(item.activity_type, kInteractionTypeSuffix);
+        item.details().activity_type = std::string(xml::trim(xml_.attr("type")));
+        item.details().facts.has_interactions = ends_with(item.details().activity_type, kInteractionTypeSuffix);
         course_.items.push_back(std::move(item));
         course_.items[root_].children.push_back(index);
     }
@@ -238,7 +238,7 @@ bool TincanReader::read_activity() {
             }
         } else if (!value.empty()) {
             Item &item = course_.items[index];
-            (is_name ? item.title : item.description).add(std::move(lang), std::move(value));
+            (is_name ? item.title : item.details().description).add(std::move(lang), std::move(value));
         }
     }
     if (ended_) return false;
@@ -267,7 +267,7 @@ bool TincanReader::read_activity() {
                          ctx_.manifest_path, item.line);
     }
     if (has_launch) {
-        item.url = launch;
+        item.details().url = launch;
         const std::string id = item.id;
         const long line = item.line;
         // add_launch_resource does not touch course_.items, but keep no reference across it.
@@ -283,7 +283,7 @@ void TincanReader::choose_course() {
     if (children.empty()) return;
     std::uint32_t chosen = children.front();
     for (std::uint32_t child : children) {
-        if (ends_with(course_.items[child].activity_type, kCourseTypeSuffix)) {
+        if (ends_with(course_.items[child].details().activity_type, kCourseTypeSuffix)) {
             chosen = child;
             break;
         }
@@ -291,12 +291,12 @@ void TincanReader::choose_course() {
     const Item &course_item = course_.items[chosen];
     course_.identifier = course_item.id;
     course_.title = course_item.title;
-    course_.description = course_item.description;
+    course_.description = course_item.details().description;
 
     Item &root = course_.items[root_];
     root.id = course_.identifier;
     root.title = course_.title;
-    root.description = course_.description;
+    root.details().description = course_.description;
 }
 
 }  // namespace
