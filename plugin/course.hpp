@@ -81,7 +81,7 @@ struct Resource {
     std::string scorm_type;     // "sco" / "asset" ("" for cmi5/tincan)
     std::string href;           // launch href as written (after xml:base); SCORM keeps it only
                                 // when it differs from launch_path
-    std::string launch_path;    // package-relative launch file ("" for absolute URLs)
+    std::string_view launch_path;  // package-relative launch file, in Course::strings ("" for URLs)
     std::string launch_query;   // "?a=b" part of the href, kept as launch parameters
     bool launch_is_url = false; // an absolute URL (cmi5/tincan), not a package file
     bool launch_present = false;
@@ -170,7 +170,7 @@ struct Course {
     std::vector<Item> items;         // all items of all organizations (+ sub-manifests)
     std::vector<Resource> resources;
     std::vector<File> files;
-    StringArena strings;                       // backs File::path
+    StringArena strings;                       // backs File::path, Resource::launch_path
     std::vector<std::string> digests;          // SHA-256 hex of present files
     std::vector<std::uint32_t> organizations;  // item indices of kind Organization / course root
     std::uint32_t default_org = kNone;         // index into items

@@ -154,7 +154,8 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     if (r) str(w, r->id);
     else w.Null();
     key(w, "launch");
-    if (r && (!r->launch_path.empty() || r->launch_is_url)) str(w, r->launch_is_url ? r->href : r->launch_path);
+    if (r && r->launch_is_url) str(w, r->href);
+    else if (r && !r->launch_path.empty()) str(w, r->launch_path);
     else w.Null();
     key(w, "launch_present");
     w.Bool(r && (r->launch_is_url || r->launch_present));

@@ -119,7 +119,7 @@ std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::s
         if (resolved.is_url) {
             r.launch_is_url = true;
         } else {
-            r.launch_path = resolved.path;
+            r.launch_path = course.strings.add(resolved.path);
             r.launch_query = resolved.query;
             // resolve_href has already reported an unusable href: no file to check then.
             if (resolved.ok && !resolved.path.empty()) {

@@ -153,6 +153,7 @@ private:
                 x_.skip();
             }
         }
+        if (x_.failed()) return kNone;  // half-read: the core keeps only the diagnostics
         if (depth == 0) {
             c_.organizations = scope.orgs;
             choose_default_org(scope);
@@ -426,7 +427,7 @@ private:
                 std::string written = h.is_url ? h.path : join_base(base, href);
                 if (h.is_url || written != h.path) r.href = std::move(written);
                 r.launch_is_url = h.is_url;
-                if (h.ok && !h.is_url) r.launch_path = std::move(h.path);
+                if (h.ok && !h.is_url) r.launch_path = c_.strings.add(h.path);
                 r.launch_query = std::move(h.query);
             }
         }

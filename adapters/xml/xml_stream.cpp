@@ -1,9 +1,17 @@
+// The pull API of xml_stream.hpp over libxml2's SAX2 push parser.
+//
+// Why SAX underneath and not xmlTextReader: the reader builds (and frees) a
+// tree node for every element, which costs as much again as parsing; our
+// readers need only names, attributes and text. Here the push parser is fed
+// 64 KiB at a time and its callbacks queue compact events; next() hands them
+// out and feeds more when the queue is empty. Attribute values and text are
+// copied into one buffer per feed, names come from libxml2's dictionary.
 #include "xml_stream.hpp"
 
+#include <libxml/SAX2.h>
+#include <libxml/entities.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
 
 #include <cstring>
 
@@ -15,38 +23,133 @@ std::string_view sv(const xmlChar *s) {
     return s ? std::string_view(reinterpret_cast<const char *>(s)) : std::string_view();
 }
 
-// libxml2 pulls bytes through this; it counts them against the size limit.
-struct IoContext {
-    InputStream *in;
-    std::uint64_t *bytes;
-    std::uint64_t limit;
-    bool *too_large;
-};
+bool all_space(const xmlChar *s, int len) {
+    for (int i = 0; i < len; ++i)
+        if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) return false;
+    return true;
+}
+
+constexpr std::size_t kChunk = 64 * 1024;
 
 }  // namespace
 
+// libxml2 calls these; they only append to the stream's queue.
 struct StreamAccess {
-    static int read(void *ctx, char *buf, int len) {
-        auto *io = static_cast<Stream *>(ctx);
-        long n = io->in_.read(reinterpret_cast<unsigned char *>(buf), static_cast<std::size_t>(len));
-        if (n < 0) {
-            io->diags_.error("package.read_failed",
-                             "cannot read the manifest: " + io->in_.error(), io->file_);
-            io->failed_ = true;
-            return -1;
-        }
-        io->bytes_read_ += static_cast<std::uint64_t>(n);
-        if (io->bytes_read_ > io->limits_.max_manifest_bytes) {
-            io->too_large_ = true;
-            return -1;
-        }
-        return static_cast<int>(n);
+    static Stream &self(void *ctx) {
+        auto *pctx = static_cast<xmlParserCtxtPtr>(ctx);
+        return *static_cast<Stream *>(pctx->_private);
     }
-    static int close(void *) { return 0; }
+
+    static void start(void *ctx, const xmlChar *localname, const xmlChar *, const xmlChar *uri,
+                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int,
+                      const xmlChar **attributes) {
+        Stream &s = self(ctx);
+        if (s.failed_) return;
+        for (int i = 0; i < nb_namespaces; ++i) {
+            auto ns = sv(namespaces[2 * i + 1]);
+            if (s.namespaces_.find(ns) == s.namespaces_.end()) s.namespaces_.emplace(ns);
+        }
+        ++s.parse_depth_;
+        if (s.parse_depth_ > s.limits_.max_xml_depth) {
+            s.diags_.error("xml.too_deep",
+                           "elements are nested more than " +
+                               std::to_string(s.limits_.max_xml_depth) +
+                               " levels deep (max_xml_depth); the manifest was not read further",
+                           s.file_, xmlSAX2GetLineNumber(ctx));
+            s.fail_now();
+            return;
+        }
+        if (!s.saw_root_ && s.doctype_line_ > 0)
+            s.diags_.warning("xml.doctype_ignored",
+                             "the manifest has a DOCTYPE; it was ignored (no DTD is loaded)",
+                             s.file_, s.doctype_line_);
+        s.saw_root_ = true;
+        Stream::Rec rec;
+        rec.type = Event::Start;
+        rec.local = localname;
+        rec.ns = uri;
+        rec.depth = s.parse_depth_;
+        rec.line = xmlSAX2GetLineNumber(ctx);
+        rec.attr_begin = static_cast<std::uint32_t>(s.attr_recs_.size());
+        // attributes: (localname, prefix, URI, value, end) per attribute.
+        for (int i = 0; i < nb_attributes; ++i) {
+            const xmlChar **a = attributes + 5 * i;
+            Stream::AttrRec ar;
+            ar.local = a[0];
+            ar.ns = a[2];
+            ar.off = static_cast<std::uint32_t>(s.buf_.size());
+            ar.len = static_cast<std::uint32_t>(a[4] - a[3]);
+            s.buf_.append(reinterpret_cast<const char *>(a[3]), ar.len);
+            s.attr_recs_.push_back(ar);
+        }
+        rec.attr_count = static_cast<std::uint32_t>(nb_attributes);
+        s.queue_.push_back(rec);
+    }
+
+    static void end(void *ctx, const xmlChar *localname, const xmlChar *, const xmlChar *uri) {
+        Stream &s = self(ctx);
+        if (s.failed_) return;
+        --s.parse_depth_;
+        Stream::Rec rec;
+        rec.type = Event::End;
+        rec.local = localname;
+        rec.ns = uri;
+        rec.depth = s.parse_depth_;
+        rec.line = xmlSAX2GetLineNumber(ctx);
+        s.queue_.push_back(rec);
+    }
+
+    static void characters(void *ctx, const xmlChar *ch, int len) {
+        Stream &s = self(ctx);
+        if (s.failed_ || len <= 0) return;
+        // Text split across callbacks (chunk boundaries, character
+        // references) joins the previous text event.
+        if (!s.queue_.empty() && s.queue_.back().type == Event::Text &&
+            s.queue_.back().off + s.queue_.back().len == s.buf_.size()) {
+            s.queue_.back().len += static_cast<std::uint32_t>(len);
+            s.buf_.append(reinterpret_cast<const char *>(ch), static_cast<std::size_t>(len));
+            return;
+        }
+        if (all_space(ch, len)) return;  // indentation between elements
+        Stream::Rec rec;
+        rec.type = Event::Text;
+        rec.depth = s.parse_depth_;
+        rec.line = xmlSAX2GetLineNumber(ctx);
+        rec.off = static_cast<std::uint32_t>(s.buf_.size());
+        rec.len = static_cast<std::uint32_t>(len);
+        s.buf_.append(reinterpret_cast<const char *>(ch), static_cast<std::size_t>(len));
+        s.queue_.push_back(rec);
+    }
+
+    // Any entity declaration ends the parse: no course format needs one, and
+    // refusing at declaration time means nothing is ever expanded or fetched.
+    static void entity_decl(void *ctx, const xmlChar *name, int, const xmlChar *,
+                            const xmlChar *, xmlChar *) {
+        Stream &s = self(ctx);
+        if (s.failed_) return;
+        s.diags_.error("xml.entities_refused",
+                       "the manifest declares the XML entity '" + std::string(sv(name)) +
+                           "'; coursecrew refuses entity declarations (they enable XXE and "
+                           "entity-expansion attacks) and no course format needs them: remove "
+                           "the DOCTYPE",
+                       s.file_, xmlSAX2GetLineNumber(ctx));
+        s.fail_now();
+    }
+
+    // Only the five predefined entities (&amp; ...) ever resolve.
+    static xmlEntityPtr get_entity(void *, const xmlChar *name) {
+        return xmlGetPredefinedEntity(name);
+    }
+
+    // Reported when the root element starts, so that a DOCTYPE refused for its
+    // entities is not also reported as "ignored".
+    static void internal_subset(void *ctx, const xmlChar *, const xmlChar *, const xmlChar *) {
+        self(ctx).doctype_line_ = xmlSAX2GetLineNumber(ctx);
+    }
+
     static void error(void *ctx, xmlErrorPtr err) {
-        if (!err) return;
-        auto *self = static_cast<Stream *>(ctx);
-        self->report_libxml_error(err->level, err->code, err->line, err->int2, err->message);
+        if (!err || !ctx) return;
+        self(ctx).report_libxml_error(err->level, err->code, err->line, err->int2, err->message);
     }
 };
 
@@ -59,27 +162,70 @@ std::string_view trim(std::string_view s) {
 
 Stream::Stream(InputStream &in, std::string file, Diagnostics &diags, const PackageLimits &limits)
     : in_(in), file_(std::move(file)), diags_(diags), limits_(limits) {
-    // No network, no DTD loading, no entity substitution (no XML_PARSE_NOENT,
-    // no XML_PARSE_DTDLOAD); CDATA is delivered as text.
-    const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
-                        XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-    reader_ = xmlReaderForIO(&StreamAccess::read, &StreamAccess::close, this, nullptr, nullptr,
-                             options);
-    if (!reader_) {
+    xmlSAXHandler sax;
+    std::memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = &StreamAccess::start;
+    sax.endElementNs = &StreamAccess::end;
+    sax.characters = &StreamAccess::characters;
+    sax.cdataBlock = &StreamAccess::characters;
+    sax.entityDecl = &StreamAccess::entity_decl;
+    sax.getEntity = &StreamAccess::get_entity;
+    sax.getParameterEntity = &StreamAccess::get_entity;
+    sax.internalSubset = &StreamAccess::internal_subset;
+    sax.serror = &StreamAccess::error;
+    // resolveEntity, externalSubset stay NULL: nothing outside the file is read.
+
+    // The first bytes let libxml2 detect the encoding (BOM, UTF-16, declaration).
+    unsigned char first[4];
+    long n = read_input(first, sizeof first);
+    if (n < 0) return;
+    ctxt_ = xmlCreatePushParserCtxt(&sax, nullptr, reinterpret_cast<const char *>(first),
+                                    static_cast<int>(n), file_.c_str());
+    if (!ctxt_) {
         diags_.error("xml.malformed", "cannot start the XML parser for this file", file_);
         failed_ = true;
         return;
     }
-    xmlTextReaderSetStructuredErrorHandler(reader_, &StreamAccess::error, this);
+    // With no user data, libxml2 hands the parser context to every callback
+    // (SAX and errors alike); _private leads back to this Stream.
+    ctxt_->_private = this;
+    // No network; predefined entities and character references are decoded
+    // (XML_PARSE_NOENT), which is safe because every other entity is refused
+    // above; no DTD is loaded (no XML_PARSE_DTDLOAD).
+    xmlCtxtUseOptions(ctxt_, XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_COMPACT);
 }
 
 Stream::~Stream() {
-    if (reader_) {
-        xmlDocPtr doc = xmlTextReaderCurrentDoc(reader_);
-        xmlFreeTextReader(reader_);
-        // xmlTextReaderCurrentDoc hands the document to us.
-        if (doc) xmlFreeDoc(doc);
+    if (ctxt_) {
+        if (ctxt_->myDoc) xmlFreeDoc(ctxt_->myDoc);
+        xmlFreeParserCtxt(ctxt_);
     }
+}
+
+long Stream::read_input(unsigned char *buf, std::size_t len) {
+    long n = in_.read(buf, len);
+    if (n < 0) {
+        diags_.error("package.read_failed", "cannot read the manifest: " + in_.error(), file_);
+        failed_ = true;
+        return -1;
+    }
+    bytes_read_ += static_cast<std::uint64_t>(n);
+    if (bytes_read_ > limits_.max_manifest_bytes) {
+        diags_.error("xml.too_large",
+                     "the manifest is larger than the limit of " +
+                         std::to_string(limits_.max_manifest_bytes) +
+                         " bytes (max_manifest_bytes); it was not read",
+                     file_);
+        failed_ = true;
+        return -1;
+    }
+    return n;
+}
+
+void Stream::fail_now() {
+    failed_ = true;
+    if (ctxt_) xmlStopParser(ctxt_);
 }
 
 void Stream::report_libxml_error(int level, int code, int line, int column, const char *message) {
@@ -89,8 +235,7 @@ void Stream::report_libxml_error(int level, int code, int line, int column, cons
         diags_.warning("xml.warning", "XML parser warning: " + msg, file_, line, column);
         return;
     }
-    if (too_large_) return;  // reported once, clearly, in next()
-    if (failed_) return;     // the first fatal error is the one that matters
+    if (failed_) return;  // the first fatal error is the one that matters
     failed_ = true;
     if (!saw_root_ && (code == XML_ERR_DOCUMENT_EMPTY || code == XML_ERR_DOCUMENT_END ||
                        code == XML_ERR_DOCUMENT_START)) {
@@ -100,8 +245,6 @@ void Stream::report_libxml_error(int level, int code, int line, int column, cons
                      file_, line, column);
         return;
     }
-    // libxml2 notices entity loops and amplification while reading the DTD,
-    // before the DOCTYPE node reaches us: same refusal, same code.
     if (code == XML_ERR_ENTITY_LOOP || code == XML_ERR_UNDECLARED_ENTITY ||
         code == XML_WAR_UNDECLARED_ENTITY) {
         diags_.error("xml.entities_refused",
@@ -117,60 +260,28 @@ void Stream::report_libxml_error(int level, int code, int line, int column, cons
                  file_, line, column);
 }
 
-bool Stream::check_doctype() {
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(reader_);
-    xmlDtdPtr dtd = doc ? xmlGetIntSubset(doc) : nullptr;
-    if (dtd && (dtd->entities || dtd->pentities)) {
-        diags_.error("xml.entities_refused",
-                     "the manifest declares XML entities in a DOCTYPE; coursecrew refuses entity "
-                     "declarations (they enable XXE and entity-expansion attacks) and no course "
-                     "format needs them: remove the DOCTYPE",
-                     file_, line());
-        failed_ = true;
-        return false;
+bool Stream::feed() {
+    // The previous events' text is no longer referenced: start afresh.
+    queue_.clear();
+    head_ = 0;
+    attr_recs_.clear();
+    buf_.clear();
+    unsigned char chunk[kChunk];
+    while (queue_.empty() && !failed_ && !done_feeding_) {
+        long n = read_input(chunk, sizeof chunk);
+        if (n < 0) break;
+        const int terminate = n == 0 ? 1 : 0;
+        xmlParseChunk(ctxt_, reinterpret_cast<const char *>(chunk), static_cast<int>(n), terminate);
+        if (terminate) done_feeding_ = true;
     }
-    diags_.warning("xml.doctype_ignored",
-                   "the manifest has a DOCTYPE; it was ignored (no DTD is loaded)", file_, line());
-    return true;
-}
-
-long Stream::line() const {
-    if (!reader_) return 0;
-    xmlNodePtr node = xmlTextReaderCurrentNode(reader_);
-    long l = node ? xmlGetLineNo(node) : -1;
-    return l > 0 ? l : xmlTextReaderGetParserLineNumber(reader_);
+    return !queue_.empty();
 }
 
 Event Stream::next() {
     if (failed_) return Event::Error;
-    if (done_) return Event::Eof;
-    if (pending_end_) {
-        pending_end_ = false;
-        --stack_depth_;
-        attrs_.clear();
-        return Event::End;
-    }
-    for (;;) {
-        int r = xmlTextReaderRead(reader_);
-        if (r != 1) {
-            if (too_large_) {
-                diags_.error("xml.too_large",
-                             "the manifest is larger than the limit of " +
-                                 std::to_string(limits_.max_manifest_bytes) +
-                                 " bytes (max_manifest_bytes); it was not read",
-                             file_);
-                failed_ = true;
-                return Event::Error;
-            }
-            if (r < 0 || failed_) {
-                if (!failed_) {
-                    diags_.error("xml.malformed", "the manifest is not well-formed XML", file_,
-                                 xmlTextReaderGetParserLineNumber(reader_),
-                                 xmlTextReaderGetParserColumnNumber(reader_));
-                    failed_ = true;
-                }
-                return Event::Error;
-            }
+    if (head_ == queue_.size()) {
+        if (done_feeding_ || !feed()) {
+            if (failed_) return Event::Error;
             if (!saw_root_) {
                 diags_.error("xml.malformed",
                              "the manifest has no root element (the file is empty or holds only "
@@ -179,69 +290,33 @@ Event Stream::next() {
                 failed_ = true;
                 return Event::Error;
             }
-            done_ = true;
             return Event::Eof;
         }
-        switch (xmlTextReaderNodeType(reader_)) {
-        case XML_READER_TYPE_ELEMENT: {
-            saw_root_ = true;
-            local_ = sv(xmlTextReaderConstLocalName(reader_));
-            ns_ = sv(xmlTextReaderConstNamespaceUri(reader_));
-            const bool empty = xmlTextReaderIsEmptyElement(reader_) == 1;
-            attrs_.clear();
-            if (xmlTextReaderHasAttributes(reader_) == 1) {
-                while (xmlTextReaderMoveToNextAttribute(reader_) == 1) {
-                    if (xmlTextReaderIsNamespaceDecl(reader_) == 1) {
-                        auto uri = sv(xmlTextReaderConstValue(reader_));
-                        if (namespaces_.find(uri) == namespaces_.end())
-                            namespaces_.emplace(uri);
-                        continue;
-                    }
-                    attrs_.push_back(Attribute{sv(xmlTextReaderConstLocalName(reader_)),
-                                               sv(xmlTextReaderConstNamespaceUri(reader_)),
-                                               sv(xmlTextReaderConstValue(reader_))});
-                }
-                xmlTextReaderMoveToElement(reader_);
-            }
-            ++stack_depth_;
-            if (static_cast<int>(stack_depth_) > limits_.max_xml_depth) {
-                diags_.error("xml.too_deep",
-                             "elements are nested more than " +
-                                 std::to_string(limits_.max_xml_depth) +
-                                 " levels deep (max_xml_depth); the manifest was not read further",
-                             file_, line());
-                failed_ = true;
-                return Event::Error;
-            }
-            pending_end_ = empty;
-            return Event::Start;
-        }
-        case XML_READER_TYPE_END_ELEMENT:
-            local_ = sv(xmlTextReaderConstLocalName(reader_));
-            ns_ = sv(xmlTextReaderConstNamespaceUri(reader_));
-            attrs_.clear();
-            --stack_depth_;
-            return Event::End;
-        case XML_READER_TYPE_TEXT:
-        case XML_READER_TYPE_CDATA:
-        case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-            text_ = sv(xmlTextReaderConstValue(reader_));
-            return Event::Text;
-        case XML_READER_TYPE_DOCUMENT_TYPE:
-            if (!check_doctype()) return Event::Error;
-            break;
-        case XML_READER_TYPE_ENTITY_REFERENCE:
-        case XML_READER_TYPE_ENTITY:
-            diags_.error("xml.entities_refused",
-                         "the manifest uses an XML entity reference; coursecrew does not expand "
-                         "entities: write the text out",
-                         file_, line());
-            failed_ = true;
-            return Event::Error;
-        default:
-            break;  // comments, processing instructions, whitespace
-        }
     }
+    const Rec &r = queue_[head_++];
+    stack_depth_ = static_cast<std::size_t>(r.depth);
+    line_ = r.line;
+    switch (r.type) {
+    case Event::Start:
+        local_ = sv(r.local);
+        ns_ = sv(r.ns);
+        attrs_.clear();
+        for (std::uint32_t i = 0; i < r.attr_count; ++i) {
+            const AttrRec &a = attr_recs_[r.attr_begin + i];
+            attrs_.push_back(Attribute{sv(a.local), sv(a.ns), std::string_view(buf_).substr(a.off, a.len)});
+        }
+        break;
+    case Event::End:
+        local_ = sv(r.local);
+        ns_ = sv(r.ns);
+        attrs_.clear();
+        break;
+    case Event::Text:
+        text_ = std::string_view(buf_).substr(r.off, r.len);
+        break;
+    default: break;
+    }
+    return r.type;
 }
 
 std::string_view Stream::attr(std::string_view local) const {

@@ -1,4 +1,4 @@
-// A safe, streaming pull parser over libxml2's xmlTextReader, shaped for
+// A safe, streaming pull parser over libxml2 (its SAX2 push parser), shaped for
 // manifest readers: start/end/text events, attributes by local name, line
 // numbers, and the safety rules every manifest read obeys:
 //   - no network, no DTD loading, no entity substitution;
@@ -16,7 +16,8 @@
 #include "plugin/diagnostics.hpp"
 #include "plugin/package.hpp"
 
-typedef struct _xmlTextReader xmlTextReader;
+typedef struct _xmlParserCtxt xmlParserCtxt;
+typedef unsigned char xmlChar;
 
 namespace coursecrew::xml {
 
@@ -51,7 +52,7 @@ public:
     Stream(const Stream &) = delete;
     Stream &operator=(const Stream &) = delete;
 
-    bool ok() const { return reader_ != nullptr; }
+    bool ok() const { return ctxt_ != nullptr; }
 
     // Advances to the next event. Empty elements yield Start then End.
     // After Eof or Error, keeps returning the same.
@@ -81,7 +82,8 @@ public:
     // Skips the current element's subtree (after a Start), leaving the stream at its End.
     void skip();
 
-    long line() const;
+    // Line of the current event (where its tag ends, as libxml2 counts).
+    long line() const { return line_; }
     const std::string &file() const { return file_; }
 
     // Every namespace URI declared anywhere so far.
@@ -90,21 +92,46 @@ public:
 
 private:
     friend struct StreamAccess;
+    // A queued event; names point into libxml2's dictionary, text and
+    // attribute values into buf_ (valid until the next feed).
+    struct Rec {
+        Event type = Event::Eof;
+        const xmlChar *local = nullptr;
+        const xmlChar *ns = nullptr;
+        int depth = 0;
+        long line = 0;
+        std::uint32_t attr_begin = 0, attr_count = 0;
+        std::uint32_t off = 0, len = 0;  // text
+    };
+    struct AttrRec {
+        const xmlChar *local = nullptr;
+        const xmlChar *ns = nullptr;
+        std::uint32_t off = 0, len = 0;
+    };
+
+    long read_input(unsigned char *buf, std::size_t len);
+    bool feed();
+    void fail_now();
     void report_libxml_error(int level, int code, int line, int column, const char *message);
-    bool check_doctype();
 
     InputStream &in_;
     std::string file_;
     Diagnostics &diags_;
     PackageLimits limits_;
-    xmlTextReader *reader_ = nullptr;
+    xmlParserCtxt *ctxt_ = nullptr;
     std::uint64_t bytes_read_ = 0;
-    bool too_large_ = false;
     bool failed_ = false;
     bool saw_root_ = false;
-    bool done_ = false;
-    bool pending_end_ = false;  // an empty element's synthesized End
+    bool done_feeding_ = false;
+    int parse_depth_ = 0;
+    long doctype_line_ = 0;           // depth as the parser sees it (ahead of the reader)
+    std::vector<Rec> queue_;
+    std::size_t head_ = 0;
+    std::vector<AttrRec> attr_recs_;
+    std::string buf_;
+    // The current event, as the reader sees it.
     std::size_t stack_depth_ = 0;
+    long line_ = 0;
     std::string_view local_, ns_;
     std::string_view text_;
     std::vector<Attribute> attrs_;
