@@ -56,7 +56,8 @@ int run_inspect(coursecrew::cli::PluginHost &host, const InspectArgs &a) {
     case COURSECREW_E_PACKAGE_INVALID:
     case COURSECREW_E_NOT_FOUND:
     case COURSECREW_E_IO:
-        if (!a.json) std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
+        // The summary already lists every error; with --json, say the first on stderr.
+        if (a.json) std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
         return kExitPackageErrors;
     default:
         std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance())

@@ -51,7 +51,7 @@ bool render_inspect(const std::string &json, std::ostream &out, std::string &err
     const std::string format = s(d, "format");
     const std::string edition = s(d, "edition");
     const std::string title = s(d, "title");
-    out << (title.empty() ? "(untitled course)" : title) << "\n";
+    out << (title.empty() ? (format.empty() ? "(no course read)" : "(untitled course)") : title) << "\n";
     out << "  format:     " << format_name(format);
     if (!edition.empty()) out << ", " << edition << " edition";
     out << "\n";
@@ -60,8 +60,9 @@ bool render_inspect(const std::string &json, std::ostream &out, std::string &err
     if (!s(d, "manifest").empty()) out << "  manifest:   " << s(d, "manifest") << "\n";
     out << "  package:    " << s(d, "package") << "\n";
 
+    const bool known_format = d.HasMember("format") && d["format"].IsString();
     const Value &counts = d["counts"];
-    if (counts.IsObject()) {
+    if (known_format && counts.IsObject()) {
         out << "  counts:    ";
         bool first = true;
         for (auto m = counts.MemberBegin(); m != counts.MemberEnd(); ++m) {
@@ -76,7 +77,7 @@ bool render_inspect(const std::string &json, std::ostream &out, std::string &err
     }
 
     const Value &modules = d["modules"];
-    if (modules.IsArray()) {
+    if (known_format && modules.IsArray()) {
         out << "\nModules (" << modules.Size() << ")\n";
         std::size_t index = 0;
         for (const Value &m : modules.GetArray()) {

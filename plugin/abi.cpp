@@ -97,9 +97,10 @@ void cc_free_string(char *text) { std::free(text); }
 std::string first_error(const Inspection &ins) {
     for (const Diagnostic &d : ins.diags.items()) {
         if (d.severity != Severity::Error) continue;
-        std::string where = d.file.empty() ? ins.package : d.file;
-        if (d.line > 0) where += ":" + std::to_string(d.line);
-        return where + ": " + d.message + " [" + d.code + "]";
+        // Package-level diagnostics name the package in their message already.
+        std::string where = d.file;
+        if (!where.empty() && d.line > 0) where += ":" + std::to_string(d.line);
+        return (where.empty() ? "" : where + ": ") + d.message + " [" + d.code + "]";
     }
     return {};
 }

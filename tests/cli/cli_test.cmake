@@ -35,10 +35,17 @@ if(NOT fmt STREQUAL "scorm2004" OR NOT ed STREQUAL "4th" OR NOT nmod EQUAL 3)
   message(FATAL_ERROR "JSON: format=${fmt} edition=${ed} modules=${nmod}")
 endif()
 
-# Errors: exit 1 with the first error on stderr.
+# Errors: exit 1; the summary lists them, and with --json the first goes to stderr.
 run(1 ${CLI} inspect ${SRC}/tests/fixtures/safety/xxe/pkg)
-expect_match("${ERR}" "xml.entities_refused" "stderr names the error")
-run(1 ${CLI} inspect ${WORK}/does-not-exist)
+expect_match("${OUT}" "xml.entities_refused" "summary names the error")
+expect_match("${OUT}" "NOT usable" "summary says unusable")
+run(1 ${CLI} inspect ${SRC}/tests/fixtures/safety/xxe/pkg --json)
+expect_match("${ERR}" "imsmanifest.xml:[0-9]+: .*xml.entities_refused" "stderr names the error and where")
+string(JSON usable GET "${OUT}" usable)
+if(usable)
+  message(FATAL_ERROR "xxe package reported usable")
+endif()
+run(1 ${CLI} inspect ${WORK}/does-not-exist --json)
 expect_match("${ERR}" "does-not-exist" "stderr names the missing package")
 
 # Usage errors: exit 2.
