@@ -18,6 +18,11 @@
  *   Status codes   every function returning `int` returns a `coursecrew_status`.
  *                  On failure `last_error` explains what and where.
  *
+ * Unloading
+ *   The library is linked "nodelete": dlclose() does not unload it, because
+ *   the XML and crypto libraries it uses keep process-wide state. Destroy
+ *   every instance before dlclose().
+ *
  * Versioning
  *   COURSECREW_ABI_MAJOR changes only when an existing function or field changes
  *   meaning; hosts must refuse an entry with a newer major than they know.

@@ -106,4 +106,20 @@ BOOST_DATA_TEST_CASE(fixture_matches_expected, bdata::make(fixture_cases()), dir
     }
 }
 
+BOOST_AUTO_TEST_CASE(every_code_is_documented) {
+    const std::string doc = cctest::read_file(cctest::source_dir() + "/docs/diagnostics.md");
+    std::set<std::string> seen;
+    for (const std::string &dir : fixture_cases()) {
+        rapidjson::Document exp;
+        const std::string text = cctest::read_file(dir + "/expected.json");
+        exp.Parse(text.c_str(), text.size());
+        std::string input = dir;
+        if (exp.HasMember("input")) input = dir + "/" + exp["input"].GetString();
+        for (const std::string &code : cctest::inspect(input).codes()) seen.insert(code);
+    }
+    BOOST_TEST(seen.size() > 30u);
+    for (const std::string &code : seen)
+        BOOST_TEST(doc.find("`" + code + "`") != std::string::npos, code << " is not in docs/diagnostics.md");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
