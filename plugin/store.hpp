@@ -1,0 +1,119 @@
+// The status store: one SQLite file per course workspace (default
+// .coursecrew/state.db). It keeps, for every (piece, role) pair, its
+// production status with who set it, when and why, and every change as
+// history with the piece's content fingerprint at that moment.
+//
+// Safe for several processes at once (the CLI and the plugin inside the
+// authoring tool): WAL journal, a busy timeout, and every write in one
+// IMMEDIATE transaction. The schema migrates itself (PRAGMA user_version).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+typedef struct sqlite3 sqlite3;
+
+namespace coursecrew {
+
+enum class Status { NotStarted, InProgress, InReview, Done, Blocked };
+const char *to_string(Status s);  // "not_started", "in_progress", "in_review", "done", "blocked"
+bool parse_status(std::string_view text, Status &out);
+
+// What a publish says about one piece.
+struct PieceRecord {
+    std::string id;       // piece identifier
+    std::string module;   // module identifier
+    std::string title;
+    struct RoleRecord {
+        std::string role;
+        std::string fingerprint;  // of the files relevant to this role ("" if none present)
+    };
+    std::vector<RoleRecord> roles;
+};
+
+// The current state of one pair.
+struct PairState {
+    std::string piece, module, title, role;
+    Status status = Status::NotStarted;
+    std::string by;          // who set the status ("coursecrew" for automatic changes)
+    std::string note;
+    std::int64_t since = 0;  // when the status was set (unix seconds, UTC)
+    std::string fingerprint; // the current fingerprint of the role's files
+    bool archived = false;   // the piece (or the role on it) left the package
+};
+
+struct HistoryEntry {
+    std::string piece, role;
+    Status from = Status::NotStarted, to = Status::NotStarted;
+    std::string by, note;
+    std::int64_t at = 0;
+    std::string fingerprint;  // the pair's fingerprint at that moment
+};
+
+// One status change caused by a publish or a status update; the caller turns
+// these into events (and, later, outbox rows in the same transaction).
+struct Change {
+    std::string piece, module, role;
+    Status from = Status::NotStarted, to = Status::NotStarted;
+    std::string by, note;
+    std::string kind;  // "added", "status", "content_changed_after_done", "archived", "restored"
+};
+
+struct PublishSummary {
+    std::size_t pairs_added = 0, pairs_reopened = 0, pieces_archived = 0, pieces_restored = 0,
+                pairs_unchanged = 0;
+    std::vector<Change> changes;
+};
+
+// A status change requested by a person (CLI `status set` / `status import`, ABI).
+struct StatusUpdate {
+    std::string piece, role;
+    Status status = Status::NotStarted;
+    std::string by, note;
+};
+
+class Store {
+public:
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    // Opens (creating folders and the file as needed) and migrates. Returns
+    // nullptr with `error` saying what and where.
+    static std::unique_ptr<Store> open(const std::string &path, std::string &error);
+
+    // Records a publish of `course` (its identifier): new pairs start
+    // not_started; a done pair whose fingerprint changed goes back to
+    // in_review with the note "content changed after done"; pieces (and
+    // roles on pieces) no longer present are archived with their history;
+    // archived ones that reappear are restored with their last status. One
+    // transaction: all or nothing.
+    bool publish(const std::string &course, const std::vector<PieceRecord> &pieces,
+                 std::int64_t now, PublishSummary &out, std::string &error);
+
+    // Applies status updates, all or nothing: an unknown or archived piece,
+    // a role the piece does not have, or a no-op is an error naming the
+    // update (its index) and nothing changes.
+    bool set_status(const std::string &course, const std::vector<StatusUpdate> &updates,
+                    std::int64_t now, std::vector<Change> &changes, std::string &error);
+
+    // Current pairs (archived ones too, flagged), in piece then role order.
+    bool pairs(const std::string &course, std::vector<PairState> &out, std::string &error) const;
+
+    // History of one pair, or of the whole course when piece and role are "".
+    bool history(const std::string &course, const std::string &piece, const std::string &role,
+                 std::vector<HistoryEntry> &out, std::string &error) const;
+
+    const std::string &path() const { return path_; }
+    sqlite3 *handle() const { return db_; }  // for later components (outbox) sharing transactions
+
+private:
+    Store(sqlite3 *db, std::string path) : db_(db), path_(std::move(path)) {}
+    sqlite3 *db_;
+    std::string path_;
+};
+
+}  // namespace coursecrew
