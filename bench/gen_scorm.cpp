@@ -3,9 +3,14 @@
 // SCO resource that lists FILES files. Only the manifest is written, so every
 // listed file is missing (the worst case for diagnostics).
 //
-//   gen_scorm OUT_DIR [MODULES=200] [PIECES=100] [FILES=10]
+//   gen_scorm OUT_DIR [MODULES=200] [PIECES=100] [FILES=10] [--with-files]
+//
+// --with-files also writes every listed file (a few bytes each), so content
+// fingerprints exist (the roles benchmark needs them).
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <string>
 
 int main(int argc, char **argv) {
@@ -17,6 +22,7 @@ int main(int argc, char **argv) {
     const int modules = argc > 2 ? std::atoi(argv[2]) : 200;
     const int pieces = argc > 3 ? std::atoi(argv[3]) : 100;
     const int files = argc > 4 ? std::atoi(argv[4]) : 10;
+    const bool with_files = argc > 5 && std::strcmp(argv[5], "--with-files") == 0;
     const std::string path = dir + "/imsmanifest.xml";
     std::FILE *f = std::fopen(path.c_str(), "w");
     if (!f) {
@@ -51,9 +57,23 @@ int main(int argc, char **argv) {
                          "    <resource identifier=\"r%03d_%03d\" type=\"webcontent\" "
                          "adlcp:scormType=\"sco\" href=\"m%03d/p%03d/index.html\">\n",
                          m, p, m, p);
-            for (int k = 1; k <= files; ++k)
-                std::fprintf(f, "      <file href=\"m%03d/p%03d/%s%02d.%s\"/>\n", m, p,
-                             k == 1 ? "index" : "asset", k, k == 1 ? "html" : (k % 3 ? "png" : "js"));
+            for (int k = 1; k <= files; ++k) {
+                char rel[64];
+                if (k == 1)  // the launch file
+                    std::snprintf(rel, sizeof rel, "m%03d/p%03d/index.html", m, p);
+                else
+                    std::snprintf(rel, sizeof rel, "m%03d/p%03d/asset%02d.%s", m, p, k,
+                                  k % 3 ? "png" : "js");
+                std::fprintf(f, "      <file href=\"%s\"/>\n", rel);
+                if (with_files) {
+                    const std::string full = dir + "/" + rel;
+                    std::filesystem::create_directories(std::filesystem::path(full).parent_path());
+                    if (std::FILE *c = std::fopen(full.c_str(), "w")) {
+                        std::fprintf(c, "content of %s\n", rel);
+                        std::fclose(c);
+                    }
+                }
+            }
             std::fprintf(f, "    </resource>\n");
         }
     std::fprintf(f, "  </resources>\n</manifest>\n");

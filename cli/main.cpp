@@ -1,11 +1,18 @@
 // coursecrew: the command-line host. It loads libcoursecrew.so through the C
 // ABI, exactly as an authoring tool does, and never links the core.
 //
-// Exit status: 0 the package is usable (warnings allowed), 1 it has errors or
+// Exit status: 0 success (for inspect: the package is usable, warnings
+// allowed), 1 the input has errors (package, role map, status update) or
 // cannot be read, 2 usage errors, 3 the plugin cannot be loaded or failed.
 #include <CLI/CLI.hpp>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
+#include <cstddef>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "plugin_host.hpp"
@@ -13,33 +20,146 @@
 
 namespace {
 
-constexpr int kExitUsable = 0;
-constexpr int kExitPackageErrors = 1;
+constexpr int kExitOk = 0;
+constexpr int kExitInputErrors = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitPlugin = 3;
 
+using coursecrew::cli::PluginHost;
+using coursecrew::cli::PluginString;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(JsonWriter &w, const char *key, const std::string &value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+// Days since 1970-01-01 of a civil date (proleptic Gregorian), no time zones.
+long days_from_civil(long y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<long>(doe) - 719468;
+}
+
+// --now accepts unix seconds, YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM[:SS]Z.
+bool parse_now(const std::string &text, long long &out) {
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+        out = std::stoll(text);
+        return true;
+    }
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    char tail = 0;
+    const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
+    if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+    out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600 +
+          mi * 60 + s;
+    return true;
+}
+
+// What review, publish and status share: where the store and the role map are.
+struct WorkspaceArgs {
+    std::string roles, store, now;
+    bool no_default_roles = false;
+
+    void add_to(CLI::App *cmd) {
+        cmd->add_option("--roles", roles, "The team's role map (JSON); default: the built-in rules")
+            ->check(CLI::ExistingFile);
+        cmd->add_option("--store", store, "The status store (default .coursecrew/state.db)");
+        cmd->add_option("--now", now,
+                        "The clock for due dates and staleness: YYYY-MM-DD, an ISO time in UTC, "
+                        "or unix seconds (default: now)");
+        cmd->add_flag("--no-default-roles", no_default_roles,
+                      "Without --roles, assign no roles instead of the built-in rules");
+    }
+    // Appends the options object's members; false when --now is malformed.
+    bool write(JsonWriter &w, std::string &error) const {
+        if (!roles.empty()) put(w, "roles", roles);
+        if (!store.empty()) put(w, "store", store);
+        if (no_default_roles) {
+            w.Key("default_roles");
+            w.Bool(false);
+        }
+        if (!now.empty()) {
+            long long t = 0;
+            if (!parse_now(now, t) || t < 0) {
+                error = "--now '" + now + "': expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or unix seconds";
+                return false;
+            }
+            w.Key("now");
+            w.Int64(t);
+        }
+        return true;
+    }
+};
+
 struct InspectArgs {
     std::string package;
-    bool json = false;
-    bool no_hash = false;
-    bool files = false;
+    bool json = false, no_hash = false, files = false;
     int max_per_code = 0;
 };
 
-int run_inspect(coursecrew::cli::PluginHost &host, const InspectArgs &a) {
-    const coursecrew_entry_t &e = host.entry();
-    std::string options = "{";
-    auto add = [&](const std::string &kv) { options += (options.size() > 1 ? "," : "") + kv; };
-    if (a.no_hash) add("\"hash_files\":false");
-    if (a.files) add("\"list_files\":true");
-    if (a.max_per_code > 0) add("\"max_diagnostics_per_code\":" + std::to_string(a.max_per_code));
-    options += "}";
+struct ReviewArgs {
+    std::string package, module, format = "table", output;
+    int overload = 0, stale_days = 0, at_risk_days = -1;
+    WorkspaceArgs ws;
+};
 
-    coursecrew::cli::PluginString json(e);
-    const int st = e.inspect(host.instance(), a.package.c_str(), options.c_str(), json.out());
+struct PublishArgs {
+    std::string package;
+    bool json = false;
+    WorkspaceArgs ws;
+};
+
+struct StatusSetArgs {
+    std::string package, piece, role, status, by, note;
+    bool json = false;
+    WorkspaceArgs ws;
+};
+
+struct StatusImportArgs {
+    std::string file, course, by;
+    bool json = false;
+    WorkspaceArgs ws;
+};
+
+bool has_abi_1_1(const PluginHost &host) {
+    const auto &e = host.entry();
+    return e.struct_size >= offsetof(coursecrew_entry_t, set_status) + sizeof(e.set_status);
+}
+
+// A failed call: last_error says what and where (a broken role map lists
+// every problem with its JSON pointer).
+int report_failure(const PluginHost &host, int st) {
+    const auto &e = host.entry();
+    std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
+    switch (st) {
+    case COURSECREW_E_INVALID_ARGUMENT:
+    case COURSECREW_E_PACKAGE_INVALID:
+    case COURSECREW_E_NOT_FOUND:
+    case COURSECREW_E_IO:
+        return kExitInputErrors;
+    default:
+        return kExitPlugin;
+    }
+}
+
+int run_inspect(PluginHost &host, const InspectArgs &a) {
+    const coursecrew_entry_t &e = host.entry();
+    rapidjson::StringBuffer opts;
+    JsonWriter w(opts);
+    w.StartObject();
+    if (a.no_hash) { w.Key("hash_files"); w.Bool(false); }
+    if (a.files) { w.Key("list_files"); w.Bool(true); }
+    if (a.max_per_code > 0) { w.Key("max_diagnostics_per_code"); w.Int(a.max_per_code); }
+    w.EndObject();
+
+    PluginString json(e);
+    const int st = e.inspect(host.instance(), a.package.c_str(), opts.GetString(), json.out());
     if (!json.get()) {
-        std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance())
-                  << "\n";
+        std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance()) << "\n";
         return st == COURSECREW_E_INVALID_ARGUMENT ? kExitUsage : kExitPlugin;
     }
     if (a.json) {
@@ -52,18 +172,160 @@ int run_inspect(coursecrew::cli::PluginHost &host, const InspectArgs &a) {
         }
     }
     switch (st) {
-    case COURSECREW_OK: return kExitUsable;
+    case COURSECREW_OK: return kExitOk;
     case COURSECREW_E_PACKAGE_INVALID:
     case COURSECREW_E_NOT_FOUND:
     case COURSECREW_E_IO:
         // The summary already lists every error; with --json, say the first on stderr.
         if (a.json) std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
-        return kExitPackageErrors;
+        return kExitInputErrors;
     default:
-        std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance())
-                  << "\n";
+        std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance()) << "\n";
         return kExitPlugin;
     }
+}
+
+int run_review(PluginHost &host, const ReviewArgs &a) {
+    rapidjson::StringBuffer opts;
+    JsonWriter w(opts);
+    w.StartObject();
+    std::string error;
+    if (!a.ws.write(w, error)) {
+        std::cerr << "coursecrew: " << error << "\n";
+        return kExitUsage;
+    }
+    put(w, "format", a.format);
+    if (!a.module.empty()) put(w, "module", a.module);
+    if (a.overload > 0) { w.Key("overload_threshold"); w.Int(a.overload); }
+    if (a.stale_days > 0) { w.Key("stale_days"); w.Int(a.stale_days); }
+    if (a.at_risk_days >= 0) { w.Key("at_risk_days"); w.Int(a.at_risk_days); }
+    w.EndObject();
+
+    const auto &e = host.entry();
+    PluginString text(e);
+    const int st = e.review(host.instance(), a.package.c_str(), opts.GetString(), text.out());
+    if (st != COURSECREW_OK) return report_failure(host, st);
+    if (a.output.empty()) {
+        std::cout << text.get();
+        if (a.format != "csv" && a.format != "html") std::cout << "\n";
+        return kExitOk;
+    }
+    std::ofstream out(a.output, std::ios::binary);
+    out << text.get();
+    if (!out) {
+        std::cerr << "coursecrew: cannot write " << a.output << "\n";
+        return kExitInputErrors;
+    }
+    std::cerr << "coursecrew: review written to " << a.output << "\n";
+    return kExitOk;
+}
+
+// Prints what a publish or status change did, one line per change.
+void print_changes(const rapidjson::Value &changes) {
+    if (!changes.IsArray()) return;
+    for (const auto &c : changes.GetArray()) {
+        const std::string kind = c["kind"].GetString();
+        std::cout << "  " << c["piece"].GetString() << " / " << c["role"].GetString() << ": ";
+        if (kind == "added") std::cout << "new pair (" << c["to"].GetString() << ")";
+        else if (kind == "archived") std::cout << "archived (no longer in the package)";
+        else if (kind == "restored") std::cout << "restored (" << c["to"].GetString() << ")";
+        else std::cout << c["from"].GetString() << " -> " << c["to"].GetString();
+        if (c.HasMember("note") && c["note"].GetStringLength()) std::cout << "  \"" << c["note"].GetString() << "\"";
+        if (c.HasMember("by") && c["by"].GetStringLength()) std::cout << "  by " << c["by"].GetString();
+        std::cout << "\n";
+    }
+}
+
+int run_publish(PluginHost &host, const PublishArgs &a) {
+    rapidjson::StringBuffer opts;
+    JsonWriter w(opts);
+    w.StartObject();
+    std::string error;
+    if (!a.ws.write(w, error)) {
+        std::cerr << "coursecrew: " << error << "\n";
+        return kExitUsage;
+    }
+    w.EndObject();
+    const auto &e = host.entry();
+    PluginString json(e);
+    const int st = e.publish(host.instance(), a.package.c_str(), opts.GetString(), json.out());
+    if (st != COURSECREW_OK) return report_failure(host, st);
+    if (a.json) {
+        std::cout << json.get() << "\n";
+        return kExitOk;
+    }
+    rapidjson::Document d;
+    d.Parse(json.get());
+    std::cout << "Recorded " << d["course"].GetString() << " in " << d["store"].GetString() << ": "
+              << d["pieces"].GetUint64() << " pieces, " << d["pairs"].GetUint64() << " (piece, role) pairs; "
+              << d["added"].GetUint64() << " new, " << d["reopened"].GetUint64()
+              << " reopened (content changed after done), " << d["archived"].GetUint64() << " archived, "
+              << d["restored"].GetUint64() << " restored\n";
+    print_changes(d["changes"]);
+    return kExitOk;
+}
+
+int run_set_status(PluginHost &host, const std::string &request, const WorkspaceArgs &ws, bool json_out) {
+    rapidjson::StringBuffer opts;
+    JsonWriter w(opts);
+    w.StartObject();
+    std::string error;
+    if (!ws.write(w, error)) {
+        std::cerr << "coursecrew: " << error << "\n";
+        return kExitUsage;
+    }
+    w.EndObject();
+    const auto &e = host.entry();
+    PluginString json(e);
+    const int st = e.set_status(host.instance(), request.c_str(), opts.GetString(), json.out());
+    if (st != COURSECREW_OK) return report_failure(host, st);
+    if (json_out) {
+        std::cout << json.get() << "\n";
+        return kExitOk;
+    }
+    rapidjson::Document d;
+    d.Parse(json.get());
+    std::cout << "Updated " << d["changes"].Size() << " status(es):\n";
+    print_changes(d["changes"]);
+    return kExitOk;
+}
+
+std::string status_set_request(const StatusSetArgs &a) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    put(w, "package", a.package);
+    w.Key("updates");
+    w.StartArray();
+    w.StartObject();
+    put(w, "piece", a.piece);
+    put(w, "role", a.role);
+    put(w, "status", a.status);
+    put(w, "by", a.by);
+    if (!a.note.empty()) put(w, "note", a.note);
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+    return buf.GetString();
+}
+
+bool status_import_request(const StatusImportArgs &a, std::string &request, std::string &error) {
+    std::ifstream in(a.file, std::ios::binary);
+    if (!in) {
+        error = "cannot read " + a.file;
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    if (!a.course.empty()) put(w, "course", a.course);
+    if (!a.by.empty()) put(w, "by", a.by);
+    put(w, "csv", text.str());
+    w.EndObject();
+    request = buf.GetString();
+    return true;
 }
 
 }  // namespace
@@ -78,17 +340,62 @@ int main(int argc, char **argv) {
                    "program, then the installed library)");
 
     InspectArgs inspect;
-    CLI::App *cmd = app.add_subcommand("inspect", "Read a course package and summarise it");
-    cmd->add_option("PACKAGE", inspect.package,
-                    "A package folder, a .zip, or a manifest file (imsmanifest.xml, cmi5.xml, "
-                    "tincan.xml)")
+    CLI::App *inspect_cmd = app.add_subcommand("inspect", "Read a course package and summarise it");
+    inspect_cmd->add_option("PACKAGE", inspect.package,
+                            "A package folder, a .zip, or a manifest file (imsmanifest.xml, "
+                            "cmi5.xml, tincan.xml)")
         ->required();
-    cmd->add_flag("--json", inspect.json, "Print one JSON object (schemas/inspect.schema.json)");
-    cmd->add_flag("--no-hash", inspect.no_hash, "Skip SHA-256 content fingerprints");
-    cmd->add_flag("--files", inspect.files, "List each piece's files in the JSON");
-    cmd->add_option("--max-diagnostics", inspect.max_per_code,
-                    "Diagnostics of one code listed individually before a summary (default 20)")
+    inspect_cmd->add_flag("--json", inspect.json, "Print one JSON object (schemas/inspect.schema.json)");
+    inspect_cmd->add_flag("--no-hash", inspect.no_hash, "Skip SHA-256 content fingerprints");
+    inspect_cmd->add_flag("--files", inspect.files, "List each piece's files in the JSON");
+    inspect_cmd->add_option("--max-diagnostics", inspect.max_per_code,
+                            "Diagnostics of one code listed individually before a summary (default 20)")
         ->check(CLI::Range(1, 1000000));
+
+    ReviewArgs review;
+    CLI::App *review_cmd = app.add_subcommand(
+        "review", "Per module: pieces, roles, people, status, progress and findings");
+    review_cmd->add_option("PACKAGE", review.package, "The package (folder, .zip or manifest)")->required();
+    review.ws.add_to(review_cmd);
+    review_cmd->add_option("--module", review.module, "Only this module (its identifier)");
+    review_cmd->add_option("--format", review.format, "table (default), json, csv or html")
+        ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+    review_cmd->add_option("-o,--output", review.output, "Write to this file instead of standard output");
+    review_cmd->add_option("--overload", review.overload, "Open pairs per person before 'overload' (default 10)")
+        ->check(CLI::Range(1, 1000000));
+    review_cmd->add_option("--stale-days", review.stale_days, "Days in progress/in review before 'stale' (default 14)")
+        ->check(CLI::Range(1, 3650));
+    review_cmd->add_option("--at-risk-days", review.at_risk_days,
+                           "Days before the due date a not-started pair is 'at risk' (default 5)")
+        ->check(CLI::Range(0, 3650));
+
+    PublishArgs publish;
+    CLI::App *publish_cmd = app.add_subcommand(
+        "publish", "Record this version of the package: roles, new pairs, content changed after done");
+    publish_cmd->add_option("PACKAGE", publish.package, "The package (folder, .zip or manifest)")->required();
+    publish.ws.add_to(publish_cmd);
+    publish_cmd->add_flag("--json", publish.json, "Print the result as JSON");
+
+    CLI::App *status_cmd = app.add_subcommand("status", "Change production statuses");
+    status_cmd->require_subcommand(1);
+    StatusSetArgs set;
+    CLI::App *set_cmd = status_cmd->add_subcommand("set", "Set one (piece, role) status");
+    set_cmd->add_option("PACKAGE", set.package, "The package")->required();
+    set_cmd->add_option("PIECE", set.piece, "The piece's identifier")->required();
+    set_cmd->add_option("ROLE", set.role, "The role (writer, designer, artist, expert, reviewer, ...)")->required();
+    set_cmd->add_option("STATUS", set.status, "not_started, in_progress, in_review, done or blocked")->required();
+    set_cmd->add_option("--by", set.by, "Who makes the change (name or mailto:)")->required();
+    set_cmd->add_option("--note", set.note, "Why");
+    set_cmd->add_flag("--json", set.json, "Print the result as JSON");
+    set.ws.add_to(set_cmd);
+    StatusImportArgs import;
+    CLI::App *import_cmd = status_cmd->add_subcommand(
+        "import", "Set many statuses from CSV (piece,role,status[,by,note,course]), all or nothing");
+    import_cmd->add_option("FILE", import.file, "The CSV file")->required()->check(CLI::ExistingFile);
+    import_cmd->add_option("--course", import.course, "The course, when the store holds several");
+    import_cmd->add_option("--by", import.by, "Who, for rows without a 'by' value");
+    import_cmd->add_flag("--json", import.json, "Print the result as JSON");
+    import.ws.add_to(import_cmd);
 
     try {
         app.parse(argc, argv);
@@ -97,12 +404,28 @@ int main(int argc, char **argv) {
         return code == 0 ? 0 : kExitUsage;
     }
 
-    coursecrew::cli::PluginHost host;
+    PluginHost host;
     std::string error;
     if (!host.load(plugin_path, error)) {
         std::cerr << "coursecrew: " << error << "\n";
         return kExitPlugin;
     }
-    if (cmd->parsed()) return run_inspect(host, inspect);
+    if (inspect_cmd->parsed()) return run_inspect(host, inspect);
+    if (!has_abi_1_1(host)) {
+        std::cerr << "coursecrew: the plugin at " << host.path() << " (ABI " << host.entry().abi_major << "."
+                  << host.entry().abi_minor << ") has no roles and status functions; it needs ABI 1.1\n";
+        return kExitPlugin;
+    }
+    if (review_cmd->parsed()) return run_review(host, review);
+    if (publish_cmd->parsed()) return run_publish(host, publish);
+    if (set_cmd->parsed()) return run_set_status(host, status_set_request(set), set.ws, set.json);
+    if (import_cmd->parsed()) {
+        std::string request;
+        if (!status_import_request(import, request, error)) {
+            std::cerr << "coursecrew: " << error << "\n";
+            return kExitInputErrors;
+        }
+        return run_set_status(host, request, import.ws, import.json);
+    }
     return kExitUsage;
 }

@@ -3,16 +3,23 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
 #include <string>
 
 #include "coursecrew/coursecrew.h"
+#include <rapidjson/document.h>
+#include <rapidjson/writer.h>
+
 #include "options.hpp"
 #include "registry.hpp"
+#include "workspace.hpp"
 
 struct coursecrew_instance {
     std::string last_error;
     std::string host_name;
-    coursecrew::InspectOptions defaults;
+    coursecrew::Settings defaults;
 };
 
 namespace {
@@ -113,10 +120,11 @@ int cc_inspect(coursecrew_instance *in, const char *package_path, const char *op
         if (!package_path || !*package_path || !out_json)
             return fail(in, COURSECREW_E_INVALID_ARGUMENT,
                         "inspect needs a package path and an output pointer");
-        InspectOptions options = in->defaults;
+        Settings settings = in->defaults;
         std::string error;
-        if (!apply_options(options_json, options, error))
+        if (!apply_options(options_json, settings, error))
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "options: " + error);
+        const InspectOptions &options = settings.inspect;
         std::string message;
         int status = COURSECREW_OK;
         {
@@ -129,6 +137,199 @@ int cc_inspect(coursecrew_instance *in, const char *package_path, const char *op
         }
         if (status != COURSECREW_OK) fail(in, status, message.empty() ? cc_strerror(status) : message);
         return status;
+    });
+}
+
+
+// ---- roles, status, review ------------------------------------------------
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(JsonWriter &w, const char *key, const std::string &value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_changes(JsonWriter &w, const std::vector<Change> &changes) {
+    w.Key("changes");
+    w.StartArray();
+    for (const Change &c : changes) {
+        w.StartObject();
+        put(w, "kind", c.kind);
+        put(w, "module", c.module);
+        put(w, "piece", c.piece);
+        put(w, "role", c.role);
+        put(w, "from", to_string(c.from));
+        put(w, "to", to_string(c.to));
+        put(w, "by", c.by);
+        put(w, "note", c.note);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+char *to_c(const rapidjson::StringBuffer &buf) {
+    char *out = static_cast<char *>(std::malloc(buf.GetSize() + 1));
+    if (!out) throw std::bad_alloc();
+    std::memcpy(out, buf.GetString(), buf.GetSize());
+    out[buf.GetSize()] = '\0';
+    return out;
+}
+
+// A failed workspace call: last_error says it in one line; the JSON lists
+// every role-map problem with its place.
+int workspace_failure(coursecrew_instance *in, const WorkspaceError &e, char **out_json) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    put(w, "error", e.message);
+    w.Key("errors");
+    w.StartArray();
+    std::string detail;
+    for (const MapError &m : e.map_errors) {
+        w.StartObject();
+        put(w, "file", m.file);
+        put(w, "pointer", m.pointer);
+        put(w, "message", m.message);
+        w.EndObject();
+        detail += "\n  " + m.file + (m.pointer.empty() ? "" : " " + m.pointer) + ": " + m.message;
+    }
+    w.EndArray();
+    w.EndObject();
+    if (out_json) *out_json = to_c(buf);
+    return fail(in, e.status ? e.status : COURSECREW_E_INTERNAL, e.message + detail);
+}
+
+template <class Body>
+int with_settings(coursecrew_instance *in, const char *options_json, Body &&body) {
+    if (!in) return COURSECREW_E_INVALID_ARGUMENT;
+    return guarded(in, [&]() -> int {
+        Settings settings = in->defaults;
+        std::string error;
+        if (!apply_options(options_json, settings, error))
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "options: " + error);
+        return body(settings);
+    });
+}
+
+int cc_publish(coursecrew_instance *in, const char *package_path, const char *options_json,
+               char **out_json) {
+    if (out_json) *out_json = nullptr;
+    return with_settings(in, options_json, [&](const Settings &s) -> int {
+        if (!package_path || !*package_path || !out_json)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "publish needs a package path and an output pointer");
+        Inspection ins(s.inspect.max_diagnostics_per_code);
+        PublishResult result;
+        WorkspaceError error;
+        if (!publish_package(package_path, s.inspect, s.workspace, ins, result, error))
+            return workspace_failure(in, error, out_json);
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        put(w, "course", result.course);
+        put(w, "store", s.workspace.store_path);
+        w.Key("pieces"); w.Uint64(result.pieces);
+        w.Key("pairs"); w.Uint64(result.pairs);
+        w.Key("added"); w.Uint64(result.summary.pairs_added);
+        w.Key("reopened"); w.Uint64(result.summary.pairs_reopened);
+        w.Key("archived"); w.Uint64(result.summary.pieces_archived);
+        w.Key("restored"); w.Uint64(result.summary.pieces_restored);
+        w.Key("unchanged"); w.Uint64(result.summary.pairs_unchanged);
+        w.Key("warnings"); w.Uint64(ins.diags.warning_count());
+        write_changes(w, result.summary.changes);
+        w.EndObject();
+        *out_json = to_c(buf);
+        return COURSECREW_OK;
+    });
+}
+
+int cc_review(coursecrew_instance *in, const char *package_path, const char *options_json,
+              char **out_text) {
+    if (out_text) *out_text = nullptr;
+    return with_settings(in, options_json, [&](const Settings &s) -> int {
+        if (!package_path || !*package_path || !out_text)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "review needs a package path and an output pointer");
+        std::string rendered;
+        WorkspaceError error;
+        if (!review_package(package_path, s.inspect, s.workspace, rendered, error))
+            return workspace_failure(in, error, out_text);
+        char *out = static_cast<char *>(std::malloc(rendered.size() + 1));
+        if (!out) throw std::bad_alloc();
+        std::memcpy(out, rendered.c_str(), rendered.size() + 1);
+        *out_text = out;
+        return COURSECREW_OK;
+    });
+}
+
+int cc_set_status(coursecrew_instance *in, const char *request_json, const char *options_json,
+                  char **out_json) {
+    if (out_json) *out_json = nullptr;
+    return with_settings(in, options_json, [&](const Settings &s) -> int {
+        if (!request_json || !out_json)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "set_status needs a request and an output pointer");
+        rapidjson::Document req;
+        req.Parse(request_json);
+        if (req.HasParseError() || !req.IsObject())
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "the request is not a JSON object");
+        auto text = [&](const rapidjson::Value &o, const char *key) -> std::string {
+            auto it = o.FindMember(key);
+            return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
+        };
+        std::vector<StatusUpdate> updates;
+        std::string course = text(req, "course");
+        if (req.HasMember("csv")) {
+            // CSV text (status import): piece,role,status[,by,note,course].
+            std::string csv_course, why;
+            if (!parse_status_csv(text(req, "csv"), text(req, "by"), updates, csv_course, why))
+                return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/csv: " + why);
+            if (updates.empty()) return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/csv: no rows to import");
+            if (!csv_course.empty()) {
+                if (!course.empty() && course != csv_course)
+                    return fail(in, COURSECREW_E_INVALID_ARGUMENT,
+                                "/csv: the rows name course '" + csv_course + "', the request '" + course + "'");
+                course = csv_course;
+            }
+        } else if (!req.HasMember("updates") || !req["updates"].IsArray() || req["updates"].Empty()) {
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/updates: expected a non-empty array (or /csv)");
+        }
+        for (rapidjson::SizeType i = 0; req.HasMember("updates") && i < req["updates"].Size(); ++i) {
+            const auto &u = req["updates"][i];
+            const std::string where = "/updates/" + std::to_string(i);
+            if (!u.IsObject()) return fail(in, COURSECREW_E_INVALID_ARGUMENT, where + ": expected an object");
+            StatusUpdate su;
+            su.piece = text(u, "piece");
+            su.role = text(u, "role");
+            su.by = text(u, "by");
+            su.note = text(u, "note");
+            const std::string status = text(u, "status");
+            if (su.piece.empty() || su.role.empty() || su.by.empty())
+                return fail(in, COURSECREW_E_INVALID_ARGUMENT, where + ": piece, role and by are required");
+            if (!parse_status(status, su.status))
+                return fail(in, COURSECREW_E_INVALID_ARGUMENT,
+                            where + "/status: unknown status '" + status +
+                                "' (not_started, in_progress, in_review, done, blocked)");
+            updates.push_back(std::move(su));
+        }
+        std::vector<Change> changes;
+        WorkspaceError error;
+        const std::string package = text(req, "package");
+        bool ok;
+        if (!package.empty()) {
+            ok = set_status_for_package(package, s.inspect, s.workspace, updates, changes, error);
+        } else {
+            std::string resolved;
+            ok = set_status_in_store(course, s.workspace, updates, changes, resolved, error);
+            course = resolved;
+        }
+        if (!ok) return workspace_failure(in, error, out_json);
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        if (!course.empty()) put(w, "course", course);
+        write_changes(w, changes);
+        w.EndObject();
+        *out_json = to_c(buf);
+        return COURSECREW_OK;
     });
 }
 
@@ -148,6 +349,9 @@ const coursecrew_entry_t coursecrew_entry = {
     &cc_last_error,
     &cc_free_string,
     &cc_inspect,
+    &cc_publish,
+    &cc_review,
+    &cc_set_status,
 };
 
 }  // extern "C"

@@ -107,6 +107,9 @@ public:
     bool history(const std::string &course, const std::string &piece, const std::string &role,
                  std::vector<HistoryEntry> &out, std::string &error) const;
 
+    // The courses this store holds (identifiers, sorted).
+    bool courses(std::vector<std::string> &out, std::string &error) const;
+
     const std::string &path() const { return path_; }
     sqlite3 *handle() const { return db_; }  // for later components (outbox) sharing transactions
 

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define COURSECREW_ABI_MAJOR 1u
-#define COURSECREW_ABI_MINOR 0u
+#define COURSECREW_ABI_MINOR 1u
 
 /* The library's own release version (also in CMake and packaging). */
 #define COURSECREW_VERSION_MAJOR 0
@@ -117,6 +117,37 @@ typedef struct coursecrew_entry_v1 {
      * NULL. Blocks on local file I/O only, never on the network. */
     int (*inspect)(coursecrew_instance *instance, const char *package_path,
                    const char *options_json, char **out_json);
+
+    /* ---- ABI 1.1: roles, status and review (read only when struct_size covers them) ---- */
+
+    /* [instance] Record a publish: read the package, map its pieces to roles
+     * and people (option `roles`, else the built-in rules) and update the
+     * status store (option `store`): new (piece, role) pairs, `done` pairs whose
+     * content changed go back to `in_review`, vanished pieces are archived,
+     * returning ones restored. Local file I/O only. *out_json receives
+     * {"course", "pieces", "pairs", "added", "reopened", "archived", "restored",
+     * "changes": [...]}; when the role map is broken, {"errors": [{"file",
+     * "pointer", "message"}]} and nothing is applied. */
+    int (*publish)(coursecrew_instance *instance, const char *package_path,
+                   const char *options_json, char **out_json);
+
+    /* [instance] Publish, then render the per-module review in the option
+     * `format` (json: schemas/review.schema.json; table; csv; html) into
+     * *out_text. */
+    int (*review)(coursecrew_instance *instance, const char *package_path,
+                  const char *options_json, char **out_text);
+
+    /* [instance] Change statuses, all or nothing. `request_json`:
+     * {"package": PATH} (recorded first, like a publish) or {"course": ID}
+     * (the store alone; may be omitted when the store holds one course), and
+     * "updates": [{"piece", "role", "status", "by", "note"?}] or "csv": TEXT
+     * (header piece,role,status[,by,note,course]; "by" in the request is the
+     * default for rows without one). An unknown
+     * piece, role or status changes nothing and returns
+     * COURSECREW_E_INVALID_ARGUMENT. *out_json: {"course", "changes": [...]}
+     * or {"errors": [...]}. */
+    int (*set_status)(coursecrew_instance *instance, const char *request_json,
+                      const char *options_json, char **out_json);
 } coursecrew_entry_v1;
 
 /* The entry point. Hidden symbol lookup: dlsym(handle, COURSECREW_ENTRY_SYMBOL). */

@@ -12,21 +12,27 @@ using namespace coursecrew;
 BOOST_AUTO_TEST_SUITE(options)
 
 BOOST_AUTO_TEST_CASE(valid_options_apply) {
-    InspectOptions o;
+    Settings o;
     std::string error;
-    BOOST_TEST(apply_options(R"({"max_diagnostics_per_code": 3, "hash_files": false, "max_xml_depth": 64})", o, error));
-    BOOST_TEST(o.max_diagnostics_per_code == 3u);
-    BOOST_TEST(!o.hash_files);
-    BOOST_TEST(o.limits.max_xml_depth == 64);
+    BOOST_TEST(apply_options(R"({"max_diagnostics_per_code": 3, "hash_files": false, "max_xml_depth": 64,
+                                 "store": "x/state.db", "format": "csv", "now": 1700000000})", o, error));
+    BOOST_TEST(o.inspect.max_diagnostics_per_code == 3u);
+    BOOST_TEST(!o.inspect.hash_files);
+    BOOST_TEST(o.inspect.limits.max_xml_depth == 64);
+    BOOST_TEST(o.workspace.store_path == "x/state.db");
+    BOOST_TEST((o.workspace.format == ReviewFormat::Csv));
+    BOOST_TEST(o.workspace.now == 1700000000);
     BOOST_TEST(apply_options(nullptr, o, error));
 }
 
 BOOST_AUTO_TEST_CASE(bad_options_name_the_member_and_change_nothing) {
-    InspectOptions o;
+    Settings o;
     std::string error;
     BOOST_TEST(!apply_options(R"({"hash_files": false, "max_xml_depth": "deep"})", o, error));
     BOOST_TEST(error.find("/max_xml_depth") == 0u);
-    BOOST_TEST(o.hash_files);  // untouched: nothing half-applied
+    BOOST_TEST(o.inspect.hash_files);  // untouched: nothing half-applied
+    BOOST_TEST(!apply_options(R"({"format": "pdf"})", o, error));
+    BOOST_TEST(error.find("/format: expected table") == 0u);
     BOOST_TEST(!apply_options(R"({"colour": 1})", o, error));
     BOOST_TEST(error.find("/colour: unknown option") == 0u);
     BOOST_TEST(!apply_options(R"({"max_diagnostics_per_code": 0})", o, error));

@@ -1,1 +1,738 @@
-// placeholder: being written
+// The per-module review: progress, every finding kind against an injected
+// clock (with its boundaries), the module filter, and each output format.
+// Inputs are built by hand (course, role map, plan, pair states) so these
+// tests exercise review.cpp alone, not the planner or the store.
+#include <boost/test/unit_test.hpp>
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/wait.h>
+
+#include "plugin/review.hpp"
+#include "support.hpp"
+
+namespace cc = coursecrew;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+constexpr std::int64_t kMay10 = 1715299200;        // 2024-05-10T00:00:00Z
+constexpr std::int64_t kNow = kMay10 + 12 * 3600;  // 2024-05-10T12:00:00Z
+
+struct World {
+    cc::Course course;
+    cc::RoleMap map;
+    cc::Plan plan;
+    std::vector<cc::PairState> pairs;
+    cc::ReviewOptions options;
+
+    World() { options.now = kNow; }
+
+    std::uint32_t item(const std::string &id, const std::string &title, std::uint32_t parent = cc::kNone) {
+        cc::Item it;
+        it.id = id;
+        it.title.add("", title);
+        it.parent = parent;
+        course.items.push_back(std::move(it));
+        const auto at = static_cast<std::uint32_t>(course.items.size() - 1);
+        if (parent != cc::kNone) course.items[parent].children.push_back(at);
+        return at;
+    }
+    // A module and its index in Course::modules.
+    std::uint32_t module(const std::string &id, const std::string &title) {
+        course.modules.push_back(item(id, title));
+        return static_cast<std::uint32_t>(course.modules.size() - 1);
+    }
+    cc::PiecePlan &piece(std::uint32_t mod, const std::string &id, const std::string &title) {
+        cc::PiecePlan pp;
+        pp.item = item(id, title, course.modules[mod]);
+        pp.module = mod;
+        pp.piece_id = id;
+        pp.module_id = course.items[course.modules[mod]].id;
+        pp.title = title;
+        plan.pieces.push_back(std::move(pp));
+        return plan.pieces.back();
+    }
+    void role(const std::string &id, const std::string &title) { map.roles.push_back(cc::Role{id, title}); }
+    std::uint32_t person(const std::string &name, const std::string &mbox, std::vector<std::string> roles) {
+        cc::Person p;
+        p.name = name;
+        p.agent.mbox = mbox;
+        p.roles = std::move(roles);
+        map.people.push_back(std::move(p));
+        return static_cast<std::uint32_t>(map.people.size() - 1);
+    }
+    void state(const std::string &piece, const std::string &role, cc::Status st, std::int64_t since = kNow - kDay,
+               const std::string &by = "ana", const std::string &note = "") {
+        cc::PairState s;
+        s.piece = piece;
+        s.role = role;
+        s.status = st;
+        s.by = by;
+        s.note = note;
+        s.since = since;
+        pairs.push_back(std::move(s));
+    }
+    cc::Review review() const { return cc::build_review(course, map, plan, pairs, options); }
+};
+
+cc::Slot slot(const std::string &role, std::vector<std::uint32_t> people = {}, const std::string &due = "") {
+    cc::Slot s;
+    s.role = role;
+    s.people = std::move(people);
+    s.due = due;
+    return s;
+}
+
+// Two modules, three pieces, six pairs (see the comments for what each holds).
+World small() {
+    World w;
+    w.course.identifier = "com.example.safety";
+    w.course.title.add("", "Workplace Safety Basics");
+    w.course.format = cc::Format::Scorm2004;
+    w.role("writer", "Writer");
+    w.role("designer", "Instructional designer");
+    w.role("reviewer", "Reviewer");
+    const auto ana = w.person("Ana Lima", "mailto:ana@example.org", {"writer", "designer"});
+    const auto ben = w.person("Ben Ode", "mailto:ben@example.org", {"designer"});
+    const auto intro = w.module("MOD-INTRO", "Introduction");
+    const auto quiz = w.module("MOD-QUIZ", "Assessment");
+    w.piece(intro, "SCO-WELCOME", "Welcome").slots = {slot("designer", {ben}), slot("writer", {ana}, "2024-05-20")};
+    w.piece(intro, "SCO-HAZARDS", "Spotting hazards").slots = {slot("designer", {ana, ben}), slot("writer", {ana})};
+    w.piece(quiz, "SCO-QUIZ", "Safety quiz").slots = {slot("designer", {ben}), slot("reviewer", {}, "2024-05-09")};
+    w.state("SCO-WELCOME", "writer", cc::Status::Done);
+    w.state("SCO-WELCOME", "designer", cc::Status::InProgress, kNow - 3 * kDay);
+    w.state("SCO-HAZARDS", "writer", cc::Status::InReview);
+    // SCO-HAZARDS designer: no state yet, so not_started.
+    w.state("SCO-QUIZ", "designer", cc::Status::Done);
+    w.state("SCO-QUIZ", "reviewer", cc::Status::Done);
+    w.pairs.back().archived = true;  // an archived state is history, not the live pair
+    return w;
+}
+
+// One piece with one writer pair, for the finding boundaries.
+World single(cc::Status st, const std::string &due, std::int64_t since = kNow - kDay,
+             const std::string &by = "ana", const std::string &note = "") {
+    World w;
+    w.role("writer", "Writer");
+    const auto ana = w.person("Ana Lima", "mailto:ana@example.org", {"writer"});
+    const auto m = w.module("M1", "Module one");
+    w.piece(m, "P1", "Piece one").slots = {slot("writer", {ana}, due)};
+    if (st != cc::Status::NotStarted || since != kNow - kDay) w.state("P1", "writer", st, since, by, note);
+    return w;
+}
+
+std::size_t count(const cc::Review &r, const std::string &kind) {
+    std::size_t n = 0;
+    for (const cc::Finding &f : r.findings) n += f.kind == kind;
+    return n;
+}
+
+const cc::Finding *find(const cc::Review &r, const std::string &kind) {
+    for (const cc::Finding &f : r.findings)
+        if (f.kind == kind) return &f;
+    return nullptr;
+}
+
+const cc::ReviewPair &only_pair(const cc::Review &r) { return r.modules.at(0).pieces.at(0).pairs.at(0); }
+
+// A fuller course for the rendered formats and the screenshots: five roles,
+// five people, statuses of every kind, due dates around the clock.
+World demo() {
+    World w;
+    w.course.identifier = "com.example.safety-basics";
+    w.course.title.add("", "Workplace Safety Basics");
+    w.course.format = cc::Format::Scorm2004;
+    w.role("writer", "Writer");
+    w.role("designer", "Instructional designer");
+    w.role("artist", "Artist");
+    w.role("expert", "Subject-matter expert");
+    w.role("reviewer", "Reviewer");
+    const auto ana = w.person("Ana Lima", "mailto:ana@example.org", {"writer", "designer", "reviewer"});
+    const auto ben = w.person("Ben Okafor", "mailto:ben@example.org", {"designer"});
+    const auto chloe = w.person("Chloé Martin", "mailto:chloe@example.org", {"artist"});
+    const auto dev = w.person("Dev Patel", "mailto:dev@example.org", {"expert"});
+    w.map.people.back().agent = cc::Agent{"", "https://lms.example.org", "dev"};
+    const auto eve = w.person("Eve Str\xC3\xB6m", "mailto:eve@example.org", {"reviewer"});
+    const auto intro = w.module("MOD-INTRO", "Introduction");
+    const auto hazards = w.module("MOD-HAZARDS", "Hazards in the workplace");
+    const auto quiz = w.module("MOD-QUIZ", "Assessment");
+    w.map.schedule.push_back(cc::Due{"MOD-INTRO", "2024-05-08", {}, "/schedule/0"});
+    w.map.schedule.push_back(cc::Due{"MOD-HAZARDS", "2024-05-14", {}, "/schedule/1"});
+    w.map.schedule.push_back(cc::Due{"MOD-QUIZ", "2024-05-31", {}, "/schedule/2"});
+    using S = cc::Status;
+
+    w.piece(intro, "SCO-WELCOME", "Welcome: why safety matters").slots = {
+        slot("artist", {chloe}, "2024-05-08"), slot("designer", {ben}, "2024-05-08"),
+        slot("writer", {ana}, "2024-05-08")};
+    w.state("SCO-WELCOME", "writer", S::Done, kNow - 6 * kDay);
+    w.state("SCO-WELCOME", "designer", S::Done, kNow - 4 * kDay, "ben");
+    w.state("SCO-WELCOME", "artist", S::InProgress, kNow - 9 * kDay, "chloe");
+    w.piece(intro, "SCO-TOUR", "Site tour (video)").slots = {
+        slot("artist", {chloe}, "2024-05-08"), slot("expert", {dev}, "2024-05-08"),
+        slot("writer", {ana}, "2024-05-08")};
+    w.state("SCO-TOUR", "writer", S::Done, kNow - 2 * kDay);
+    w.state("SCO-TOUR", "artist", S::Done, kNow - 2 * kDay, "chloe");
+    w.state("SCO-TOUR", "expert", S::Done, kNow - 1 * kDay, "dev");
+
+    w.piece(hazards, "SCO-SLIPS", "Slips, trips & falls").slots = {
+        slot("artist", {chloe}, "2024-05-14"), slot("designer", {ana}, "2024-05-14"),
+        slot("expert", {dev}, "2024-05-14"), slot("writer", {ana}, "2024-05-14")};
+    w.state("SCO-SLIPS", "writer", S::InReview, kNow - 20 * kDay, "ana", "waiting for the legal check");
+    w.state("SCO-SLIPS", "designer", S::InProgress, kNow - 2 * kDay);
+    w.state("SCO-SLIPS", "expert", S::Blocked, kNow - 5 * kDay, "dev", "needs the 2024 incident figures");
+    w.piece(hazards, "SCO-CHEM", "Chemicals <COSHH> & labels").slots = {
+        slot("artist", {chloe}, "2024-05-14"), slot("expert", {}, "2024-05-14"),
+        slot("writer", {ana}, "2024-05-14")};
+    w.state("SCO-CHEM", "writer", S::InReview, kNow - 1 * kDay, "coursecrew", "content changed after done");
+    w.state("SCO-CHEM", "artist", S::Done, kNow - 3 * kDay, "chloe");
+    w.piece(hazards, "SCO-FIRE", "Fire safety and evacuation routes for every building on the site").slots = {
+        slot("artist", {chloe}, "2024-05-14"), slot("designer", {ben}, "2024-05-14"),
+        slot("writer", {ana}, "2024-05-14")};
+    w.state("SCO-FIRE", "writer", S::InProgress, kNow - 1 * kDay);
+
+    w.piece(quiz, "SCO-QUIZ", "Safety quiz").slots = {
+        slot("designer", {ana, ben}, "2024-05-31"), slot("reviewer", {}, "2024-05-31"),
+        slot("writer", {ana}, "2024-05-31")};
+    w.state("SCO-QUIZ", "designer", S::InProgress, kNow - 2 * kDay);
+    w.piece(quiz, "SCO-CERT", "Certificate").slots = {slot("designer", {ben}, "2024-05-31"),
+                                                       slot("reviewer", {eve, ana}, "2024-05-31")};
+    return w;
+}
+
+std::vector<std::string> split_crlf(const std::string &s) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at < s.size()) {
+        std::size_t end = s.find("\r\n", at);
+        if (end == std::string::npos) end = s.size();
+        out.push_back(s.substr(at, end - at));
+        at = end + 2;
+    }
+    return out;
+}
+
+std::size_t occurrences(const std::string &hay, const std::string &needle) {
+    std::size_t n = 0;
+    for (std::size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(review)
+
+BOOST_AUTO_TEST_CASE(formats_parse) {
+    cc::ReviewFormat f = cc::ReviewFormat::Table;
+    BOOST_TEST(cc::parse_review_format("json", f));
+    BOOST_TEST((f == cc::ReviewFormat::Json));
+    BOOST_TEST(cc::parse_review_format("csv", f));
+    BOOST_TEST((f == cc::ReviewFormat::Csv));
+    BOOST_TEST(cc::parse_review_format("html", f));
+    BOOST_TEST((f == cc::ReviewFormat::Html));
+    BOOST_TEST(cc::parse_review_format("table", f));
+    BOOST_TEST((f == cc::ReviewFormat::Table));
+    BOOST_TEST(!cc::parse_review_format("HTML", f));
+    BOOST_TEST(!cc::parse_review_format("", f));
+    BOOST_TEST(!cc::parse_review_format("xlsx", f));
+}
+
+BOOST_AUTO_TEST_CASE(pairs_and_progress) {
+    const cc::Review r = small().review();
+    BOOST_TEST(r.course_id == "com.example.safety");
+    BOOST_TEST(r.course_title == "Workplace Safety Basics");
+    BOOST_TEST(r.format == "scorm2004");
+    BOOST_TEST(r.generated_at == kNow);
+    BOOST_REQUIRE_EQUAL(r.modules.size(), 2u);
+
+    const cc::ReviewModule &intro = r.modules[0];
+    BOOST_TEST(intro.id == "MOD-INTRO");
+    BOOST_TEST(intro.title == "Introduction");
+    BOOST_REQUIRE_EQUAL(intro.pieces.size(), 2u);
+    BOOST_TEST(intro.pieces[0].id == "SCO-WELCOME");
+    BOOST_TEST(intro.pieces[1].title == "Spotting hazards");
+
+    // Pairs come from the stored states, people from the map.
+    const cc::ReviewPiece &welcome = intro.pieces[0];
+    BOOST_REQUIRE_EQUAL(welcome.pairs.size(), 2u);
+    BOOST_TEST(welcome.pairs[0].role == "designer");
+    BOOST_TEST((welcome.pairs[0].status == cc::Status::InProgress));
+    BOOST_TEST(welcome.pairs[0].since == kNow - 3 * kDay);
+    BOOST_TEST(welcome.pairs[0].people == std::vector<std::string>{"Ben Ode"});
+    BOOST_TEST(welcome.pairs[1].role == "writer");
+    BOOST_TEST((welcome.pairs[1].status == cc::Status::Done));
+    BOOST_TEST(welcome.pairs[1].by == "ana");
+    BOOST_TEST(welcome.pairs[1].due == "2024-05-20");
+    const cc::ReviewPair &hazards_designer = intro.pieces[1].pairs[0];
+    BOOST_TEST((hazards_designer.status == cc::Status::NotStarted));  // no state stored yet
+    BOOST_TEST(hazards_designer.people == (std::vector<std::string>{"Ana Lima", "Ben Ode"}));
+    BOOST_TEST(hazards_designer.agents ==
+               (std::vector<std::string>{"mailto:ana@example.org", "mailto:ben@example.org"}));
+
+    // Introduction: 1 of 4 done; writer 1/2, designer 0/2; Ana 1/3, Ben 0/2.
+    BOOST_TEST(intro.overall.done == 1u);
+    BOOST_TEST(intro.overall.total == 4u);
+    BOOST_TEST(intro.overall.percent() == 25.0);
+    BOOST_REQUIRE_EQUAL(intro.by_role.size(), 2u);
+    BOOST_TEST(intro.by_role[0].first == "writer");  // the map's role order
+    BOOST_TEST(intro.by_role[0].second.done == 1u);
+    BOOST_TEST(intro.by_role[0].second.total == 2u);
+    BOOST_TEST(intro.by_role[1].first == "designer");
+    BOOST_TEST(intro.by_role[1].second.done == 0u);
+    BOOST_TEST(intro.by_role[1].second.total == 2u);
+    BOOST_REQUIRE_EQUAL(intro.by_person.size(), 2u);
+    BOOST_TEST(intro.by_person[0].first == "Ana Lima");
+    BOOST_TEST(intro.by_person[0].second.done == 1u);
+    BOOST_TEST(intro.by_person[0].second.total == 3u);
+    BOOST_TEST(intro.by_person[1].first == "Ben Ode");
+    BOOST_TEST(intro.by_person[1].second.done == 0u);
+    BOOST_TEST(intro.by_person[1].second.total == 2u);
+
+    // Assessment: the archived reviewer state does not count; 1 of 2 done.
+    const cc::ReviewModule &quiz = r.modules[1];
+    BOOST_TEST((quiz.pieces[0].pairs[1].status == cc::Status::NotStarted));
+    BOOST_TEST(quiz.overall.done == 1u);
+    BOOST_TEST(quiz.overall.total == 2u);
+    BOOST_REQUIRE_EQUAL(quiz.by_role.size(), 2u);
+    BOOST_TEST(quiz.by_role[1].first == "reviewer");
+    BOOST_TEST(quiz.by_role[1].second.total == 1u);
+    BOOST_REQUIRE_EQUAL(quiz.by_person.size(), 1u);  // nobody holds the reviewer pair
+    BOOST_TEST(quiz.by_person[0].first == "Ben Ode");
+
+    BOOST_TEST(r.overall.done == 2u);
+    BOOST_TEST(r.overall.total == 6u);
+    BOOST_TEST(cc::Progress{}.percent() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(module_filter) {
+    World w = small();
+    w.options.module = "MOD-QUIZ";
+    cc::Review r = w.review();
+    BOOST_REQUIRE_EQUAL(r.modules.size(), 1u);
+    BOOST_TEST(r.modules[0].id == "MOD-QUIZ");
+    BOOST_TEST(r.overall.total == 2u);
+    for (const cc::Finding &f : r.findings) BOOST_TEST((f.module.empty() || f.module == "MOD-QUIZ"));
+
+    w.options.module = "MOD-NOPE";
+    r = w.review();
+    BOOST_TEST(r.modules.empty());
+    BOOST_TEST(r.overall.total == 0u);
+    BOOST_TEST(r.findings.empty());
+    // Every format copes with an empty review.
+    for (auto f : {cc::ReviewFormat::Table, cc::ReviewFormat::Json, cc::ReviewFormat::Csv, cc::ReviewFormat::Html})
+        BOOST_TEST(!cc::render_review(r, f).empty());
+}
+
+BOOST_AUTO_TEST_CASE(gap) {
+    const cc::Review r = small().review();
+    BOOST_REQUIRE_EQUAL(count(r, "gap"), 1u);
+    const cc::Finding &f = *find(r, "gap");
+    BOOST_TEST(f.severity == "warning");
+    BOOST_TEST(f.module == "MOD-QUIZ");
+    BOOST_TEST(f.piece == "SCO-QUIZ");
+    BOOST_TEST(f.role == "reviewer");
+    BOOST_TEST(f.message == "Safety quiz: no one holds the reviewer role (assign someone in the role map)");
+
+    // A finished pair needs nobody: no gap.
+    World w = small();
+    w.pairs.back().archived = false;
+    BOOST_TEST(count(w.review(), "gap") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(overdue_boundaries) {
+    // Due today (the day has not ended): not overdue.
+    BOOST_TEST(!only_pair(single(cc::Status::InProgress, "2024-05-10").review()).overdue);
+    // Due yesterday: overdue, one day late.
+    cc::Review r = single(cc::Status::InProgress, "2024-05-09").review();
+    BOOST_TEST(only_pair(r).overdue);
+    BOOST_REQUIRE_EQUAL(count(r, "overdue"), 1u);
+    BOOST_TEST(find(r, "overdue")->message ==
+               "Piece one: the writer work was due 2024-05-09 and is in progress, 1 day late "
+               "(finish it or move the date in the schedule)");
+    // The last second of the due day, then the first second after it (UTC).
+    World w = single(cc::Status::InProgress, "2024-05-10");
+    w.options.now = kMay10 + kDay - 1;
+    BOOST_TEST(!only_pair(w.review()).overdue);
+    w.options.now = kMay10 + kDay;
+    BOOST_TEST(only_pair(w.review()).overdue);
+    // Done is never overdue; blocked and not started are.
+    BOOST_TEST(!only_pair(single(cc::Status::Done, "2024-05-01").review()).overdue);
+    BOOST_TEST(only_pair(single(cc::Status::Blocked, "2024-05-01").review()).overdue);
+    BOOST_TEST(only_pair(single(cc::Status::NotStarted, "2024-05-01").review()).overdue);
+    // No date, or a date that is not one: nothing.
+    BOOST_TEST(!only_pair(single(cc::Status::NotStarted, "").review()).overdue);
+    BOOST_TEST(!only_pair(single(cc::Status::NotStarted, "2024-02-30").review()).overdue);
+    BOOST_TEST(!only_pair(single(cc::Status::NotStarted, "10/05/2024").review()).overdue);
+    // Leap day and far dates go through the date arithmetic, not libc.
+    BOOST_TEST(only_pair(single(cc::Status::NotStarted, "2024-02-29").review()).overdue);
+    BOOST_TEST(only_pair(single(cc::Status::NotStarted, "1999-12-31").review()).overdue);
+    BOOST_TEST(!only_pair(single(cc::Status::NotStarted, "2400-02-29").review()).overdue);
+}
+
+BOOST_AUTO_TEST_CASE(at_risk_window) {
+    // at_risk_days = 5 (the default): due in 5 days is at risk, in 6 is not.
+    BOOST_TEST(only_pair(single(cc::Status::NotStarted, "2024-05-15").review()).at_risk);
+    BOOST_TEST(!only_pair(single(cc::Status::NotStarted, "2024-05-16").review()).at_risk);
+    // Due today: at risk, not overdue; due yesterday: overdue, not at risk.
+    cc::Review today = single(cc::Status::NotStarted, "2024-05-10").review();
+    BOOST_TEST(only_pair(today).at_risk);
+    BOOST_TEST(!only_pair(today).overdue);
+    BOOST_TEST(find(today, "at_risk")->message ==
+               "Piece one: the writer work is due 2024-05-10 (today) and has not started (start it or move the date)");
+    cc::Review late = single(cc::Status::NotStarted, "2024-05-09").review();
+    BOOST_TEST(!only_pair(late).at_risk);
+    BOOST_TEST(count(late, "at_risk") == 0u);
+    // Only not_started pairs are at risk.
+    BOOST_TEST(!only_pair(single(cc::Status::InProgress, "2024-05-12").review()).at_risk);
+    // The window follows the option.
+    World w = single(cc::Status::NotStarted, "2024-05-12");
+    w.options.at_risk_days = 1;
+    BOOST_TEST(!only_pair(w.review()).at_risk);
+    w.options.at_risk_days = 2;
+    cc::Review r = w.review();
+    BOOST_TEST(only_pair(r).at_risk);
+    BOOST_TEST(find(r, "at_risk")->message.find("(in 2 days)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(stale_edge) {
+    // stale_days = 14: exactly 14 days is not stale, a second more is.
+    BOOST_TEST(count(single(cc::Status::InProgress, "", kNow - 14 * kDay).review(), "stale") == 0u);
+    cc::Review r = single(cc::Status::InProgress, "", kNow - 14 * kDay - 1).review();
+    BOOST_REQUIRE_EQUAL(count(r, "stale"), 1u);
+    BOOST_TEST(find(r, "stale")->message ==
+               "Piece one: the writer work has been in progress for 14 days, since 2024-04-26 "
+               "(ask Ana Lima whether it is stuck)");
+    BOOST_TEST(count(single(cc::Status::InReview, "", kNow - 30 * kDay).review(), "stale") == 1u);
+    // Other statuses are never stale.
+    BOOST_TEST(count(single(cc::Status::Blocked, "", kNow - 30 * kDay).review(), "stale") == 0u);
+    BOOST_TEST(count(single(cc::Status::Done, "", kNow - 30 * kDay).review(), "stale") == 0u);
+    World w = single(cc::Status::InProgress, "", kNow - 3 * kDay);
+    w.options.stale_days = 2;
+    BOOST_TEST(count(w.review(), "stale") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(changed_after_done) {
+    cc::Review r = single(cc::Status::InReview, "", kNow - kDay, "coursecrew", "content changed after done").review();
+    BOOST_TEST(only_pair(r).changed_after_done);
+    BOOST_REQUIRE_EQUAL(count(r, "changed_after_done"), 1u);
+    BOOST_TEST(find(r, "changed_after_done")->message ==
+               "Piece one: content changed after the writer work was done (check it again and mark it done)");
+    // The same note from a person is not the automatic reopening.
+    BOOST_TEST(!only_pair(single(cc::Status::InReview, "", kNow - kDay, "ana", "content changed after done").review())
+                    .changed_after_done);
+    // Once someone moves it on, it is no longer flagged.
+    BOOST_TEST(!only_pair(single(cc::Status::Done, "", kNow - kDay, "coursecrew", "content changed after done").review())
+                    .changed_after_done);
+}
+
+BOOST_AUTO_TEST_CASE(overload_and_many_roles) {
+    World w;
+    w.role("writer", "Writer");
+    w.role("designer", "Instructional designer");
+    w.role("expert", "SME");
+    const auto ana = w.person("Ana Lima", "mailto:ana@example.org", {"writer", "designer", "expert"});
+    const auto ben = w.person("Ben Ode", "mailto:ben@example.org", {"writer", "designer", "expert"});
+    const auto m = w.module("M", "Module");
+    w.piece(m, "P1", "One").slots = {slot("designer", {ana}), slot("expert", {ana}), slot("writer", {ana, ben})};
+    w.piece(m, "P2", "Two").slots = {slot("writer", {ben})};
+    w.options.overload_threshold = 2;
+    cc::Review r = w.review();
+    // Ana holds 3 open pairs (> 2) and 3 roles; Ben 2 open pairs and 1 role.
+    BOOST_REQUIRE_EQUAL(count(r, "overload"), 1u);
+    const cc::Finding &o = *find(r, "overload");
+    BOOST_TEST(o.person == "Ana Lima");
+    BOOST_TEST(o.severity == "warning");
+    BOOST_TEST(o.module.empty());
+    BOOST_TEST(o.message.find("Ana Lima holds 3 open pairs (more than 2") == 0u);
+    BOOST_REQUIRE_EQUAL(count(r, "many_roles"), 1u);
+    const cc::Finding &mr = *find(r, "many_roles");
+    BOOST_TEST(mr.person == "Ana Lima");
+    BOOST_TEST(mr.severity == "info");
+    BOOST_TEST(mr.message ==
+               "Ana Lima holds 3 roles (Writer, Instructional designer, SME); worth knowing when planning, not an error");
+
+    // Done pairs are not open: Ana at 2 open is not overloaded. Roles are the
+    // ones held in the reviewed pairs, done or not.
+    w.state("P1", "writer", cc::Status::Done);
+    r = w.review();
+    BOOST_TEST(count(r, "overload") == 0u);
+    BOOST_TEST(count(r, "many_roles") == 1u);
+    w.options.many_roles_threshold = 4;
+    BOOST_TEST(count(w.review(), "many_roles") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(robust_to_odd_input) {
+    // A role the map does not name, a person index out of range, a piece and
+    // a module without titles, slots out of order: no crash, sensible output.
+    World w;
+    const auto m = w.module("M-X", "");
+    cc::PiecePlan &pp = w.piece(m, "P-X", "");
+    pp.slots = {slot("zeta", {7}), slot("alpha")};
+    cc::Review r = w.review();
+    BOOST_REQUIRE_EQUAL(r.modules.size(), 1u);
+    BOOST_TEST(r.modules[0].title == "M-X");
+    BOOST_TEST(r.modules[0].pieces[0].title == "P-X");
+    BOOST_TEST(r.modules[0].pieces[0].pairs[0].role == "alpha");
+    BOOST_TEST(r.modules[0].pieces[0].pairs[1].people.empty());
+    BOOST_TEST(r.roles.size() == 2u);
+    BOOST_TEST(count(r, "gap") == 2u);
+    for (auto f : {cc::ReviewFormat::Table, cc::ReviewFormat::Json, cc::ReviewFormat::Csv, cc::ReviewFormat::Html})
+        BOOST_TEST(!cc::render_review(r, f).empty());
+}
+
+BOOST_AUTO_TEST_CASE(json_matches_schema) {
+    for (const World &w : {small(), demo()}) {
+        const std::string json = cc::render_review(w.review(), cc::ReviewFormat::Json);
+        rapidjson::Document doc;
+        doc.Parse(json.c_str(), json.size());
+        BOOST_REQUIRE(!doc.HasParseError());
+        BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
+    }
+    World empty;
+    empty.options.module = "none";
+    {
+        const std::string json = cc::render_review(empty.review(), cc::ReviewFormat::Json);
+        rapidjson::Document doc;
+        doc.Parse(json.c_str(), json.size());
+        BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
+    }
+
+    const std::string json = cc::render_review(small().review(), cc::ReviewFormat::Json);
+    rapidjson::Document doc;
+    doc.Parse(json.c_str(), json.size());
+    BOOST_TEST(std::string(doc["generated_at"].GetString()) == "2024-05-10T12:00:00Z");
+    BOOST_TEST(std::string(doc["course"]["format"].GetString()) == "scorm2004");
+    BOOST_TEST(doc["progress"]["done"].GetUint() == 2u);
+    BOOST_TEST(doc["progress"]["percent"].GetDouble() == 33.3);
+    const auto &intro = doc["modules"][0];
+    BOOST_TEST(intro["progress"]["percent"].GetDouble() == 25.0);
+    BOOST_TEST(intro["due"].IsNull());
+    BOOST_TEST(std::string(intro["by_person"][0]["person"].GetString()) == "Ana Lima");
+    const auto &pair = intro["pieces"][0]["pairs"][0];
+    BOOST_TEST(std::string(pair["status"].GetString()) == "in_progress");
+    BOOST_TEST(std::string(pair["people"][0]["agent"].GetString()) == "mailto:ben@example.org");
+    BOOST_TEST(std::string(pair["since"].GetString()) == "2024-05-07T12:00:00Z");
+    BOOST_TEST(pair["note"].IsNull());
+    BOOST_TEST(doc["modules"][1]["summary"]["findings"]["gap"].GetUint() == 1u);
+    BOOST_TEST(doc["summary"]["statuses"]["not_started"].GetUint() == 2u);
+    BOOST_TEST(doc["summary"]["pieces"].GetUint() == 3u);
+    const auto &f = doc["findings"][0];
+    BOOST_TEST(std::string(f["kind"].GetString()) == "gap");
+    BOOST_TEST(f["person"].IsNull());
+}
+
+// The JSON and HTML escapers skip 8 plain bytes at a time: specials at every
+// offset around a word boundary, control characters and UTF-8 all survive.
+BOOST_AUTO_TEST_CASE(escaping_at_every_offset) {
+    for (std::size_t at = 0; at < 20; ++at) {
+        for (const std::string special : {"\"", "\\", "\n", "\x01", "<", "&", "'", ">", "\xC3\xB6"}) {
+            const std::string title = std::string(at, 'a') + special + "bcdefghijklmnop";
+            World w = small();
+            w.plan.pieces[0].title = title;
+            const cc::Review r = w.review();
+
+            const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+            rapidjson::Document doc;
+            doc.Parse(json.c_str(), json.size());
+            BOOST_REQUIRE(!doc.HasParseError());
+            BOOST_TEST(std::string(doc["modules"][0]["pieces"][0]["title"].GetString()) == title);
+
+            const std::string html = cc::render_review(r, cc::ReviewFormat::Html);
+            std::string want = std::string(at, 'a');
+            if (special == "<") want += "&lt;";
+            else if (special == ">") want += "&gt;";
+            else if (special == "&") want += "&amp;";
+            else if (special == "\"") want += "&quot;";
+            else if (special == "'") want += "&#39;";
+            else if (special != "\x01") want += special;  // control characters are dropped
+            want += "bcdefghijklmnop";
+            BOOST_TEST(html.find(want) != std::string::npos, "offset " << at << " special " << special);
+            BOOST_TEST(html.find('\x01') == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(csv_rows_quoting_and_formulas) {
+    World w = small();
+    w.plan.pieces[0].title = "Welcome, \"new\" staff\nline two";
+    w.plan.pieces[1].title = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    w.map.people[1].name = "@Ben";
+    w.pairs[1].note = "-2+3 and more";
+    w.pairs[2].note = "+cmd";
+    const std::string csv = cc::render_review(w.review(), cc::ReviewFormat::Csv);
+    // Records end in CRLF; a newline inside a quoted field is data.
+    const std::vector<std::string> lines = split_crlf(csv);
+    BOOST_REQUIRE_EQUAL(lines.size(), 7u);  // header + 6 pairs
+    BOOST_TEST(lines[0] == "module,module_title,piece,piece_title,role,status,people,by,since,due,overdue,at_risk,note");
+    BOOST_TEST(lines[1] ==
+               "MOD-INTRO,Introduction,SCO-WELCOME,\"Welcome, \"\"new\"\" staff\nline two\",designer,in_progress,"
+               "'@Ben,ana,2024-05-07T12:00:00Z,,no,no,'-2+3 and more");
+    BOOST_TEST(lines[2] ==
+               "MOD-INTRO,Introduction,SCO-WELCOME,\"Welcome, \"\"new\"\" staff\nline two\",writer,done,"
+               "Ana Lima,ana,2024-05-09T12:00:00Z,2024-05-20,no,no,");
+    BOOST_TEST(lines[3] ==
+               "MOD-INTRO,Introduction,SCO-HAZARDS,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\","
+               "designer,not_started,Ana Lima; @Ben,,,,no,no,");
+    BOOST_TEST(lines[4].find(",writer,in_review,Ana Lima,ana,") != std::string::npos);
+    BOOST_TEST(lines[4].substr(lines[4].size() - 6) == ",'+cmd");
+    BOOST_TEST(lines[6] == "MOD-QUIZ,Assessment,SCO-QUIZ,Safety quiz,reviewer,not_started,,,,2024-05-09,yes,no,");
+    // Each record has 13 fields: count the commas outside quotes.
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::size_t commas = 0;
+        bool quoted = false;
+        for (char c : lines[i]) {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) ++commas;
+        }
+        BOOST_TEST(commas == 12u, "record " << i);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(table_for_terminal) {
+    const std::string t = cc::render_review(small().review(), cc::ReviewFormat::Table);
+    BOOST_TEST(t.find("Workplace Safety Basics") != std::string::npos);
+    BOOST_TEST(t.find("Introduction") != std::string::npos);
+    BOOST_TEST(t.find("Assessment") != std::string::npos);
+    BOOST_TEST(t.find("25%") != std::string::npos);
+    BOOST_TEST(t.find("50%") != std::string::npos);
+    BOOST_TEST(t.find("[#####...............]  25%") != std::string::npos);
+    BOOST_TEST(t.find("Instructional designer") != std::string::npos);
+    BOOST_TEST(t.find("in progress: Ben Ode") != std::string::npos);
+    BOOST_TEST(t.find("! not started: nobody") != std::string::npos);  // the overdue gap
+    BOOST_TEST(t.find("Safety quiz: no one holds the reviewer role") != std::string::npos);
+    BOOST_TEST(t.find('\t') == std::string::npos);
+    BOOST_TEST(t.find(" \n") == std::string::npos);  // no trailing blanks
+}
+
+BOOST_AUTO_TEST_CASE(html_self_contained) {
+    World w = demo();
+    w.course.title.values.clear();
+    w.course.title.add("", "Safety <b>& Co: see https://example.org/terms");
+    const cc::Review r = w.review();
+    const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
+    BOOST_TEST(h.rfind("<!DOCTYPE html>", 0) == 0u);
+    BOOST_TEST(h.find("<meta name=\"viewport\"") != std::string::npos);
+    BOOST_TEST(h.find("@media print") != std::string::npos);
+    BOOST_TEST(h.find("@media (max-width") != std::string::npos);
+    // Escaped: the title shows as text, never as markup.
+    BOOST_TEST(h.find("Safety &lt;b&gt;&amp; Co") != std::string::npos);
+    BOOST_TEST(h.find("<b>&") == std::string::npos);
+    BOOST_TEST(h.find("Chemicals &lt;COSHH&gt; &amp; labels") != std::string::npos);
+    // Nothing to run, nothing to fetch.
+    for (const char *bad : {"<script", "<link", "<img", "<iframe", "<object", "<embed", "src=", "url(", "@import",
+                            "xlink:href", "javascript:"})
+        BOOST_TEST(h.find(bad) == std::string::npos, bad);
+    for (std::size_t at = h.find("href=\""); at != std::string::npos; at = h.find("href=\"", at + 1))
+        BOOST_TEST(h[at + 6] == '#', "only in-page links");
+    // http(s) only as text (the course title here), never inside a tag.
+    for (const char *scheme : {"http://", "https://"})
+        for (std::size_t at = h.find(scheme); at != std::string::npos; at = h.find(scheme, at + 1)) {
+            const std::size_t open = h.rfind('<', at), close = h.rfind('>', at);
+            BOOST_TEST((close != std::string::npos && (open == std::string::npos || close > open)),
+                       "URL inside a tag at " << at);
+        }
+    // One progress bar per module, plus per role; each with a title.
+    std::size_t sections = 0;
+    for (std::size_t at = h.find("<section class=\"module\" id=\"m"); at != std::string::npos;
+         at = h.find("<section class=\"module\" id=\"m", at + 1)) {
+        ++sections;
+        const std::size_t end = h.find("</section>", at);
+        const std::string sec = h.substr(at, end - at);
+        BOOST_TEST(sec.find("<div class=\"prog\"><svg") != std::string::npos);
+        BOOST_TEST(sec.find("<h3>By role</h3>") != std::string::npos);
+    }
+    BOOST_TEST(sections == r.modules.size());
+    BOOST_TEST(occurrences(h, "<svg") == occurrences(h, "<title>") - 1);  // every svg has a title
+    BOOST_TEST(occurrences(h, "<svg") >= 1 + 2 * r.modules.size());
+    BOOST_TEST(h.find("% done (") != std::string::npos);  // text percentages in the titles
+    // Statuses as colour and as text; overdue and at-risk pairs marked.
+    for (const char *label : {"Not started", "In progress", "In review", "Done", "Blocked"})
+        BOOST_TEST(h.find(label) != std::string::npos, label);
+    BOOST_TEST(h.find("class=\"c s-blocked") != std::string::npos);
+    BOOST_TEST(h.find("Overdue \xC2\xB7 due 2024-05-08") != std::string::npos);
+    BOOST_TEST(h.find("Changed after done") != std::string::npos);
+    BOOST_TEST(h.find("No one assigned") != std::string::npos);
+    BOOST_TEST(h.find("Due 2024-05-14") != std::string::npos);
+    BOOST_TEST(h.find("generated 2024-05-10 12:00 UTC") != std::string::npos);
+    BOOST_TEST(h.find("Ana Lima holds 3 roles") != std::string::npos);
+    // The agent's home page is an identifier, not something to show or fetch.
+    BOOST_TEST(h.find("lms.example.org") == std::string::npos);
+}
+
+// Renders the demo page in headless Chromium (tests/html/render_check.sh) and
+// checks the screenshots are not blank. Skipped when Chromium is absent. Set
+// CC_REVIEW_HTML_KEEP=DIR to keep the page, the screenshots and the demo
+// review in the other formats for a look.
+BOOST_AUTO_TEST_CASE(html_renders_in_chromium) {
+    cctest::TempDir tmp;
+    const char *keep = std::getenv("CC_REVIEW_HTML_KEEP");
+    const std::string dir = keep && *keep ? std::string(keep) : tmp.path();
+    fs::create_directories(dir);
+    const std::string page = dir + "/review.html", png = dir + "/review.png";
+    const cc::Review r = demo().review();
+    cctest::write_file(page, cc::render_review(r, cc::ReviewFormat::Html));
+    if (keep && *keep) {  // the other formats too, for a look
+        cctest::write_file(dir + "/review.txt", cc::render_review(r, cc::ReviewFormat::Table));
+        cctest::write_file(dir + "/review.json", cc::render_review(r, cc::ReviewFormat::Json));
+        cctest::write_file(dir + "/review.csv", cc::render_review(r, cc::ReviewFormat::Csv));
+    }
+    const std::string cmd =
+        "bash '" + cctest::source_dir() + "/tests/html/render_check.sh' '" + page + "' '" + png + "'";
+    const int rc = std::system(cmd.c_str());
+    BOOST_REQUIRE(rc != -1 && WIFEXITED(rc));
+    if (WEXITSTATUS(rc) == 77) {
+        BOOST_TEST_MESSAGE("chromium not installed: HTML render check skipped");
+        return;
+    }
+    BOOST_TEST(WEXITSTATUS(rc) == 0);
+}
+
+// A 20,000-piece course with three roles per piece: building and rendering
+// stay linear. The figures are printed (the benchmark reports them); the
+// bound here only catches accidental quadratic work, even under sanitizers.
+BOOST_AUTO_TEST_CASE(big_course_is_linear) {
+    World w;
+    w.role("writer", "Writer");
+    w.role("designer", "Instructional designer");
+    w.role("artist", "Artist");
+    std::vector<std::uint32_t> people;
+    for (int i = 0; i < 30; ++i)
+        people.push_back(w.person("Person " + std::to_string(i), "mailto:p" + std::to_string(i) + "@example.org",
+                                  {"writer", "designer", "artist"}));
+    const cc::Status statuses[] = {cc::Status::NotStarted, cc::Status::InProgress, cc::Status::InReview,
+                                   cc::Status::Done, cc::Status::Blocked};
+    std::uint32_t mod = 0;
+    for (int i = 0; i < 20000; ++i) {
+        if (i % 100 == 0) mod = w.module("MOD-" + std::to_string(i / 100), "Module " + std::to_string(i / 100));
+        const std::string id = "SCO-" + std::to_string(i);
+        const std::string due = i % 7 ? "2024-05-" + std::to_string(10 + i % 20) : "";
+        w.piece(mod, id, "Piece " + std::to_string(i) + " & friends").slots = {
+            slot("artist", {people[i % 30]}, due), slot("designer", {people[(i + 1) % 30]}, due),
+            slot("writer", i % 50 ? std::vector<std::uint32_t>{people[(i + 2) % 30]} : std::vector<std::uint32_t>{}, due)};
+        for (const char *role : {"artist", "designer", "writer"})
+            if (i % 3) w.state(id, role, statuses[(i + role[0]) % 5], kNow - (i % 40) * kDay);
+    }
+    using clock = std::chrono::steady_clock;
+    auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    auto t0 = clock::now();
+    const cc::Review r = w.review();
+    const double build = ms(clock::now() - t0);
+    BOOST_TEST(r.overall.total == 60000u);
+    BOOST_TEST_MESSAGE("review of 20,000 pieces x 3 roles: build " << build << " ms");
+    BOOST_TEST(build < 10000.0);
+    for (auto [f, name] : {std::pair{cc::ReviewFormat::Table, "table"}, std::pair{cc::ReviewFormat::Json, "json"},
+                           std::pair{cc::ReviewFormat::Csv, "csv"}, std::pair{cc::ReviewFormat::Html, "html"}}) {
+        t0 = clock::now();
+        const std::string out = cc::render_review(r, f);
+        const double t = ms(clock::now() - t0);
+        BOOST_TEST_MESSAGE("  render " << name << ": " << t << " ms, " << out.size() / 1024 << " KiB");
+        BOOST_TEST(out.size() > 60000u);
+        BOOST_TEST(t < 10000.0, name);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,316 @@
+#include "workspace.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "coursecrew/coursecrew.h"
+#include "registry.hpp"
+
+namespace coursecrew {
+
+namespace {
+
+bool fail(WorkspaceError &error, int status, std::string message) {
+    error.status = status;
+    error.message = std::move(message);
+    return false;
+}
+
+// The role map in force, or the reasons it cannot be used.
+bool load_map(const WorkspaceOptions &options, RoleMap &out, WorkspaceError &error) {
+    if (options.roles_path.empty()) {
+        out = effective_role_map(nullptr, options.default_roles);
+        return true;
+    }
+    RoleMap team;
+    std::vector<MapError> errors;
+    if (!load_role_map_file(options.roles_path, team, errors)) {
+        error.map_errors = std::move(errors);
+        return fail(error, COURSECREW_E_INVALID_ARGUMENT,
+                    "the role map " + options.roles_path + " has " +
+                        std::to_string(error.map_errors.size()) +
+                        " problem(s); nothing was applied");
+    }
+    out = effective_role_map(&team, options.default_roles);
+    return true;
+}
+
+std::vector<PieceRecord> records_of(const Plan &plan) {
+    std::vector<PieceRecord> out;
+    out.reserve(plan.pieces.size());
+    for (const PiecePlan &p : plan.pieces) {
+        PieceRecord r;
+        r.id = p.piece_id;
+        r.module = p.module_id;
+        r.title = p.title;
+        r.roles.reserve(p.slots.size());
+        for (const Slot &s : p.slots) r.roles.push_back({s.role, s.fingerprint});
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::unique_ptr<Store> open_store(const WorkspaceOptions &options, WorkspaceError &error) {
+    std::string why;
+    auto store = Store::open(options.store_path, why);
+    if (!store) fail(error, COURSECREW_E_IO, why);
+    return store;
+}
+
+// Reads, plans and records the package; leaves the pieces for the caller.
+struct Recorded {
+    RoleMap map;
+    Plan plan;
+    std::unique_ptr<Store> store;
+    PublishResult result;
+};
+
+bool record(const std::string &package, const InspectOptions &inspect_options,
+            const WorkspaceOptions &options, Inspection &inspection, Recorded &out,
+            WorkspaceError &error) {
+    if (!load_map(options, out.map, error)) return false;
+    const int status = inspect_package(package, inspect_options, inspection);
+    if (status != COURSECREW_OK) {
+        std::string first;
+        for (const Diagnostic &d : inspection.diags.items())
+            if (d.severity == Severity::Error) {
+                first = (d.file.empty() ? "" : d.file + (d.line > 0 ? ":" + std::to_string(d.line) : "") + ": ") +
+                        d.message + " [" + d.code + "]";
+                break;
+            }
+        return fail(error, status,
+                    "the package cannot be used: " + (first.empty() ? package : first));
+    }
+    const Course &course = inspection.course;
+    if (course.identifier.empty())
+        return fail(error, COURSECREW_E_PACKAGE_INVALID,
+                    "the package has no course identifier to keep its status under");
+    std::vector<MapError> course_errors;
+    if (!options.roles_path.empty()) check_against_course(out.map, course, course_errors);
+    if (!course_errors.empty()) {
+        error.map_errors = std::move(course_errors);
+        return fail(error, COURSECREW_E_INVALID_ARGUMENT,
+                    "the role map " + options.roles_path + " does not fit this course (" +
+                        std::to_string(error.map_errors.size()) +
+                        " problem(s)); nothing was applied");
+    }
+    out.plan = plan_roles(course, out.map);
+    out.store = open_store(options, error);
+    if (!out.store) return false;
+    out.result.course = course.identifier;
+    out.result.pieces = out.plan.pieces.size();
+    out.result.pairs = out.plan.pairs();
+    std::string why;
+    if (!out.store->publish(course.identifier, records_of(out.plan), workspace_now(options),
+                            out.result.summary, why))
+        return fail(error, COURSECREW_E_IO, why);
+    return true;
+}
+
+}  // namespace
+
+std::int64_t workspace_now(const WorkspaceOptions &options) {
+    if (options.now > 0) return options.now;
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool publish_package(const std::string &package, const InspectOptions &inspect_options,
+                     const WorkspaceOptions &options, Inspection &inspection,
+                     PublishResult &result, WorkspaceError &error) {
+    Recorded rec;
+    if (!record(package, inspect_options, options, inspection, rec, error)) return false;
+    result = std::move(rec.result);
+    return true;
+}
+
+bool review_package(const std::string &package, const InspectOptions &inspect_options,
+                    const WorkspaceOptions &options, std::string &rendered,
+                    WorkspaceError &error) {
+    Inspection inspection(inspect_options.max_diagnostics_per_code);
+    Recorded rec;
+    if (!record(package, inspect_options, options, inspection, rec, error)) return false;
+    std::vector<PairState> pairs;
+    std::string why;
+    if (!rec.store->pairs(rec.result.course, pairs, why)) return fail(error, COURSECREW_E_IO, why);
+    ReviewOptions ro = options.review;
+    ro.now = workspace_now(options);
+    if (!ro.module.empty()) {
+        bool known = false;
+        for (std::uint32_t m : inspection.course.modules)
+            known = known || inspection.course.items[m].id == ro.module;
+        if (!known)
+            return fail(error, COURSECREW_E_INVALID_ARGUMENT,
+                        "no module '" + ro.module + "' in this course");
+    }
+    const Review review = build_review(inspection.course, rec.map, rec.plan, pairs, ro);
+    rendered = render_review(review, options.format);
+    return true;
+}
+
+bool set_status_for_package(const std::string &package, const InspectOptions &inspect_options,
+                            const WorkspaceOptions &options,
+                            const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
+                            WorkspaceError &error) {
+    Inspection inspection(inspect_options.max_diagnostics_per_code);
+    Recorded rec;
+    if (!record(package, inspect_options, options, inspection, rec, error)) return false;
+    std::string why;
+    if (!rec.store->set_status(rec.result.course, updates, workspace_now(options), changes, why))
+        return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
+    return true;
+}
+
+bool set_status_in_store(const std::string &course, const WorkspaceOptions &options,
+                         const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
+                         std::string &resolved_course, WorkspaceError &error) {
+    auto store = open_store(options, error);
+    if (!store) return false;
+    std::string why;
+    resolved_course = course;
+    if (resolved_course.empty()) {
+        std::vector<std::string> courses;
+        if (!store->courses(courses, why)) return fail(error, COURSECREW_E_IO, why);
+        if (courses.size() != 1)
+            return fail(error, COURSECREW_E_INVALID_ARGUMENT,
+                        courses.empty()
+                            ? "the store " + options.store_path + " holds no course yet: publish the package first"
+                            : "the store " + options.store_path + " holds " +
+                                  std::to_string(courses.size()) +
+                                  " courses: name one (a 'course' column or --course)");
+        resolved_course = courses.front();
+    }
+    if (!store->set_status(resolved_course, updates, workspace_now(options), changes, why))
+        return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
+    return true;
+}
+
+namespace {
+
+// RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines.
+bool parse_csv(std::string_view text, std::vector<std::vector<std::string>> &rows,
+               std::vector<std::size_t> &lines, std::string &error) {
+    std::vector<std::string> row;
+    std::string field;
+    bool quoted = false, field_started = false;
+    std::size_t line = 1, row_line = 1;
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
+    auto end_row = [&] {
+        row.push_back(std::move(field));
+        field.clear();
+        field_started = false;
+        const bool blank = row.size() == 1 && row[0].empty();
+        if (!blank) {
+            rows.push_back(std::move(row));
+            lines.push_back(row_line);
+        }
+        row.clear();
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"') {
+                    field.push_back('"');
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                if (c == '\n') ++line;
+                field.push_back(c);
+            }
+            continue;
+        }
+        if (c == '"' && !field_started) {
+            quoted = field_started = true;
+        } else if (c == ',') {
+            row.push_back(std::move(field));
+            field.clear();
+            field_started = false;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            end_row();
+            row_line = ++line;
+        } else {
+            field.push_back(c);
+            field_started = true;
+        }
+    }
+    if (quoted) {
+        error = "line " + std::to_string(row_line) + ": a quoted field is not closed";
+        return false;
+    }
+    if (field_started || !row.empty()) end_row();
+    return true;
+}
+
+}  // namespace
+
+bool parse_status_csv(std::string_view csv, const std::string &default_by,
+                      std::vector<StatusUpdate> &updates, std::string &course, std::string &error) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::size_t> lines;
+    if (!parse_csv(csv, rows, lines, error)) return false;
+    if (rows.empty()) {
+        error = "the file is empty: expected a header row (piece,role,status[,by,note,course])";
+        return false;
+    }
+    int col_piece = -1, col_role = -1, col_status = -1, col_by = -1, col_note = -1, col_course = -1;
+    for (std::size_t i = 0; i < rows[0].size(); ++i) {
+        const std::string name = ascii_lower(rows[0][i]);
+        int *slot = name == "piece" ? &col_piece : name == "role" ? &col_role
+                  : name == "status" ? &col_status : name == "by" ? &col_by
+                  : name == "note" ? &col_note : name == "course" ? &col_course : nullptr;
+        if (slot) *slot = static_cast<int>(i);
+    }
+    if (col_piece < 0 || col_role < 0 || col_status < 0) {
+        error = "line 1: the header must name the columns piece, role and status (by, note and "
+                "course are optional)";
+        return false;
+    }
+    std::vector<StatusUpdate> out;
+    std::string the_course;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        const auto &row = rows[r];
+        auto cell = [&](int col) -> std::string {
+            return col >= 0 && static_cast<std::size_t>(col) < row.size() ? row[col] : std::string();
+        };
+        const std::string where = "line " + std::to_string(lines[r]) + ": ";
+        StatusUpdate u;
+        u.piece = cell(col_piece);
+        u.role = cell(col_role);
+        const std::string status = cell(col_status);
+        if (u.piece.empty() || u.role.empty()) {
+            error = where + "piece and role must not be empty";
+            return false;
+        }
+        if (!parse_status(status, u.status)) {
+            error = where + "unknown status '" + status +
+                    "' (use not_started, in_progress, in_review, done or blocked)";
+            return false;
+        }
+        u.by = cell(col_by).empty() ? default_by : cell(col_by);
+        if (u.by.empty()) {
+            error = where + "no 'by' value and no default given (--by)";
+            return false;
+        }
+        u.note = cell(col_note);
+        const std::string c = cell(col_course);
+        if (!c.empty()) {
+            if (!the_course.empty() && c != the_course) {
+                error = where + "course '" + c + "' differs from '" + the_course +
+                        "' above: import one course at a time";
+                return false;
+            }
+            the_course = c;
+        }
+        out.push_back(std::move(u));
+    }
+    updates = std::move(out);
+    course = the_course;
+    return true;
+}
+
+}  // namespace coursecrew
