@@ -16,7 +16,6 @@
 #include <memory>
 #include <stdexcept>
 
-#include "package.hpp"  // to_hex
 
 namespace coursecrew {
 
@@ -209,7 +208,8 @@ struct CompiledRule {
     std::vector<Glob> paths, ids, titles;
     std::uint32_t kinds = 0;  // one bit per FileKind; 0 = no kind criterion
     std::uint8_t facts = 0;   // Fact bits; 0 = no fact criterion
-    const std::vector<std::string> *resource_types = nullptr;
+    const std::vector<std::string> *resource_types = nullptr;  // as written
+    std::uint64_t type_bits = 0;                               // the same, as bits of Planner::types_
     const std::vector<std::string> *keywords = nullptr;
     bool file_criteria = false;
     std::uint32_t file_bit = 0;       // its bit in the file masks, when file_criteria
@@ -257,7 +257,14 @@ public:
             EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1 ||
             EVP_DigestFinal_ex(ctx_.get(), md, &len) != 1)
             throw std::runtime_error("SHA-256 failed");
-        return to_hex(md, len);
+        // Hex into a buffer, then one string: this runs for every fingerprint.
+        static const char digits[] = "0123456789abcdef";
+        char hex[2 * EVP_MAX_MD_SIZE];
+        for (unsigned i = 0; i < len; ++i) {
+            hex[2 * i] = digits[md[i] >> 4];
+            hex[2 * i + 1] = digits[md[i] & 15];
+        }
+        return std::string(hex, 2 * len);
     }
 
 private:
@@ -278,6 +285,17 @@ public:
             file_rules_.push_back(static_cast<std::uint32_t>(ri));
             any_kinds_ |= rules_.back().kinds != 0;
         }
+        words_ = std::max<std::size_t>(1, (file_rules_.size() + 63) / 64);
+        // Rules that only name kinds: which of them each kind satisfies.
+        kind_rules_.assign(kKinds * words_, 0);
+        for (std::uint32_t j = 0; j < file_rules_.size(); ++j) {
+            const CompiledRule &r = rules_[file_rules_[j]];
+            if (!r.paths.empty()) continue;
+            for (unsigned k = 0; k < kKinds; ++k)
+                if (r.kinds & kind_bit(static_cast<FileKind>(k)))
+                    kind_rules_[k * words_ + j / 64] |= std::uint64_t(1) << (j % 64);
+        }
+        resource_types_.assign(course.resources.size(), kUnknownTypes);
         holders_.resize(roles_.ids.size());
         for (std::uint32_t p = 0; p < map.people.size(); ++p) {
             scopes_.push_back(compile(map.people[p].scope));
@@ -294,7 +312,6 @@ public:
         std::sort(roles_.by_id.begin(), roles_.by_id.end(),
                   [&](std::uint32_t a, std::uint32_t b) { return roles_.ids[a] < roles_.ids[b]; });
 
-        words_ = std::max<std::size_t>(1, (file_rules_.size() + 63) / 64);
         judge_files();
         launch_mask_.assign(words_, 0);
         piece_mask_.assign(words_, 0);
@@ -306,7 +323,7 @@ public:
         added_.resize(nroles);
         excluded_.resize(nroles);
         all_files_.resize(nroles);
-        row_used_.resize(nroles);
+        role_rules_.resize(nroles * words_);
         row_fingerprint_.resize(nroles);
     }
 
@@ -338,6 +355,7 @@ private:
         for (FileKind k : rule.match.kinds) c.kinds |= kind_bit(k);
         c.facts = fact_bits(rule.match.facts);
         if (!rule.match.resource_types.empty()) c.resource_types = &rule.match.resource_types;
+        for (const auto &t : rule.match.resource_types) c.type_bits |= type_bit(t);
         if (!rule.match.keywords.empty()) {
             c.keywords = &rule.match.keywords;
             c.course_keyword_hit = any_iequal(rule.match.keywords, course_.metadata.keywords);
@@ -346,6 +364,30 @@ private:
         for (const auto &r : rule.roles) c.add.push_back(roles_.intern(r));
         for (const auto &r : rule.exclude) c.exclude.push_back(roles_.intern(r));
         return c;
+    }
+
+    // Resource types the rules name, compared case-insensitively: each
+    // distinct one gets a bit, so that a piece's types are compared once, not
+    // once per rule. (Past 64 distinct types, rules compare names instead.)
+    std::uint64_t type_bit(const std::string &type) {
+        for (std::size_t i = 0; i < types_.size(); ++i)
+            if (iequals(types_[i], type)) return i < 64 ? std::uint64_t(1) << i : 0;
+        types_.push_back(type);
+        return types_.size() <= 64 ? std::uint64_t(1) << (types_.size() - 1) : 0;
+    }
+
+    // The bits of the types a resource has (its type or scormType), once
+    // per resource.
+    std::uint64_t types_of(std::uint32_t resource) {
+        std::uint64_t &bits = resource_types_[resource];
+        if (bits == kUnknownTypes) {
+            const Resource &res = course_.resources[resource];
+            bits = 0;
+            for (std::size_t i = 0; i < types_.size() && i < 64; ++i)
+                if (iequals(types_[i], res.type) || iequals(types_[i], res.scorm_type))
+                    bits |= std::uint64_t(1) << i;
+        }
+        return bits;
     }
 
     // What depends only on the module: id and title criteria, people's
@@ -375,9 +417,10 @@ private:
 
     // Marks, for every file of the course, the file rules it satisfies: one
     // bit per rule with file criteria. A file depends only on its path, so
-    // each is judged once per plan however many pieces share it. The files
-    // are taken in blocks that stay in cache while every rule runs over the
-    // block in a tight loop of its own.
+    // each is judged once per plan however many pieces share it. Rules that
+    // only name kinds cost one table lookup per file, all together; rules
+    // with globs run over blocks of files small enough to stay in cache,
+    // each in a tight loop of its own.
     void judge_files() {
         const std::size_t nf = course_.files.size();
         masks_.assign(file_rules_.empty() ? 0 : nf * words_, 0);
@@ -388,18 +431,19 @@ private:
         for (std::size_t begin = 0; begin < nf; begin += kBlock) {
             const std::size_t end = std::min(nf, begin + kBlock);
             if (any_kinds_)
-                for (std::size_t f = begin; f < end; ++f)
-                    kinds[f - begin] = static_cast<std::uint8_t>(file_kind(files[f].path));
+                for (std::size_t f = begin; f < end; ++f) {
+                    const auto k = static_cast<std::uint8_t>(file_kind(files[f].path));
+                    kinds[f - begin] = k;
+                    const std::uint64_t *by_kind = kind_rules_.data() + k * words_;
+                    std::uint64_t *mask = masks_.data() + f * words_;
+                    for (std::size_t w = 0; w < words_; ++w) mask[w] |= by_kind[w];
+                }
             for (std::uint32_t j = 0; j < file_rules_.size(); ++j) {
                 const CompiledRule &r = rules_[file_rules_[j]];
+                if (r.paths.empty()) continue;  // done above
                 const std::uint64_t bit = std::uint64_t(1) << (j % 64);
                 std::uint64_t *word = masks_.data() + begin * words_ + j / 64;
-                // The two common cases get loops of their own.
-                if (r.paths.empty()) {  // kinds only
-                    for (std::size_t f = begin; f < end; ++f, word += words_)
-                        if (r.kinds & kind_bit(static_cast<FileKind>(kinds[f - begin])))
-                            *word |= bit;
-                } else if (!r.kinds && r.paths.size() == 1) {  // one glob
+                if (!r.kinds && r.paths.size() == 1) {  // the common case: one glob
                     r.paths.front().visit([&](auto match) {
                         for (std::size_t f = begin; f < end; ++f, word += words_)
                             if (match(files[f].path)) *word |= bit;
@@ -481,15 +525,19 @@ private:
     }
 
     bool piece_criteria_hold(std::size_t ri, const Item &item, const Resource *res,
-                             std::uint8_t facts) const {
+                             std::uint8_t facts, std::uint64_t types) const {
         const CompiledRule &r = rules_[ri];
         if (r.facts && !(r.facts & facts)) return false;
         if (r.resource_types) {
             if (!res) return false;
-            bool hit = false;
-            for (const auto &t : *r.resource_types)
-                if (iequals(t, res->type) || iequals(t, res->scorm_type)) hit = true;
-            if (!hit) return false;
+            if (types_.size() <= 64) {
+                if (!(r.type_bits & types)) return false;
+            } else if (std::none_of(r.resource_types->begin(), r.resource_types->end(),
+                                    [&](const std::string &t) {
+                                        return iequals(t, res->type) || iequals(t, res->scorm_type);
+                                    })) {
+                return false;
+            }
         }
         if (!r.ids.empty() && !module_ids_[ri] && !any_match(r.ids, item.id)) return false;
         if (!r.titles.empty() && !module_titles_[ri] && !any_match(r.titles, item.title))
@@ -501,16 +549,18 @@ private:
         return true;
     }
 
-    // The row of files relevant to role `r`, cleared on first use in a piece.
-    std::uint8_t *row(std::uint32_t r) {
+    // The files relevant to role `r` in this piece (1 = relevant): those
+    // satisfying a file rule that added the role. rows_ holds a row per role.
+    std::uint8_t *build_row(std::uint32_t r) {
         const std::size_t n = files_.size();
-        if (rows_.size() < (static_cast<std::size_t>(r) + 1) * n) rows_.resize((r + 1) * n);
-        std::uint8_t *p = rows_.data() + static_cast<std::size_t>(r) * n;
-        if (!row_used_[r]) {
-            std::fill(p, p + n, 0);
-            row_used_[r] = 1;
+        std::uint8_t *row = rows_.data() + static_cast<std::size_t>(r) * n;
+        const std::uint64_t *rules = role_rules_.data() + static_cast<std::size_t>(r) * words_;
+        for (std::size_t i = 0; i < n; ++i) {
+            std::uint64_t hit = 0;
+            for (std::size_t w = 0; w < words_; ++w) hit |= files_[i].mask[w] & rules[w];
+            row[i] = hit != 0;
         }
-        return p;
+        return row;
     }
 
     // SHA-256 over (path, content SHA-256) of the selected files that have a
@@ -552,11 +602,12 @@ private:
         const Item &item = course_.items[piece];
         const Resource *res = item.resource != kNone ? &course_.resources[item.resource] : nullptr;
         const std::uint8_t facts = fact_bits(item.details().facts);
+        const std::uint64_t types = res ? types_of(item.resource) : 0;
         gather_files(res, item.resource);
         std::fill(added_.begin(), added_.end(), 0);
         std::fill(excluded_.begin(), excluded_.end(), 0);
         std::fill(all_files_.begin(), all_files_.end(), 0);
-        std::fill(row_used_.begin(), row_used_.end(), 0);
+        std::fill(role_rules_.begin(), role_rules_.end(), 0);
         std::fill(person_piece_.begin(), person_piece_.end(), -1);
 
         const std::size_t n = files_.size();
@@ -564,15 +615,15 @@ private:
             const CompiledRule &r = rules_[ri];
             // File criteria hold when one of the piece's files satisfies them.
             if (r.file_criteria && !has_bit(piece_mask_.data(), r.file_bit)) continue;
-            if (!piece_criteria_hold(ri, item, res, facts)) continue;
+            if (!piece_criteria_hold(ri, item, res, facts, types)) continue;
+            // Which files brought the role: all of them for a piece-only
+            // rule, else those satisfying this rule's file criteria.
             for (std::uint32_t role : r.add) {
                 added_[role] = 1;
-                if (!r.file_criteria) {
+                if (r.file_criteria)
+                    role_rules_[role * words_ + r.file_bit / 64] |= std::uint64_t(1) << (r.file_bit % 64);
+                else
                     all_files_[role] = 1;
-                    continue;
-                }
-                std::uint8_t *dst = row(role);
-                for (std::size_t i = 0; i < n; ++i) dst[i] |= has_bit(files_[i].mask, r.file_bit);
             }
             for (std::uint32_t role : r.exclude) excluded_[role] = 1;
         }
@@ -583,12 +634,12 @@ private:
         pp.piece_id = item.id;
         pp.module_id = course_.items[module_item].id;
         pp.title = item.title.primary();
-        std::string all_fingerprint;
         bool all_done = false;
         hashed_.clear();  // roles whose row fingerprint is known
         std::size_t count = 0;
         for (std::uint32_t role : roles_.by_id) count += added_[role] && !excluded_[role];
         pp.slots.reserve(count);
+        if (rows_.size() < added_.size() * n) rows_.resize(added_.size() * n);
         for (std::uint32_t role : roles_.by_id) {
             if (!added_[role] || excluded_[role]) continue;
             Slot slot;
@@ -603,16 +654,17 @@ private:
                 auto it = due_->roles.find(slot.role);
                 slot.due = it != due_->roles.end() ? it->second : due_->date;
             }
-            if (all_files_[role]) {
-                if (!all_done) all_fingerprint = fingerprint(nullptr);
+            const std::uint8_t *mine = all_files_[role] ? nullptr : build_row(role);
+            if (!mine || std::all_of(mine, mine + n, [](std::uint8_t b) { return b != 0; })) {
+                // Resting on all the piece's files, however it got there.
+                if (!all_done) all_fingerprint_ = fingerprint(nullptr);
                 all_done = true;
-                slot.fingerprint = all_fingerprint;
+                slot.fingerprint = all_fingerprint_;
             } else {
                 // Roles often rest on the same files: hash each distinct set once.
-                const std::uint8_t *mine = row(role);
                 bool reused = false;
                 for (std::uint32_t other : hashed_)
-                    if (std::equal(mine, mine + n, row(other))) {
+                    if (std::equal(mine, mine + n, rows_.data() + other * n)) {
                         slot.fingerprint = row_fingerprint_[other];
                         reused = true;
                         break;
@@ -634,11 +686,17 @@ private:
     std::vector<CompiledRule> rules_;
     std::vector<std::uint32_t> file_rules_;             // rules with file criteria, by file_bit
     bool any_kinds_ = false;                            // some rule names file kinds
+    static constexpr unsigned kKinds = static_cast<unsigned>(FileKind::Other) + 1;
+    std::vector<std::uint64_t> kind_rules_;             // per kind: the kinds-only rules it satisfies
+    std::vector<std::string> types_;                    // resource types the rules name
+    static constexpr std::uint64_t kUnknownTypes = ~std::uint64_t(0);
+    std::vector<std::uint64_t> resource_types_;         // per resource: bits of types_, computed once
     std::vector<std::vector<Glob>> scopes_;             // per person
     std::vector<std::vector<std::uint32_t>> holders_;  // per role: people holding it
     std::vector<Glob> schedule_;                        // per schedule entry: its module glob
     Sha256 sha_;
-    std::string text_;  // what a fingerprint hashes
+    std::string text_;              // what a fingerprint hashes
+    std::string all_fingerprint_;   // of all the current piece's files
 
     // Per course file: the file rules it satisfies (see judge_files()).
     std::size_t words_ = 1;
@@ -656,8 +714,9 @@ private:
     std::vector<std::uint32_t> queue_, visited_;  // resources, for gather_files()
     std::uint32_t visit_ = 0;
     bool hashed_files_ = false;  // some file of the piece has a digest
-    std::vector<std::uint8_t> added_, excluded_, all_files_, row_used_;  // per role
-    std::vector<std::uint8_t> rows_;  // per role x file: relevant to the role
+    std::vector<std::uint8_t> added_, excluded_, all_files_;  // per role
+    std::vector<std::uint64_t> role_rules_;  // per role: the file rules that added it (words_ each)
+    std::vector<std::uint8_t> rows_;         // per role x file: relevant to the role
     std::vector<std::string> row_fingerprint_;
     std::vector<std::uint32_t> hashed_, people_;
     std::vector<std::int8_t> person_piece_;  // per person: -1 not yet known

@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev libcurl4-openssl-dev   # status store and LRS sync
   libcli11-dev                          # command line
   libboost-test-dev                     # tests
+  chromium python3                      # tests: the review page renders (headless screenshot)
 )
 
 missing=()

@@ -1,10 +1,13 @@
 /* A minimal host in C: dlopen the plugin, find coursecrew_entry, check the
  * ABI both ways, inspect a package, free what the plugin allocated. Uses no
  * other symbol of the library. Usage: cc_dlopen_host LIB PACKAGE */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coursecrew/coursecrew.h"
 
@@ -60,12 +63,57 @@ int main(int argc, char **argv) {
     CHECK(json && strstr(json, "package.not_found") != NULL, "json lacks package.not_found");
     e->free_string(json);
 
+    /* ABI 1.1: publish, set_status, review against a scratch store. */
+    CHECK(e->struct_size >= offsetof(coursecrew_entry_t, set_status) + sizeof(e->set_status),
+          "entry struct lacks ABI 1.1 functions");
+    char dir[] = "/tmp/cc-dlopen-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char options[512];
+    snprintf(options, sizeof options, "{\"store\": \"%s/state.db\", \"now\": 1795000000}", dir);
+    CHECK(e->configure(inst, options) == COURSECREW_OK, "configure store: %s", e->last_error(inst));
+    json = NULL;
+    st = e->publish(inst, argv[2], NULL, &json);
+    CHECK(st == COURSECREW_OK, "publish: %s", e->last_error(inst));
+    CHECK(json && strstr(json, "\"course\":\"com.example.safety-basics\"") != NULL, "publish json: %.200s", json);
+    e->free_string(json);
+
+    char request[1024];
+    snprintf(request, sizeof request,
+             "{\"package\": \"%s\", \"updates\": [{\"piece\": \"SCO-NOPE\", \"role\": \"writer\", "
+             "\"status\": \"done\", \"by\": \"c-test\"}]}", argv[2]);
+    json = NULL;
+    CHECK(e->set_status(inst, request, NULL, &json) == COURSECREW_E_INVALID_ARGUMENT, "unknown piece accepted");
+    CHECK(strstr(e->last_error(inst), "SCO-NOPE") != NULL, "last_error: %s", e->last_error(inst));
+    e->free_string(json);
+    snprintf(request, sizeof request,
+             "{\"package\": \"%s\", \"updates\": [{\"piece\": \"SCO-QUIZ\", \"role\": \"writer\", "
+             "\"status\": \"in_progress\", \"by\": \"c-test\"}]}", argv[2]);
+    json = NULL;
+    CHECK(e->set_status(inst, request, NULL, &json) == COURSECREW_OK, "set_status: %s", e->last_error(inst));
+    CHECK(json && strstr(json, "\"to\":\"in_progress\"") != NULL, "set_status json: %.200s", json);
+    e->free_string(json);
+
+    json = NULL;
+    CHECK(e->review(inst, argv[2], "{\"format\": \"csv\"}", &json) == COURSECREW_OK, "review: %s", e->last_error(inst));
+    CHECK(json && strncmp(json, "module,", 7) == 0, "review csv: %.100s", json);
+    CHECK(strstr(json, "SCO-QUIZ") != NULL && strstr(json, "in_progress") != NULL, "review lacks the update");
+    e->free_string(json);
+    CHECK(e->review(inst, argv[2], "{\"format\": \"pdf\"}", &json) == COURSECREW_E_INVALID_ARGUMENT, "pdf accepted");
+
     CHECK(e->inspect(inst, NULL, NULL, &json) == COURSECREW_E_INVALID_ARGUMENT, "NULL path");
     CHECK(json == NULL, "json set on invalid argument");
     CHECK(strcmp(e->strerror(COURSECREW_E_PACKAGE_INVALID), "the package has errors") == 0, "strerror");
     e->free_string(NULL);
     e->destroy(inst);
     e->destroy(NULL);
+    /* The scratch store: the database and any WAL files, then the folder. */
+    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; ++i) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/state.db%s", dir, suffixes[i]);
+        unlink(path);
+    }
+    rmdir(dir);
     dlclose(h);
     printf("dlopen host: all checks passed\n");
     return 0;

@@ -71,3 +71,63 @@ if(NOT nmod EQUAL 3)
   message(FATAL_ERROR "zip: ${nmod} modules")
 endif()
 message(STATUS "cli: all checks passed")
+
+# ---- roles, status and review -------------------------------------------
+set(roles ${SRC}/samples/safety-basics.roles.json)
+set(store ${WORK}/ws/state.db)
+set(ws --roles ${roles} --store ${store} --now 2026-11-20)
+
+run(0 ${CLI} publish ${sample} ${ws})
+expect_match("${OUT}" "Recorded com.example.safety-basics" "publish summary")
+expect_match("${OUT}" "SCO-QUIZ / reviewer: new pair" "publish lists new pairs")
+
+# A status change, then the review shows it (CSV: one row per (piece, role)).
+run(0 ${CLI} status set ${sample} SCO-WELCOME writer done --by mailto:ana@example.org --note "first draft approved" ${ws})
+expect_match("${OUT}" "SCO-WELCOME / writer: not_started -> done" "status set output")
+run(0 ${CLI} review ${sample} ${ws} --format csv)
+expect_match("${OUT}" "^module,module_title,piece,piece_title,role,status" "csv header")
+expect_match("${OUT}" "SCO-WELCOME,[^\n]*,writer,done," "csv row with the new status")
+
+# Invalid updates change nothing and exit 1.
+run(1 ${CLI} status set ${sample} SCO-NOPE writer done --by ana ${ws})
+expect_match("${ERR}" "SCO-NOPE" "unknown piece named")
+run(1 ${CLI} status set ${sample} SCO-WELCOME narrator done --by ana ${ws})
+run(1 ${CLI} status set ${sample} SCO-WELCOME writer finished --by ana ${ws})
+expect_match("${ERR}" "finished" "unknown status named")
+
+# Import: all or nothing.
+file(WRITE ${WORK}/good.csv "piece,role,status,by,note\nSCO-SLIPS,writer,in_progress,mailto:ana@example.org,\"drafting, with pictures\"\nSCO-QUIZ,designer,blocked,mailto:chen@example.org,waiting for the regulations\n")
+file(WRITE ${WORK}/bad.csv "piece,role,status,by\nSCO-FIRE,writer,in_progress,ana\nSCO-FIRE,nobody,done,ana\n")
+run(1 ${CLI} status import ${WORK}/bad.csv --store ${store} --now 2026-11-20)
+run(0 ${CLI} review ${sample} ${ws} --format csv)
+expect_match("${OUT}" "SCO-FIRE,[^\n]*,writer,not_started," "the bad import changed nothing")
+run(0 ${CLI} status import ${WORK}/good.csv --store ${store} --now 2026-11-21)
+expect_match("${OUT}" "Updated 2 status" "import output")
+
+# JSON review: parsed back, progress and findings present.
+run(0 ${CLI} review ${sample} ${ws} --format json)
+string(JSON nmod LENGTH "${OUT}" modules)
+if(NOT nmod EQUAL 3)
+  message(FATAL_ERROR "review json: ${nmod} modules")
+endif()
+string(JSON nfind LENGTH "${OUT}" findings)
+if(nfind LESS 1)
+  message(FATAL_ERROR "review json: no findings (the schedule has overdue modules on 2026-11-20)")
+endif()
+expect_match("${OUT}" "\"overdue\"" "overdue finding")
+
+# One module, as a table and as HTML written to a file.
+run(0 ${CLI} review ${sample} ${ws} --module MOD-ASSESS)
+expect_match("${OUT}" "Assessment" "module table")
+run(0 ${CLI} review ${sample} ${ws} --format html -o ${WORK}/review.html)
+file(READ ${WORK}/review.html html)
+expect_match("${html}" "<svg" "html has svg")
+run(1 ${CLI} review ${sample} ${ws} --module MOD-NOPE)
+expect_match("${ERR}" "MOD-NOPE" "unknown module named")
+
+# A broken role map: every problem with its JSON pointer, nothing applied.
+file(WRITE ${WORK}/broken-roles.json "{\"version\": 1, \"rules\": [{\"match\": {\"kinds\": [\"text\"]}, \"roles\": [\"narator\"]}], \"people\": [{\"agent\": {\"mbox\": \"mailto:x@example.org\"}, \"name\": \"X\", \"roles\": []}]}")
+run(1 ${CLI} review ${sample} --roles ${WORK}/broken-roles.json --store ${store})
+expect_match("${ERR}" "/rules/0/roles/0" "pointer to the unknown role")
+expect_match("${ERR}" "/people/0" "pointer to the person without roles")
+message(STATUS "cli: roles, status and review checks passed")
