@@ -12,10 +12,13 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
-
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace coursecrew {
 
@@ -249,7 +252,8 @@ public:
     Sha256(const Sha256 &) = delete;
     Sha256 &operator=(const Sha256 &) = delete;
 
-    std::string hex(std::string_view data) {
+    // The lowercase hex digest of `data`, into `out` (whose buffer is reused).
+    void hex(std::string_view data, std::string &out) {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
         const EVP_MD *md_type = fetched_ ? fetched_ : EVP_sha256();
@@ -264,7 +268,7 @@ public:
             hex[2 * i] = digits[md[i] >> 4];
             hex[2 * i + 1] = digits[md[i] & 15];
         }
-        return std::string(hex, 2 * len);
+        out.assign(hex, 2 * len);
     }
 
 private:
@@ -426,7 +430,8 @@ private:
         masks_.assign(file_rules_.empty() ? 0 : nf * words_, 0);
         if (file_rules_.empty()) return;
         constexpr std::size_t kBlock = 2048;
-        std::uint8_t kinds[kBlock];
+        std::uint8_t kinds[kBlock];  // of the block's files, when some rule names kinds
+        std::fill(kinds, kinds + kBlock, static_cast<std::uint8_t>(FileKind::Other));
         const File *files = course_.files.data();
         for (std::size_t begin = 0; begin < nf; begin += kBlock) {
             const std::size_t end = std::min(nf, begin + kBlock);
@@ -567,8 +572,10 @@ private:
     // digest, in path order and each path once: the same bytes as
     // Course::piece_fingerprint, so a role resting on all of a piece's files
     // has the piece's fingerprint. `selected` = nullptr for all files.
-    std::string fingerprint(const std::uint8_t *selected) {
-        if (!hashed_files_) return {};  // the usual case when files are not hashed
+    // Into `out`, whose buffer is reused from piece to piece.
+    void fingerprint(const std::uint8_t *selected, std::string &out) {
+        out.clear();
+        if (!hashed_files_) return;  // the usual case when files are not hashed
         auto counts = [&](std::uint32_t i) {
             const std::uint32_t f = files_[i].file;
             return (!selected || selected[i]) && f != kNone && course_.files[f].present &&
@@ -588,7 +595,7 @@ private:
             text_.append(course_.digests[file.digest]);
             text_.push_back('\n');
         }
-        return any ? sha_.hex(text_) : std::string();
+        if (any) sha_.hex(text_, out);
     }
 
     bool person_in_scope(std::uint32_t p, const Item &piece) {
@@ -657,7 +664,7 @@ private:
             const std::uint8_t *mine = all_files_[role] ? nullptr : build_row(role);
             if (!mine || std::all_of(mine, mine + n, [](std::uint8_t b) { return b != 0; })) {
                 // Resting on all the piece's files, however it got there.
-                if (!all_done) all_fingerprint_ = fingerprint(nullptr);
+                if (!all_done) fingerprint(nullptr, all_fingerprint_);
                 all_done = true;
                 slot.fingerprint = all_fingerprint_;
             } else {
@@ -670,8 +677,8 @@ private:
                         break;
                     }
                 if (!reused) {
-                    slot.fingerprint = fingerprint(mine);
-                    row_fingerprint_[role] = slot.fingerprint;
+                    fingerprint(mine, row_fingerprint_[role]);
+                    slot.fingerprint = row_fingerprint_[role];
                     hashed_.push_back(role);
                 }
             }
@@ -733,6 +740,20 @@ std::string examples(const std::vector<std::string_view> &names) {
     return out.empty() ? "none" : out;
 }
 
+// Whether `rule` is one of the built-in rules, which effective_role_map()
+// copies into a team map that asks for them: those are not the team's to fix.
+bool builtin_rule(const Rule &rule) {
+    for (const Rule &d : default_role_map().rules) {
+        const RuleMatch &a = rule.match, &b = d.match;
+        if (rule.name == d.name && rule.pointer == d.pointer && rule.roles == d.roles &&
+            rule.exclude == d.exclude && a.paths == b.paths && a.kinds == b.kinds &&
+            a.resource_types == b.resource_types && a.ids == b.ids && a.titles == b.titles &&
+            a.keywords == b.keywords && a.facts == b.facts)
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::size_t Plan::pairs() const {
@@ -774,6 +795,7 @@ void check_against_course(const RoleMap &map, const Course &course, std::vector<
         }
     };
     for (const Rule &r : map.rules) {
+        if (builtin_rule(r)) continue;
         check(r.match.paths, r.pointer + "/match/paths", paths, "file path");
         check(r.match.ids, r.pointer + "/match/ids", ids, "module or piece id");
         check(r.match.titles, r.pointer + "/match/titles", titles, "module or piece title");

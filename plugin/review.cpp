@@ -695,6 +695,7 @@ std::string counts_text(const std::array<std::size_t, 7> &k) {
         if (!k[i]) continue;
         if (!o.empty()) o += ", ";
         o += std::to_string(k[i]) + " " + lower(kKindLabels[i]);
+        if (i == 0 && k[i] != 1) o += 's';  // "2 gaps"; the other labels read as they are
     }
     return o;
 }

@@ -339,10 +339,20 @@ std::unique_ptr<Store> Store::open(const std::string &path, std::string &error) 
         // WAL: readers never block the writer nor it them. (Where the file
         // system cannot share memory SQLite keeps its rollback journal;
         // transactions and the busy timeout still keep that safe.)
-        {
-            Statement wal(raw, path, "PRAGMA journal_mode = WAL");
-            wal.query();
-            while (wal.next("cannot switch the status store to WAL")) {
+        // Changing the journal mode can answer SQLITE_BUSY at once, without the
+        // busy handler, while another connection is creating the same new
+        // file: retry for as long as the busy timeout would have waited.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                Statement wal(raw, path, "PRAGMA journal_mode = WAL");
+                wal.query();
+                while (wal.next("cannot switch the status store to WAL")) {
+                }
+                break;
+            } catch (const std::exception &) {
+                const int code = sqlite3_errcode(raw) & 0xff;  // primary code
+                if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || attempt >= 1000) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
             }
         }
         // NORMAL is durable enough in WAL mode (a power cut may lose the last

@@ -909,6 +909,19 @@ BOOST_AUTO_TEST_CASE(globs_that_match_nothing_in_the_course) {
     BOOST_TEST(errors.empty());
 }
 
+BOOST_AUTO_TEST_CASE(built_in_rules_are_not_the_teams_to_fix) {
+    // A course without titles: the defaults' catch-all title glob matches
+    // nothing, but a team map that includes the defaults is not blamed for it.
+    CourseBuilder b;
+    b.piece(b.module("M", ""), "P", "", b.resource("sco", "", {"a.html"}));
+    const RoleMap team = load_ok(R"({"version": 1, "defaults": true,
+        "rules": [{"match": {"titles": ["*"]}, "roles": ["reviewer"]}]})");
+    std::vector<MapError> errors;
+    check_against_course(effective_role_map(&team, true), b.c, errors);
+    BOOST_TEST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(errors[0].pointer == "/rules/0/match/titles/0");  // the team's own rule
+}
+
 BOOST_AUTO_TEST_CASE(a_good_map_reads_completely) {
     const RoleMap m = load_ok(R"({"$schema": "../schemas/rolemap.schema.json", "version": 1,
       "roles": [{"id": "voice", "title": "Voice-over artist"}],

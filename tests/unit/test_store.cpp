@@ -600,7 +600,7 @@ BOOST_AUTO_TEST_CASE(several_stores_create_one_file_at_once) {
             if (!s) errors[t] = error.empty() ? "failed" : error;
         });
     for (auto &t : threads) t.join();
-    for (int t = 0; t < n; ++t) BOOST_TEST(errors[t] == "", "thread " << t);
+    for (int t = 0; t < n; ++t) BOOST_TEST(errors[t] == "", "thread " << t << ": " << errors[t]);
     auto s = open_store(path);
     std::vector<std::string> courses;
     std::string error;
