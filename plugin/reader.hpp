@@ -31,6 +31,13 @@ struct ReadContext {
     bool in_package = true;
 };
 
+// Creates the launch Resource of a cmi5 AU or tincan activity whose launch
+// reference is `href` (trimmed): an absolute URL is launched as is; a relative
+// one names a package file, which becomes the resource's one File so the core
+// checks it like any other. Returns the resource's index.
+std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::string &id,
+                                  const std::string &href, long item_line, long href_line);
+
 // Each reader consumes the stream positioned on the root element's Start event.
 void read_scorm(xml::Stream &xml, ReadContext &ctx, Course &course);
 void read_cmi5(xml::Stream &xml, ReadContext &ctx, Course &course);

@@ -39,13 +39,6 @@ std::string quoted(std::string_view s) {
     return "'" + std::string(s.substr(0, kMax)) + "...'";
 }
 
-// The "?..." part of an href, up to a '#' fragment ("" when there is none).
-std::string query_of(std::string_view href) {
-    href = href.substr(0, href.find('#'));
-    auto q = href.find('?');
-    return q == std::string_view::npos ? std::string() : std::string(href.substr(q));
-}
-
 bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -96,45 +89,6 @@ bool is_absolute_iri(std::string_view id) {
         if (c == '[' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
             return false;
     return true;
-}
-
-// Creates the launch Resource for an AU (or tincan activity) whose launch
-// reference is `href` (already trimmed). An absolute URL is launched as is; a
-// relative one names a package file, which becomes a File of the resource so
-// the core can check it. Returns the resource's index.
-std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::string &id,
-                                  const std::string &href, long item_line, long href_line) {
-    const auto res_index = static_cast<std::uint32_t>(course.resources.size());
-    Resource r;
-    r.id = id;
-    r.href = href;
-    r.line = item_line;
-    r.launch_query = query_of(href);
-    if (has_url_scheme(href)) {
-        r.launch_is_url = true;
-    } else {
-        // resolve_href drops a '#fragment' and splits off the query itself.
-        HrefSite site{ctx.manifest_path, href_line, "launch"};
-        ResolvedHref resolved = resolve_href(ctx.manifest_dir, "", href, site, ctx.diags);
-        if (resolved.is_url) {
-            r.launch_is_url = true;
-        } else {
-            r.launch_path = course.strings.add(resolved.path);
-            r.launch_query = resolved.query;
-            // resolve_href has already reported an unusable href: no file to check then.
-            if (resolved.ok && !resolved.path.empty()) {
-                File f;
-                f.path = course.strings.add(resolved.path);
-                f.resource = res_index;
-                f.line = href_line > 0 ? static_cast<std::uint32_t>(href_line) : 0;
-                r.first_file = static_cast<std::uint32_t>(course.files.size());
-                r.file_count = 1;
-                course.files.push_back(std::move(f));
-            }
-        }
-    }
-    course.resources.push_back(std::move(r));
-    return res_index;
 }
 
 // ---------------------------------------------------------------------------
