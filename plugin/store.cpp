@@ -17,6 +17,8 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -227,9 +229,15 @@ CREATE TABLE history (
 -- History of one pair (or piece), in id order: the rowid ends every index entry.
 CREATE INDEX history_by_pair ON history (course, piece, role);
 )sql"},
+    // v2: what the piece's last publish said (module, title, roles and their
+    // fingerprints), hashed; an equal signature lets a publish skip the piece's
+    // pairs without reading them.
+    {2, R"sql(
+ALTER TABLE pieces ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
-constexpr int kLatestVersion = 1;
+constexpr int kLatestVersion = 2;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");
@@ -388,7 +396,30 @@ struct PieceSlot {
     bool stored = false;    // the store knows the piece
     bool archived = false;  // ... archived: it is coming back
     bool renamed = false;   // ... its module or title changed
+    bool same = false;      // ... and this publish says exactly what the last one did
 };
+
+// A piece record's signature: its module, title, roles and their
+// fingerprints, length-prefixed (no two records encode alike), hashed to 64
+// bits. Equal signatures mean nothing about the piece changed.
+std::string signature_of(const PieceRecord &rec) {
+    std::string text;
+    auto add = [&](const std::string &s) {
+        text += std::to_string(s.size());
+        text += ':';
+        text += s;
+    };
+    add(rec.module);
+    add(rec.title);
+    for (const auto &r : rec.roles) {
+        add(r.role);
+        add(r.fingerprint);
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(std::hash<std::string>{}(text)));
+    return hex;
+}
 struct PairSlot {
     bool stored = false;
     bool archived = false;             // the role had left the piece
@@ -420,9 +451,9 @@ struct PublishStatements {
     Statement insert_history;
 
     PublishStatements(sqlite3 *db, const std::string &p)
-        : insert_piece(db, p, "INSERT INTO pieces (course, piece, module, title, archived) "
-                              "VALUES (?1, ?2, ?3, ?4, 0)"),
-          update_piece(db, p, "UPDATE pieces SET module = ?3, title = ?4, archived = 0 "
+        : insert_piece(db, p, "INSERT INTO pieces (course, piece, module, title, archived, signature) "
+                              "VALUES (?1, ?2, ?3, ?4, 0, ?5)"),
+          update_piece(db, p, "UPDATE pieces SET module = ?3, title = ?4, archived = 0, signature = ?5 "
                               "WHERE course = ?1 AND piece = ?2"),
           archive_piece(db, p, "UPDATE pieces SET archived = 1 WHERE course = ?1 AND piece = ?2"),
           insert_pair(db, p, "INSERT INTO pairs (course, piece, role, status, \"by\", note, since, "
@@ -487,9 +518,12 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
         std::vector<PieceSlot> piece_slots(pieces.size());
         std::vector<LeavingPiece> pieces_gone;
         std::unordered_map<std::string, std::size_t> gone_index;
+        std::vector<std::string> signatures(pieces.size());
+        for (std::size_t i = 0; i < pieces.size(); ++i) signatures[i] = signature_of(pieces[i]);
+        std::size_t stored = 0, same = 0;
         {
             Statement q(db_, path_,
-                        "SELECT piece, module, title, archived FROM pieces WHERE course = ?1");
+                        "SELECT piece, module, title, archived, signature FROM pieces WHERE course = ?1");
             q.query(course);
             while (q.next("cannot read the pieces")) {
                 const std::size_t i = find(q.view(0));
@@ -505,6 +539,9 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                 slot.stored = true;
                 slot.archived = archived;
                 slot.renamed = q.view(1) != pieces[i].module || q.view(2) != pieces[i].title;
+                slot.same = !archived && !slot.renamed && q.view(4) == signatures[i];
+                ++stored;
+                same += slot.same;
             }
         }
 
@@ -513,15 +550,11 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
         std::vector<PairSlot> pair_slots(first_pair.back());
         std::vector<LeavingRole> roles_gone;
         {
-            Statement q(db_, path_,
-                        "SELECT piece, role, status, fingerprint, done_fingerprint, archived "
-                        "FROM pairs WHERE course = ?1 ORDER BY piece, role");
-            q.query(course);
             std::string current;  // the piece of the previous row
             std::size_t i = pieces.size();
             LeavingPiece *gone = nullptr;
             bool first = true;
-            while (q.next("cannot read the pairs")) {
+            auto consume = [&](Statement &q) {
                 if (first || q.view(0) != current) {
                     first = false;
                     current.assign(q.view(0));
@@ -529,12 +562,13 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                     auto g = gone_index.find(current);
                     gone = g == gone_index.end() ? nullptr : &pieces_gone[g->second];
                 }
+                if (i < pieces.size() && piece_slots[i].same) return;  // nothing to compare
                 const bool archived = q.integer(5) != 0;
                 const Status status = read_status(q.view(2), path_, "pairs");
                 if (i == pieces.size()) {  // the piece left (or had left before)
                     if (gone && !archived)
                         gone->pairs.push_back(LeavingPair{q.text(1), status, q.text(3)});
-                    continue;
+                    return;
                 }
                 const PieceRecord &rec = pieces[i];
                 std::size_t k = first_pair[i];
@@ -543,7 +577,7 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                 if (k == first_pair[i + 1]) {  // the role left this piece
                     if (!archived)
                         roles_gone.push_back(LeavingRole{i, LeavingPair{q.text(1), status, q.text(3)}});
-                    continue;
+                    return;
                 }
                 const std::string &fingerprint = rec.roles[k - first_pair[i]].fingerprint;
                 PairSlot &slot = pair_slots[k];
@@ -553,6 +587,28 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                 slot.fingerprint_changed = q.view(3) != fingerprint;
                 // done_fingerprint is the fingerprint when it was marked done.
                 slot.reopen = status == Status::Done && q.view(4) != fingerprint;
+            };
+            const std::size_t to_read = stored - same + pieces_gone.size();
+            if (to_read * 8 >= stored) {
+                // Much changed: one pass over the course's pairs.
+                Statement q(db_, path_,
+                            "SELECT piece, role, status, fingerprint, done_fingerprint, archived "
+                            "FROM pairs WHERE course = ?1 ORDER BY piece, role");
+                q.query(course);
+                while (q.next("cannot read the pairs")) consume(q);
+            } else {
+                // Little changed (the usual publish): read only the pairs of the
+                // pieces that changed or left.
+                Statement q(db_, path_,
+                            "SELECT piece, role, status, fingerprint, done_fingerprint, archived "
+                            "FROM pairs WHERE course = ?1 AND piece = ?2 ORDER BY role");
+                auto read_piece = [&](const std::string &piece) {
+                    q.query(course, piece);
+                    while (q.next("cannot read the pairs")) consume(q);
+                };
+                for (std::size_t p = 0; p < pieces.size(); ++p)
+                    if (piece_slots[p].stored && !piece_slots[p].same) read_piece(pieces[p].id);
+                for (std::size_t g = 0; g < pieces_gone.size(); ++g) read_piece(std::string(pieces_gone[g].id));
             }
         }
 
@@ -577,10 +633,16 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
         for (std::size_t i = 0; i < pieces.size(); ++i) {
             const PieceRecord &rec = pieces[i];
             const PieceSlot &piece = piece_slots[i];
+            if (piece.same) {  // exactly as last published: its pairs stay as they are
+                out.pairs_unchanged += rec.roles.size();
+                continue;
+            }
             if (!piece.stored)
-                st.insert_piece.run("cannot add a piece", course, rec.id, rec.module, rec.title);
-            else if (piece.archived || piece.renamed)
-                st.update_piece.run("cannot update a piece", course, rec.id, rec.module, rec.title);
+                st.insert_piece.run("cannot add a piece", course, rec.id, rec.module, rec.title,
+                                    signatures[i]);
+            else
+                st.update_piece.run("cannot update a piece", course, rec.id, rec.module, rec.title,
+                                    signatures[i]);
             if (piece.archived) ++out.pieces_restored;
             bool pair_restored = false;
 

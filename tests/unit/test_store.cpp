@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(open_creates_folders_and_migrates) {
     auto s = open_store(path);
     BOOST_TEST(std::filesystem::exists(path));
     BOOST_TEST(s->path() == path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 1);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 2);
     BOOST_TEST(pragma_text(s->handle(), "PRAGMA journal_mode") == "wal");
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA foreign_keys") == 1);
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA synchronous") == 1);  // NORMAL
@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_data) {
     BOOST_TEST(p.at("A/writer").since == 2000);
     BOOST_TEST(p.at("A/writer").module == "M1");
     BOOST_TEST(p.at("A/writer").title == "Title of A");
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 1);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_schema_is_refused) {
@@ -606,7 +606,7 @@ BOOST_AUTO_TEST_CASE(several_stores_create_one_file_at_once) {
     std::string error;
     BOOST_TEST(s->courses(courses, error), error);
     BOOST_TEST(courses.size() == std::size_t(n));
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 1);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(two_threads_write_at_once) {
