@@ -100,18 +100,6 @@ const char *cc_last_error(coursecrew_instance *in) { return in ? in->last_error.
 
 void cc_free_string(char *text) { std::free(text); }
 
-// The first error diagnostic, "file:line: message", for last_error.
-std::string first_error(const Inspection &ins) {
-    for (const Diagnostic &d : ins.diags.items()) {
-        if (d.severity != Severity::Error) continue;
-        // Package-level diagnostics name the package in their message already.
-        std::string where = d.file;
-        if (!where.empty() && d.line > 0) where += ":" + std::to_string(d.line);
-        return (where.empty() ? "" : where + ": ") + d.message + " [" + d.code + "]";
-    }
-    return {};
-}
-
 int cc_inspect(coursecrew_instance *in, const char *package_path, const char *options_json,
                char **out_json) {
     if (out_json) *out_json = nullptr;
@@ -133,7 +121,7 @@ int cc_inspect(coursecrew_instance *in, const char *package_path, const char *op
             Inspection ins(options.max_diagnostics_per_code);
             status = inspect_package(package_path, options, ins);
             *out_json = to_json_malloc(ins, options, nullptr);
-            if (status != COURSECREW_OK) message = first_error(ins);
+            if (status != COURSECREW_OK) message = ins.diags.first_error();
         }
         if (status != COURSECREW_OK) fail(in, status, message.empty() ? cc_strerror(status) : message);
         return status;

@@ -36,6 +36,17 @@ void Diagnostics::count_in(Tally &t, Severity sev, const std::string &file) {
     if (t.total == 1) t.file = file;
 }
 
+std::string Diagnostics::first_error() const {
+    for (const Diagnostic &d : items_) {
+        if (d.severity != Severity::Error) continue;
+        // Package-level diagnostics name the package in their message already.
+        std::string where = d.file;
+        if (!where.empty() && d.line > 0) where += ":" + std::to_string(d.line);
+        return (where.empty() ? "" : where + ": ") + d.message + " [" + d.code + "]";
+    }
+    return {};
+}
+
 std::size_t Diagnostics::count(const std::string &code) const {
     auto it = tallies_.find(code);
     return it == tallies_.end() ? 0 : it->second.total;

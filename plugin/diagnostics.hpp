@@ -62,6 +62,9 @@ public:
     void finish();
 
     bool has_errors() const { return errors_ > 0; }
+    // The first error as one line, "file:line: message [code]" ("" if none):
+    // what a host's last_error and a CLI's stderr say.
+    std::string first_error() const;
     std::size_t error_count() const { return errors_; }
     std::size_t warning_count() const { return warnings_; }
     // How many times `code` was reported (kept or not).

@@ -7,6 +7,7 @@
 // facts to bit masks); each file is judged once against every rule's file
 // criteria (a bit mask per file); whatever depends only on the module is
 // computed once per module; and the per-piece work reuses its buffers.
+#include "package.hpp"
 #include "rolemap.hpp"
 
 #include <openssl/evp.h>
@@ -261,14 +262,7 @@ public:
             EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1 ||
             EVP_DigestFinal_ex(ctx_.get(), md, &len) != 1)
             throw std::runtime_error("SHA-256 failed");
-        // Hex into a buffer, then one string: this runs for every fingerprint.
-        static const char digits[] = "0123456789abcdef";
-        char hex[2 * EVP_MAX_MD_SIZE];
-        for (unsigned i = 0; i < len; ++i) {
-            hex[2 * i] = digits[md[i] >> 4];
-            hex[2 * i + 1] = digits[md[i] & 15];
-        }
-        out.assign(hex, 2 * len);
+        out = to_hex(md, len);
     }
 
 private:

@@ -71,13 +71,7 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
     if (!load_map(options, out.map, error)) return false;
     const int status = inspect_package(package, inspect_options, inspection);
     if (status != COURSECREW_OK) {
-        std::string first;
-        for (const Diagnostic &d : inspection.diags.items())
-            if (d.severity == Severity::Error) {
-                first = (d.file.empty() ? "" : d.file + (d.line > 0 ? ":" + std::to_string(d.line) : "") + ": ") +
-                        d.message + " [" + d.code + "]";
-                break;
-            }
+        const std::string first = inspection.diags.first_error();
         return fail(error, status,
                     "the package cannot be used: " + (first.empty() ? package : first));
     }
