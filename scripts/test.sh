@@ -7,6 +7,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 "$root/scripts/install-deps.sh"
+# Node.js 20 for the real-LRS harness (tests/lrs): install-deps puts one in
+# .tools/node20 when the node on PATH is not major 20.
+if [ -x "$root/.tools/node20/bin/node" ]; then
+  export PATH="$root/.tools/node20/bin:$PATH"
+fi
 
 run_pass() {
   local dir=$1; shift
