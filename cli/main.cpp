@@ -2,8 +2,10 @@
 // ABI, exactly as an authoring tool does, and never links the core.
 //
 // Exit status: 0 success (for inspect: the package is usable, warnings
-// allowed), 1 the input has errors (package, role map, status update) or
-// cannot be read, 2 usage errors, 3 the plugin cannot be loaded or failed.
+// allowed), 1 the input has errors (package, role map, status update,
+// config) or cannot be read, 2 usage errors, 3 the plugin cannot be loaded
+// or failed, 4 the change is recorded but not (yet) delivered to the LMS:
+// it waits in the outbox.
 #include <CLI/CLI.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -17,6 +19,7 @@
 
 #include "plugin_host.hpp"
 #include "render.hpp"
+#include "sync_cmd.hpp"
 
 namespace {
 
@@ -61,10 +64,14 @@ bool parse_now(const std::string &text, long long &out) {
 
 // What review, publish and status share: where the store and the role map are.
 struct WorkspaceArgs {
-    std::string roles, store, now;
+    std::string roles, store, now, config;
     bool no_default_roles = false;
 
     void add_to(CLI::App *cmd) {
+        cmd->add_option("--config", config,
+                        "The sync config (JSON, schemas/config.schema.json): course IRI, store, role map "
+                        "and LMS targets; changes are then pushed to the LMS")
+            ->check(CLI::ExistingFile);
         cmd->add_option("--roles", roles, "The team's role map (JSON); default: the built-in rules")
             ->check(CLI::ExistingFile);
         cmd->add_option("--store", store, "The status store (default .coursecrew/state.db)");
@@ -76,6 +83,7 @@ struct WorkspaceArgs {
     }
     // Appends the options object's members; false when --now is malformed.
     bool write(JsonWriter &w, std::string &error) const {
+        if (!config.empty()) put(w, "config", config);
         if (!roles.empty()) put(w, "roles", roles);
         if (!store.empty()) put(w, "store", store);
         if (no_default_roles) {
@@ -107,23 +115,87 @@ struct ReviewArgs {
     WorkspaceArgs ws;
 };
 
+// How a change reaches the LMS (with --config).
+struct DeliveryArgs {
+    bool dry_run = false, no_wait = false;
+    double timeout = 120;
+
+    void add_to(CLI::App *cmd, bool with_dry_run) {
+        if (with_dry_run)
+            cmd->add_flag("--dry-run", dry_run,
+                          "With --config: print the statements and documents that would be sent; change nothing");
+        cmd->add_flag("--no-wait", no_wait,
+                      "With --config: return once the change is recorded; the outbox is delivered later "
+                      "(`coursecrew sync`)");
+        cmd->add_option("--timeout", timeout, "With --config: seconds to wait for delivery (default 120)")
+            ->check(CLI::Range(0.0, 86400.0));
+    }
+};
+
 struct PublishArgs {
     std::string package;
     bool json = false;
     WorkspaceArgs ws;
+    DeliveryArgs delivery;
 };
 
 struct StatusSetArgs {
     std::string package, piece, role, status, by, note;
     bool json = false;
     WorkspaceArgs ws;
+    DeliveryArgs delivery;
+};
+
+struct SyncArgs {
+    WorkspaceArgs ws;
+    double timeout = 120;
+    bool json = false;
 };
 
 struct StatusImportArgs {
     std::string file, course, by;
     bool json = false;
     WorkspaceArgs ws;
+    DeliveryArgs delivery;
 };
+
+// The options object for a workspace call; false (usage error printed) when
+// an argument is malformed.
+bool workspace_options(const WorkspaceArgs &ws, const DeliveryArgs *delivery, std::string &out) {
+    rapidjson::StringBuffer opts;
+    JsonWriter w(opts);
+    w.StartObject();
+    std::string error;
+    if (!ws.write(w, error)) {
+        std::cerr << "coursecrew: " << error << "\n";
+        return false;
+    }
+    if (delivery && delivery->dry_run) {
+        w.Key("dry_run");
+        w.Bool(true);
+    }
+    w.EndObject();
+    out = opts.GetString();
+    return true;
+}
+
+// After a recorded change: with a config, print the dry run or wait for the
+// LMS to have it.
+int deliver(coursecrew::cli::PluginHost &host, const WorkspaceArgs &ws, const DeliveryArgs &d,
+            const char *result_json, bool json_out) {
+    if (ws.config.empty()) return kExitOk;
+    if (d.dry_run) {
+        if (!json_out) std::cout << result_json << "\n";
+        return kExitOk;
+    }
+    if (d.no_wait) {
+        if (!json_out) std::cerr << "coursecrew: queued; `coursecrew sync` delivers it\n";
+        return kExitOk;
+    }
+    std::string options;
+    if (!workspace_options(ws, nullptr, options)) return kExitUsage;
+    return coursecrew::cli::wait_for_delivery(host, options, d.timeout, false);
+}
 
 bool has_abi_1_1(const PluginHost &host) {
     const auto &e = host.entry();
@@ -237,23 +309,17 @@ void print_changes(const rapidjson::Value &changes) {
 }
 
 int run_publish(PluginHost &host, const PublishArgs &a) {
-    rapidjson::StringBuffer opts;
-    JsonWriter w(opts);
-    w.StartObject();
-    std::string error;
-    if (!a.ws.write(w, error)) {
-        std::cerr << "coursecrew: " << error << "\n";
-        return kExitUsage;
-    }
-    w.EndObject();
+    std::string opts;
+    if (!workspace_options(a.ws, &a.delivery, opts)) return kExitUsage;
     const auto &e = host.entry();
     PluginString json(e);
-    const int st = e.publish(host.instance(), a.package.c_str(), opts.GetString(), json.out());
+    const int st = e.publish(host.instance(), a.package.c_str(), opts.c_str(), json.out());
     if (st != COURSECREW_OK) return report_failure(host, st);
     if (a.json) {
         std::cout << json.get() << "\n";
-        return kExitOk;
+        return deliver(host, a.ws, a.delivery, json.get(), true);
     }
+    if (a.delivery.dry_run) return deliver(host, a.ws, a.delivery, json.get(), false);
     rapidjson::Document d;
     d.Parse(json.get());
     std::cout << "Recorded " << d["course"].GetString() << " in " << d["store"].GetString() << ": "
@@ -262,32 +328,27 @@ int run_publish(PluginHost &host, const PublishArgs &a) {
               << " reopened (content changed after done), " << d["archived"].GetUint64() << " archived, "
               << d["restored"].GetUint64() << " restored\n";
     print_changes(d["changes"]);
-    return kExitOk;
+    return deliver(host, a.ws, a.delivery, json.get(), false);
 }
 
-int run_set_status(PluginHost &host, const std::string &request, const WorkspaceArgs &ws, bool json_out) {
-    rapidjson::StringBuffer opts;
-    JsonWriter w(opts);
-    w.StartObject();
-    std::string error;
-    if (!ws.write(w, error)) {
-        std::cerr << "coursecrew: " << error << "\n";
-        return kExitUsage;
-    }
-    w.EndObject();
+int run_set_status(PluginHost &host, const std::string &request, const WorkspaceArgs &ws,
+                   const DeliveryArgs &delivery, bool json_out) {
+    std::string opts;
+    if (!workspace_options(ws, &delivery, opts)) return kExitUsage;
     const auto &e = host.entry();
     PluginString json(e);
-    const int st = e.set_status(host.instance(), request.c_str(), opts.GetString(), json.out());
+    const int st = e.set_status(host.instance(), request.c_str(), opts.c_str(), json.out());
     if (st != COURSECREW_OK) return report_failure(host, st);
     if (json_out) {
         std::cout << json.get() << "\n";
-        return kExitOk;
+        return deliver(host, ws, delivery, json.get(), true);
     }
+    if (delivery.dry_run) return deliver(host, ws, delivery, json.get(), false);
     rapidjson::Document d;
     d.Parse(json.get());
-    std::cout << "Updated " << d["changes"].Size() << " status(es):\n";
-    print_changes(d["changes"]);
-    return kExitOk;
+    std::cout << "Updated " << d["changes"].Size() << " status(es)" << (d["changes"].Size() > 50 ? "" : ":") << "\n";
+    if (d["changes"].Size() <= 50) print_changes(d["changes"]);
+    return deliver(host, ws, delivery, json.get(), false);
 }
 
 std::string status_set_request(const StatusSetArgs &a) {
@@ -374,6 +435,7 @@ int main(int argc, char **argv) {
         "publish", "Record this version of the package: roles, new pairs, content changed after done");
     publish_cmd->add_option("PACKAGE", publish.package, "The package (folder, .zip or manifest)")->required();
     publish.ws.add_to(publish_cmd);
+    publish.delivery.add_to(publish_cmd, true);
     publish_cmd->add_flag("--json", publish.json, "Print the result as JSON");
 
     CLI::App *status_cmd = app.add_subcommand("status", "Change production statuses");
@@ -388,6 +450,7 @@ int main(int argc, char **argv) {
     set_cmd->add_option("--note", set.note, "Why");
     set_cmd->add_flag("--json", set.json, "Print the result as JSON");
     set.ws.add_to(set_cmd);
+    set.delivery.add_to(set_cmd, true);
     StatusImportArgs import;
     CLI::App *import_cmd = status_cmd->add_subcommand(
         "import", "Set many statuses from CSV (piece,role,status[,by,note,course]), all or nothing");
@@ -396,6 +459,30 @@ int main(int argc, char **argv) {
     import_cmd->add_option("--by", import.by, "Who, for rows without a 'by' value");
     import_cmd->add_flag("--json", import.json, "Print the result as JSON");
     import.ws.add_to(import_cmd);
+    import.delivery.add_to(import_cmd, true);
+
+    SyncArgs sync;
+    CLI::App *sync_cmd = app.add_subcommand(
+        "sync", "Deliver the outbox to the LMS targets of a config, with progress; waits up to --timeout");
+    sync.ws.add_to(sync_cmd);
+    sync_cmd->get_option("--config")->required();
+    sync_cmd->add_option("--timeout", sync.timeout, "Seconds to wait for delivery (default 120)")
+        ->check(CLI::Range(0.0, 86400.0));
+    sync_cmd->add_flag("--json", sync.json, "Print the final sync status as JSON");
+
+    coursecrew::cli::OutboxArgs outbox;
+    WorkspaceArgs outbox_ws;
+    CLI::App *outbox_cmd = app.add_subcommand(
+        "outbox", "List dead letters (and with --pending what waits), retry or drop them");
+    outbox_ws.add_to(outbox_cmd);
+    outbox_cmd->add_flag("--pending", outbox.pending, "Also list what waits to be delivered");
+    outbox_cmd->add_flag("--json", outbox.json, "Print JSON");
+    auto *retry_opt = outbox_cmd->add_option("--retry", outbox.retry, "Queue these dead letters (statement ids) again");
+    auto *retry_all = outbox_cmd->add_flag("--retry-all", outbox.retry_all, "Queue every dead letter again");
+    auto *drop_opt = outbox_cmd->add_option("--drop", outbox.drop, "Remove these dead letters (statement ids)");
+    auto *drop_all = outbox_cmd->add_flag("--drop-all", outbox.drop_all, "Remove every dead letter");
+    retry_opt->excludes(drop_opt)->excludes(drop_all);
+    retry_all->excludes(drop_opt)->excludes(drop_all);
 
     try {
         app.parse(argc, argv);
@@ -418,14 +505,24 @@ int main(int argc, char **argv) {
     }
     if (review_cmd->parsed()) return run_review(host, review);
     if (publish_cmd->parsed()) return run_publish(host, publish);
-    if (set_cmd->parsed()) return run_set_status(host, status_set_request(set), set.ws, set.json);
+    if (set_cmd->parsed()) return run_set_status(host, status_set_request(set), set.ws, set.delivery, set.json);
+    if (sync_cmd->parsed() || outbox_cmd->parsed()) {
+        if (!coursecrew::cli::has_abi_1_2(host)) {
+            std::cerr << "coursecrew: the plugin at " << host.path() << " has no sync functions; it needs ABI 1.2\n";
+            return kExitPlugin;
+        }
+        std::string options;
+        if (!workspace_options(sync_cmd->parsed() ? sync.ws : outbox_ws, nullptr, options)) return kExitUsage;
+        if (sync_cmd->parsed()) return coursecrew::cli::wait_for_delivery(host, options, sync.timeout, sync.json);
+        return coursecrew::cli::run_outbox(host, options, outbox);
+    }
     if (import_cmd->parsed()) {
         std::string request;
         if (!status_import_request(import, request, error)) {
             std::cerr << "coursecrew: " << error << "\n";
             return kExitInputErrors;
         }
-        return run_set_status(host, request, import.ws, import.json);
+        return run_set_status(host, request, import.ws, import.delivery, import.json);
     }
     return kExitUsage;
 }

@@ -13,13 +13,17 @@
 #include <rapidjson/writer.h>
 
 #include "options.hpp"
+#include "outbox.hpp"
 #include "registry.hpp"
+#include "sql.hpp"
+#include "sync_session.hpp"
 #include "workspace.hpp"
 
 struct coursecrew_instance {
     std::string last_error;
     std::string host_name;
     coursecrew::Settings defaults;
+    coursecrew::SyncSession sync;  // destroyed first: stops the worker before the rest goes
 };
 
 namespace {
@@ -188,6 +192,47 @@ int workspace_failure(coursecrew_instance *in, const WorkspaceError &e, char **o
     return fail(in, e.status ? e.status : COURSECREW_E_INTERNAL, e.message + detail);
 }
 
+// What went to the outbox: counts, or (dry run) the statements and documents.
+void write_feed(JsonWriter &w, const FeedResult &feed, const WorkspaceOptions &options) {
+    if (options.config_path.empty()) return;
+    if (!options.dry_run) {
+        w.Key("queued");
+        w.StartObject();
+        w.Key("statements"); w.Uint64(feed.events.size());
+        w.Key("documents"); w.Uint64(feed.documents.size());
+        w.EndObject();
+        return;
+    }
+    w.Key("statements");
+    w.StartArray();
+    for (const Event &e : feed.events) w.RawValue(e.body.c_str(), e.body.size(), rapidjson::kObjectType);
+    w.EndArray();
+    w.Key("documents");
+    w.StartArray();
+    for (const FeedResult::Document &d : feed.documents) {
+        w.StartObject();
+        put(w, "module", d.module);
+        put(w, "activityId", d.activity);
+        w.Key("document");
+        w.RawValue(d.body.c_str(), d.body.size(), rapidjson::kObjectType);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+// After work was queued: the worker for the config in use delivers it.
+int start_sync(coursecrew_instance *in, const WorkspaceOptions &options) {
+    if (options.config_path.empty() || options.dry_run) return COURSECREW_OK;
+    WorkspaceOptions resolved;
+    SyncConfig config;
+    bool has_sync = false;
+    WorkspaceError error;
+    if (!resolve_workspace(options, resolved, config, has_sync, error))
+        return fail(in, error.status, error.message);
+    in->sync.ensure(config, resolved.store_path);
+    return COURSECREW_OK;
+}
+
 template <class Body>
 int with_settings(coursecrew_instance *in, const char *options_json, Body &&body) {
     if (!in) return COURSECREW_E_INVALID_ARGUMENT;
@@ -215,7 +260,7 @@ int cc_publish(coursecrew_instance *in, const char *package_path, const char *op
         JsonWriter w(buf);
         w.StartObject();
         put(w, "course", result.course);
-        put(w, "store", s.workspace.store_path);
+        put(w, "store", result.store);
         w.Key("pieces"); w.Uint64(result.pieces);
         w.Key("pairs"); w.Uint64(result.pairs);
         w.Key("added"); w.Uint64(result.summary.pairs_added);
@@ -225,9 +270,10 @@ int cc_publish(coursecrew_instance *in, const char *package_path, const char *op
         w.Key("unchanged"); w.Uint64(result.summary.pairs_unchanged);
         w.Key("warnings"); w.Uint64(ins.diags.warning_count());
         write_changes(w, result.summary.changes);
+        write_feed(w, result.feed, s.workspace);
         w.EndObject();
         *out_json = to_c(buf);
-        return COURSECREW_OK;
+        return start_sync(in, s.workspace);
     });
 }
 
@@ -302,11 +348,12 @@ int cc_set_status(coursecrew_instance *in, const char *request_json, const char 
         WorkspaceError error;
         const std::string package = text(req, "package");
         bool ok;
+        FeedResult feed;
         if (!package.empty()) {
-            ok = set_status_for_package(package, s.inspect, s.workspace, updates, changes, error);
+            ok = set_status_for_package(package, s.inspect, s.workspace, updates, changes, error, &feed);
         } else {
             std::string resolved;
-            ok = set_status_in_store(course, s.workspace, updates, changes, resolved, error);
+            ok = set_status_in_store(course, s.workspace, updates, changes, resolved, error, &feed);
             course = resolved;
         }
         if (!ok) return workspace_failure(in, error, out_json);
@@ -315,6 +362,122 @@ int cc_set_status(coursecrew_instance *in, const char *request_json, const char 
         w.StartObject();
         if (!course.empty()) put(w, "course", course);
         write_changes(w, changes);
+        write_feed(w, feed, s.workspace);
+        w.EndObject();
+        *out_json = to_c(buf);
+        return start_sync(in, s.workspace);
+    });
+}
+
+int cc_set_event_callback(coursecrew_instance *in, coursecrew_event_fn callback, void *user_data) {
+    if (!in) return COURSECREW_E_INVALID_ARGUMENT;
+    return guarded(in, [&]() -> int {
+        if (!callback) {
+            in->sync.set_callback(nullptr);
+        } else {
+            in->sync.set_callback([callback, user_data](const std::string &event) {
+                callback(user_data, event.c_str());
+            });
+        }
+        return COURSECREW_OK;
+    });
+}
+
+int cc_sync(coursecrew_instance *in, const char *options_json, int64_t timeout_ms, char **out_json) {
+    if (out_json) *out_json = nullptr;
+    return with_settings(in, options_json, [&](const Settings &s) -> int {
+        if (!out_json) return fail(in, COURSECREW_E_INVALID_ARGUMENT, "sync needs an output pointer");
+        WorkspaceOptions resolved;
+        SyncConfig config;
+        bool has_sync = false;
+        WorkspaceError error;
+        if (!resolve_workspace(s.workspace, resolved, config, has_sync, error))
+            return fail(in, error.status, error.message);
+        if (!has_sync)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "sync needs the option \"config\" (a sync config file)");
+        in->sync.ensure(config, resolved.store_path);
+        const SyncStatus status = in->sync.wait(timeout_ms);
+        const std::string json = sync_status_json(status);
+        *out_json = static_cast<char *>(std::malloc(json.size() + 1));
+        if (!*out_json) throw std::bad_alloc();
+        std::memcpy(*out_json, json.c_str(), json.size() + 1);
+        for (const TargetStatus &t : status.targets)
+            if (t.state == "stopped")
+                return fail(in, COURSECREW_E_IO, "target \"" + t.name + "\" stopped: " + t.error);
+        if (!status.idle) {
+            std::string why = "not everything was delivered within " + std::to_string(timeout_ms) + " ms";
+            for (const TargetStatus &t : status.targets)
+                if (!t.error.empty()) why += "; target \"" + t.name + "\": " + t.error;
+            return fail(in, COURSECREW_E_IO, why);
+        }
+        return COURSECREW_OK;
+    });
+}
+
+int cc_outbox(coursecrew_instance *in, const char *request_json, const char *options_json,
+              char **out_json) {
+    if (out_json) *out_json = nullptr;
+    return with_settings(in, options_json, [&](const Settings &s) -> int {
+        if (!request_json || !out_json)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "outbox needs a request and an output pointer");
+        rapidjson::Document req;
+        req.Parse(request_json);
+        if (req.HasParseError() || !req.IsObject() || !req.HasMember("action") || !req["action"].IsString())
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "the request needs \"action\": list, retry or drop");
+        const std::string action = req["action"].GetString();
+        std::vector<std::string> ids;
+        if (req.HasMember("ids") && req["ids"].IsArray())
+            for (const auto &v : req["ids"].GetArray())
+                if (v.IsString()) ids.emplace_back(v.GetString());
+        const bool all = req.HasMember("all") && req["all"].IsBool() && req["all"].GetBool();
+        if ((action == "retry" || action == "drop") && ids.empty() && !all)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/ids: name the statement ids, or give \"all\": true");
+        if (action != "list" && action != "retry" && action != "drop")
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/action: expected list, retry or drop");
+
+        WorkspaceOptions resolved;
+        SyncConfig config;
+        bool has_sync = false;
+        WorkspaceError error;
+        if (!resolve_workspace(s.workspace, resolved, config, has_sync, error))
+            return fail(in, error.status, error.message);
+        std::string why;
+        auto store = Store::open(resolved.store_path, why);
+        if (!store) return fail(in, COURSECREW_E_IO, why);
+        Outbox outbox(store->handle(), store->path());
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        try {
+            if (action == "list") {
+                const bool pending = req.HasMember("pending") && req["pending"].IsBool() && req["pending"].GetBool();
+                w.Key("items");
+                w.StartArray();
+                for (const OutboxEntry &e : outbox.list(pending)) {
+                    w.StartObject();
+                    put(w, "target", e.target);
+                    put(w, "kind", e.kind);
+                    put(w, "id", e.uuid);
+                    put(w, "state", e.state);
+                    put(w, "course", e.course);
+                    put(w, "module", e.module);
+                    put(w, "error", e.error);
+                    w.Key("attempts"); w.Int64(e.attempts);
+                    w.Key("at"); w.Int64(e.at);
+                    w.EndObject();
+                }
+                w.EndArray();
+            } else {
+                sql::Transaction tx(store->handle(), store->path(), "changing the outbox");
+                const std::int64_t n = action == "retry" ? outbox.retry(all ? std::vector<std::string>{} : ids)
+                                                         : outbox.drop(all ? std::vector<std::string>{} : ids);
+                tx.commit("changing the outbox");
+                w.Key("changed"); w.Int64(n);
+                if (action == "retry" && has_sync && in->sync.running()) in->sync.ensure(config, resolved.store_path);
+            }
+        } catch (const sql::Error &e) {
+            return fail(in, COURSECREW_E_IO, e.what());
+        }
         w.EndObject();
         *out_json = to_c(buf);
         return COURSECREW_OK;
@@ -340,6 +503,9 @@ const coursecrew_entry_t coursecrew_entry = {
     &cc_publish,
     &cc_review,
     &cc_set_status,
+    &cc_set_event_callback,
+    &cc_sync,
+    &cc_outbox,
 };
 
 }  // extern "C"

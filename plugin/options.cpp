@@ -75,16 +75,31 @@ const std::vector<Binding> &bindings() {
          string([](Settings &s, const std::string &v) -> std::string {
              if (v.empty()) return "must not be empty";
              s.workspace.store_path = v;
+             s.workspace.store_explicit = true;
              return {};
          })},
         {{"roles", "string", "", "The team's role map (JSON, schemas/rolemap.schema.json); \"\" for none."},
          string([](Settings &s, const std::string &v) -> std::string {
              s.workspace.roles_path = v;
+             s.workspace.roles_explicit = true;
              return {};
          })},
         {{"default_roles", "boolean", "true",
           "Apply the built-in role rules when no role map is given."},
-         boolean([](Settings &s, bool v) { s.workspace.default_roles = v; })},
+         boolean([](Settings &s, bool v) {
+             s.workspace.default_roles = v;
+             s.workspace.default_roles_explicit = true;
+         })},
+        {{"config", "string", "",
+          "The sync configuration (JSON, schemas/config.schema.json) naming the course IRI and the "
+          "LMS targets; \"\" for no sync. Its store and roles apply unless those options are given."},
+         string([](Settings &s, const std::string &v) -> std::string {
+             s.workspace.config_path = v;
+             return {};
+         })},
+        {{"dry_run", "boolean", "false",
+          "publish and set_status: compute what would be sent (statements and documents) but change nothing."},
+         boolean([](Settings &s, bool v) { s.workspace.dry_run = v; })},
         {{"now", "integer", "0",
           "The clock in unix seconds (UTC) for due dates and staleness; 0 = the system clock."},
          integer(0, 253402300799ull, [](Settings &s, std::uint64_t v) { s.workspace.now = static_cast<std::int64_t>(v); })},

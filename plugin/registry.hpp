@@ -4,11 +4,16 @@
 #include <string>
 
 #include "inspect.hpp"
+#include "target.hpp"
 
 namespace coursecrew {
 
 // Opens the package at `path` (folder, zip or manifest file), reads it and
 // fills `out`. Returns a coursecrew_status.
 int inspect_package(const std::string &path, const InspectOptions &options, Inspection &out);
+
+// Builds the adapter for an LMS target by its kind ("xapi", "webhook");
+// nullptr for an unknown kind.
+TargetFactory target_factory();
 
 }  // namespace coursecrew

@@ -111,6 +111,9 @@ private:
     void bind(int i, const std::string &v) {
         check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
     }
+    void bind(int i, std::string_view v) {
+        check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    }
     void bind(int i, const char *v) { check(sqlite3_bind_text(stmt_, i, v, -1, SQLITE_STATIC)); }
     void bind(int i, std::int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
     void bind(int i, int v) { check(sqlite3_bind_int(stmt_, i, v)); }
@@ -152,6 +155,7 @@ public:
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;
 
+    sqlite3 *db() const { return db_; }
     void commit(const char *what) {
         if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
             fail(db_, path_, std::string(what) + ": cannot commit");

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -75,6 +76,16 @@ struct StatusUpdate {
     std::string by, note;
 };
 
+// Work done inside a store write transaction just before it commits. The
+// sync feed writes the events and outbox rows a change causes here, so they
+// exist exactly when the change does. `before_commit` may throw to roll
+// everything back; with `dry_run` the transaction is rolled back after it
+// ran (nothing changes, but the caller saw what would have).
+struct WriteHook {
+    std::function<void(sqlite3 *db, const std::vector<Change> &changes)> before_commit;
+    bool dry_run = false;
+};
+
 class Store {
 public:
     ~Store();
@@ -92,13 +103,15 @@ public:
     // archived ones that reappear are restored with their last status. One
     // transaction: all or nothing.
     bool publish(const std::string &course, const std::vector<PieceRecord> &pieces,
-                 std::int64_t now, PublishSummary &out, std::string &error);
+                 std::int64_t now, PublishSummary &out, std::string &error,
+                 const WriteHook &hook = {});
 
     // Applies status updates, all or nothing: an unknown or archived piece,
     // a role the piece does not have, or a no-op is an error naming the
     // update (its index) and nothing changes.
     bool set_status(const std::string &course, const std::vector<StatusUpdate> &updates,
-                    std::int64_t now, std::vector<Change> &changes, std::string &error);
+                    std::int64_t now, std::vector<Change> &changes, std::string &error,
+                    const WriteHook &hook = {});
 
     // Current pairs (archived ones too, flagged), in piece then role order.
     bool pairs(const std::string &course, std::vector<PairState> &out, std::string &error) const;
@@ -111,7 +124,7 @@ public:
     bool courses(std::vector<std::string> &out, std::string &error) const;
 
     const std::string &path() const { return path_; }
-    sqlite3 *handle() const { return db_; }  // for later components (outbox) sharing transactions
+    sqlite3 *handle() const { return db_; }  // for the outbox, which reads and writes beside it
 
 private:
     Store(sqlite3 *db, std::string path) : db_(db), path_(std::move(path)) {}

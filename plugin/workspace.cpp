@@ -1,5 +1,7 @@
 #include "workspace.hpp"
 
+#include <openssl/evp.h>
+
 #include <chrono>
 #include <memory>
 
@@ -65,9 +67,50 @@ struct Recorded {
     PublishResult result;
 };
 
+// What names things in statements, from the sync config.
+EventContext event_context(const SyncConfig &sync, const RoleMap *map) {
+    EventContext c;
+    c.course_iri = sync.course_iri;
+    c.profile_base = sync.profile_iri;
+    c.language = sync.language;
+    c.agent_json = sync.agent_json;
+    c.map = map;
+    return c;
+}
+
+FeedTargets feed_targets(const SyncConfig &sync) {
+    FeedTargets t;
+    for (const TargetSpec &spec : sync.targets) {
+        t.all.push_back(spec.config.name);
+        if (spec.config.documents) t.documents.push_back(spec.config.name);
+    }
+    return t;
+}
+
+// SHA-256 over what the publish recorded: the same content gives the same
+// digest (and so the same "published" statement, sent once).
+std::string content_digest(const std::vector<PieceRecord> &records) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    auto add = [&](const std::string &s) { EVP_DigestUpdate(ctx.get(), s.c_str(), s.size() + 1); };
+    for (const PieceRecord &r : records) {
+        add(r.id);
+        add(r.module);
+        add(r.title);
+        for (const PieceRecord::RoleRecord &role : r.roles) {
+            add(role.role);
+            add(role.fingerprint);
+        }
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    return to_hex(md, len);
+}
+
 bool record(const std::string &package, const InspectOptions &inspect_options,
-            const WorkspaceOptions &options, Inspection &inspection, Recorded &out,
-            WorkspaceError &error) {
+            const WorkspaceOptions &options, const SyncConfig *sync, Inspection &inspection,
+            Recorded &out, WorkspaceError &error) {
     if (!load_map(options, out.map, error)) return false;
     const int status = inspect_package(package, inspect_options, inspection);
     if (status != COURSECREW_OK) {
@@ -92,12 +135,53 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
     out.store = open_store(options, error);
     if (!out.store) return false;
     out.result.course = course.identifier;
+    out.result.store = options.store_path;
     out.result.pieces = out.plan.pieces.size();
     out.result.pairs = out.plan.pairs();
+    const std::vector<PieceRecord> records = records_of(out.plan);
+    const std::int64_t now = workspace_now(options);
+    FeedInput feed;
+    WriteHook hook;
+    hook.dry_run = options.dry_run;
+    if (sync) {
+        feed.context = event_context(*sync, &out.map);
+        feed.targets = feed_targets(*sync);
+        feed.course = course.identifier;
+        feed.now = now;
+        feed.plan = &out.plan;
+        feed.map = &out.map;
+        feed.package = {course.identifier, course.title.primary(), to_string(course.format),
+                        content_digest(records), out.result.pieces, out.result.pairs};
+        for (std::uint32_t m : course.modules)
+            feed.module_titles[course.items[m].id] = course.items[m].title.primary();
+        hook = feed_hook(feed, out.result.feed, options.dry_run);
+    }
     std::string why;
-    if (!out.store->publish(course.identifier, records_of(out.plan), workspace_now(options),
-                            out.result.summary, why))
+    if (!out.store->publish(course.identifier, records, now, out.result.summary, why, hook))
         return fail(error, COURSECREW_E_IO, why);
+    return true;
+}
+
+// Status changes, fed to the outbox when there is a sync config.
+bool apply_updates(Store &store, const std::string &course, const WorkspaceOptions &options,
+                   const SyncConfig *sync, const RoleMap *map,
+                   const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
+                   FeedResult *fed, WorkspaceError &error) {
+    FeedResult scratch;
+    FeedInput feed;
+    WriteHook hook;
+    hook.dry_run = options.dry_run;
+    const std::int64_t now = workspace_now(options);
+    if (sync) {
+        feed.context = event_context(*sync, map);
+        feed.targets = feed_targets(*sync);
+        feed.course = course;
+        feed.now = now;
+        hook = feed_hook(feed, fed ? *fed : scratch, options.dry_run);
+    }
+    std::string why;
+    if (!store.set_status(course, updates, now, changes, why, hook))
+        return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
     return true;
 }
 
@@ -110,21 +194,46 @@ std::int64_t workspace_now(const WorkspaceOptions &options) {
         .count();
 }
 
+bool resolve_workspace(const WorkspaceOptions &options, WorkspaceOptions &resolved,
+                       SyncConfig &sync, bool &has_sync, WorkspaceError &error) {
+    resolved = options;
+    has_sync = !options.config_path.empty();
+    if (!has_sync) return true;
+    std::string why;
+    if (!load_sync_config(options.config_path, sync, why))
+        return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
+    if (!options.store_explicit && !sync.store.empty()) resolved.store_path = sync.store;
+    if (!options.roles_explicit && !sync.roles.empty()) resolved.roles_path = sync.roles;
+    if (!options.default_roles_explicit && sync.default_roles_given)
+        resolved.default_roles = sync.default_roles;
+    return true;
+}
+
 bool publish_package(const std::string &package, const InspectOptions &inspect_options,
-                     const WorkspaceOptions &options, Inspection &inspection,
+                     const WorkspaceOptions &raw_options, Inspection &inspection,
                      PublishResult &result, WorkspaceError &error) {
+    WorkspaceOptions options;
+    SyncConfig sync;
+    bool has_sync = false;
+    if (!resolve_workspace(raw_options, options, sync, has_sync, error)) return false;
     Recorded rec;
-    if (!record(package, inspect_options, options, inspection, rec, error)) return false;
+    if (!record(package, inspect_options, options, has_sync ? &sync : nullptr, inspection, rec, error))
+        return false;
     result = std::move(rec.result);
     return true;
 }
 
 bool review_package(const std::string &package, const InspectOptions &inspect_options,
-                    const WorkspaceOptions &options, std::string &rendered,
+                    const WorkspaceOptions &raw_options, std::string &rendered,
                     WorkspaceError &error) {
+    WorkspaceOptions options;
+    SyncConfig sync;
+    bool has_sync = false;
+    if (!resolve_workspace(raw_options, options, sync, has_sync, error)) return false;
     Inspection inspection(inspect_options.max_diagnostics_per_code);
     Recorded rec;
-    if (!record(package, inspect_options, options, inspection, rec, error)) return false;
+    if (!record(package, inspect_options, options, has_sync ? &sync : nullptr, inspection, rec, error))
+        return false;
     std::vector<PairState> pairs;
     std::string why;
     if (!rec.store->pairs(rec.result.course, pairs, why)) return fail(error, COURSECREW_E_IO, why);
@@ -144,21 +253,33 @@ bool review_package(const std::string &package, const InspectOptions &inspect_op
 }
 
 bool set_status_for_package(const std::string &package, const InspectOptions &inspect_options,
-                            const WorkspaceOptions &options,
+                            const WorkspaceOptions &raw_options,
                             const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
-                            WorkspaceError &error) {
+                            WorkspaceError &error, FeedResult *feed) {
+    WorkspaceOptions options;
+    SyncConfig sync;
+    bool has_sync = false;
+    if (!resolve_workspace(raw_options, options, sync, has_sync, error)) return false;
+    const SyncConfig *config = has_sync ? &sync : nullptr;
     Inspection inspection(inspect_options.max_diagnostics_per_code);
     Recorded rec;
-    if (!record(package, inspect_options, options, inspection, rec, error)) return false;
-    std::string why;
-    if (!rec.store->set_status(rec.result.course, updates, workspace_now(options), changes, why))
-        return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
-    return true;
+    if (!record(package, inspect_options, options, config, inspection, rec, error)) return false;
+    if (feed) *feed = std::move(rec.result.feed);
+    return apply_updates(*rec.store, rec.result.course, options, config, &rec.map, updates, changes,
+                         feed, error);
 }
 
-bool set_status_in_store(const std::string &course, const WorkspaceOptions &options,
+bool set_status_in_store(const std::string &course, const WorkspaceOptions &raw_options,
                          const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
-                         std::string &resolved_course, WorkspaceError &error) {
+                         std::string &resolved_course, WorkspaceError &error, FeedResult *feed) {
+    WorkspaceOptions options;
+    SyncConfig sync;
+    bool has_sync = false;
+    if (!resolve_workspace(raw_options, options, sync, has_sync, error)) return false;
+    // The role map, when there is one, turns `by` into the person's agent.
+    RoleMap map;
+    const bool have_map = !options.roles_path.empty() && load_map(options, map, error);
+    if (!options.roles_path.empty() && !have_map) return false;
     auto store = open_store(options, error);
     if (!store) return false;
     std::string why;
@@ -175,9 +296,8 @@ bool set_status_in_store(const std::string &course, const WorkspaceOptions &opti
                                   " courses: name one (a 'course' column or --course)");
         resolved_course = courses.front();
     }
-    if (!store->set_status(resolved_course, updates, workspace_now(options), changes, why))
-        return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
-    return true;
+    return apply_updates(*store, resolved_course, options, has_sync ? &sync : nullptr,
+                         have_map ? &map : nullptr, updates, changes, feed, error);
 }
 
 namespace {

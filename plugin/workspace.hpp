@@ -10,7 +10,9 @@
 #include "inspect.hpp"
 #include "review.hpp"
 #include "rolemap.hpp"
+#include "feed.hpp"
 #include "store.hpp"
+#include "sync_config.hpp"
 
 namespace coursecrew {
 
@@ -18,6 +20,10 @@ struct WorkspaceOptions {
     std::string store_path = ".coursecrew/state.db";  // relative to the working folder
     std::string roles_path;                           // the team's role map ("" = none)
     bool default_roles = true;                        // built-in rules when there is no map
+    // Given as options (they win over the sync config's).
+    bool store_explicit = false, roles_explicit = false, default_roles_explicit = false;
+    std::string config_path;  // the sync config ("" = no LMS sync)
+    bool dry_run = false;     // compute what would be sent; change nothing
     std::int64_t now = 0;                             // the clock (0 = the system clock)
     ReviewOptions review;
     ReviewFormat format = ReviewFormat::Json;
@@ -33,9 +39,18 @@ struct WorkspaceError {
 
 struct PublishResult {
     std::string course;  // the course identifier the store keys on
+    std::string store;   // the store it was recorded in
     std::size_t pieces = 0, pairs = 0;
     PublishSummary summary;
+    FeedResult feed;     // what was queued for the LMS (empty without a sync config)
 };
+
+// The options with the sync config applied: its store, roles and
+// default_roles fill in what the options did not give. `sync` receives the
+// config (false with `error` when it cannot be loaded); without config_path
+// it is left empty and `has_sync` false.
+bool resolve_workspace(const WorkspaceOptions &options, WorkspaceOptions &resolved,
+                       SyncConfig &sync, bool &has_sync, WorkspaceError &error);
 
 // The clock: options.now, or the system's.
 std::int64_t workspace_now(const WorkspaceOptions &options);
@@ -57,13 +72,14 @@ bool review_package(const std::string &package, const InspectOptions &inspect_op
 bool set_status_for_package(const std::string &package, const InspectOptions &inspect_options,
                             const WorkspaceOptions &options,
                             const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
-                            WorkspaceError &error);
+                            WorkspaceError &error, FeedResult *feed = nullptr);
 
 // Status updates against the store alone (status import): `course` names the
 // course, or "" when the store holds exactly one.
 bool set_status_in_store(const std::string &course, const WorkspaceOptions &options,
                          const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
-                         std::string &resolved_course, WorkspaceError &error);
+                         std::string &resolved_course, WorkspaceError &error,
+                         FeedResult *feed = nullptr);
 
 // Parses status updates from CSV text (header row with at least piece, role,
 // status; optional by, note, course). Errors name the line.

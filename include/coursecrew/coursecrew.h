@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define COURSECREW_ABI_MAJOR 1u
-#define COURSECREW_ABI_MINOR 1u
+#define COURSECREW_ABI_MINOR 2u
 
 /* The library's own release version (also in CMake and packaging). */
 #define COURSECREW_VERSION_MAJOR 0
@@ -68,6 +68,15 @@ typedef enum coursecrew_status {
 
 /* An instance: opaque, created and destroyed through the entry struct. */
 typedef struct coursecrew_instance coursecrew_instance;
+
+/* ABI 1.2: how the plugin tells the host about sync progress. Called on the
+ * plugin's worker thread, never on the host's; `event_json` is valid only
+ * during the call: {"event": "sent" | "retrying" | "failed" | "dead_lettered"
+ * | "document", "target": NAME, ...} ("sent": "count"; "retrying": "reason",
+ * "attempt", "in_ms"; "failed": "reason" (the target stopped, e.g. its
+ * credentials were refused); "dead_lettered": "id" or "module", "reason").
+ * Return quickly and do not call back into the instance from it. */
+typedef void (*coursecrew_event_fn)(void *user_data, const char *event_json);
 
 /* What the host tells the plugin about itself. Fill struct_size with sizeof. */
 typedef struct coursecrew_host_info {
@@ -148,6 +157,43 @@ typedef struct coursecrew_entry_v1 {
      * or {"errors": [...]}. */
     int (*set_status)(coursecrew_instance *instance, const char *request_json,
                       const char *options_json, char **out_json);
+
+    /* ---- ABI 1.2: pushing progress to the LMS (read only when struct_size covers them) ----
+     *
+     * With the option `config` (a sync config, schemas/config.schema.json),
+     * publish and set_status also write, in the same store transaction, the
+     * xAPI statements and module status documents their changes cause (the
+     * outbox), then wake the instance's one background worker, which
+     * delivers them to every target with retries; they return without
+     * waiting on the network. Their *out_json then also has "queued":
+     * {"statements", "documents"}; with the option `dry_run` nothing changes
+     * and *out_json has "statements": [...] and "documents": [...] instead. */
+
+    /* [instance] Receive sync events (see coursecrew_event_fn); NULL stops
+     * them. May be called at any time. */
+    int (*set_event_callback)(coursecrew_instance *instance, coursecrew_event_fn callback,
+                              void *user_data);
+
+    /* [instance] Start the worker for the option `config` if it is not
+     * running, and wait at most timeout_ms (0: not at all) until everything
+     * deliverable is delivered. *out_json: {"idle", "stopped", "targets":
+     * [{"name", "kind", "state", "error", "pending", "dead",
+     * "documents_pending", "documents_dead", "delivered", "retry_in_ms",
+     * "version"}]}. COURSECREW_OK when idle, COURSECREW_E_IO when the wait
+     * timed out or a target stopped (last_error says which and why). Blocks
+     * the calling thread for at most timeout_ms. */
+    int (*sync)(coursecrew_instance *instance, const char *options_json, int64_t timeout_ms,
+                char **out_json);
+
+    /* [instance] The outbox of the store in use. `request_json`:
+     * {"action": "list", "pending": BOOL} lists dead letters (and pending
+     * items when asked); {"action": "retry" | "drop", "ids": [STATEMENT_ID...]}
+     * or {"action": ..., "all": true} moves dead letters back to the queue,
+     * or removes them. *out_json: {"items": [{"target", "kind", "id",
+     * "state", "course", "module", "error", "attempts", "at"}]} or
+     * {"changed": N}. Local file I/O only. */
+    int (*outbox)(coursecrew_instance *instance, const char *request_json,
+                  const char *options_json, char **out_json);
 } coursecrew_entry_v1;
 
 /* The entry point. Hidden symbol lookup: dlsym(handle, COURSECREW_ENTRY_SYMBOL). */

@@ -1,0 +1,100 @@
+// What coursecrew tells the LMS, as xAPI: the statements for each kind of
+// event and the per-module status document, built from the vocabulary in
+// vocabulary.hpp (the profile in schemas/coursecrew.xapi-profile.jsonld).
+//
+// Pure functions: no I/O. Statement ids are name-based UUIDs (RFC 4122
+// version 5) of the event's identity, so building the same event twice gives
+// the same statement and a resend is harmless.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coursecrew {
+
+struct RoleMap;
+struct Agent;
+
+// What every statement needs to name things.
+struct EventContext {
+    std::string course_iri;    // no trailing slash
+    std::string profile_base;  // vocab::kProfileBase unless configured
+    std::string language = "en";
+    std::string agent_json;    // the plugin's own agent (actor of automatic events)
+    const RoleMap *map = nullptr;  // to turn `by` into an agent; may be null
+};
+
+// One statement ready for the outbox.
+struct Event {
+    std::string uuid;    // the statement id
+    std::string kind;    // "published", "assigned", "unassigned", "status", "reopened", "progressed"
+    std::int64_t at = 0; // unix seconds
+    std::string body;    // the statement, JSON
+};
+
+// RFC 4122 version 5 UUID (SHA-1) of `name` in coursecrew's namespace.
+std::string name_uuid(std::string_view name);
+// "2026-11-28T12:00:00Z"
+std::string iso_time(std::int64_t unix_seconds);
+// RFC 3986 percent-encoding of everything but unreserved characters.
+std::string iri_segment(std::string_view text);
+
+std::string module_iri(const EventContext &c, std::string_view module);
+std::string piece_iri(const EventContext &c, std::string_view piece);
+std::string role_iri(const EventContext &c, std::string_view module, std::string_view role);
+std::string profile_term(const EventContext &c, const char *suffix);
+
+// An xAPI Agent object for a role map person's identifiers.
+std::string agent_json(const Agent &agent, const std::string &name);
+
+// The xAPI agent for a `by` text: the plugin's agent for "coursecrew", a
+// person of the role map matched by mbox, account name or display name, an
+// mbox for an e-mail address, else an account on the course IRI.
+std::string actor_json(const EventContext &c, std::string_view by);
+
+struct PackageFacts {
+    std::string identifier, title, format, digest;
+    std::size_t pieces = 0, pairs = 0;
+};
+Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at);
+
+Event assignment_event(const EventContext &c, bool assigned, std::string_view module,
+                       std::string_view module_title, std::string_view role,
+                       std::string_view person_agent_json, std::int64_t at);
+
+struct StatusFacts {
+    std::string piece, piece_title, module, module_title, role, from, to, by, note;
+    bool reopened = false;  // content changed after done
+    std::size_t ordinal = 0;  // position among the changes of one transaction
+};
+Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at);
+
+Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
+                     std::size_t done, std::size_t total, std::int64_t at);
+
+// The per-module status document (Activity Profile API, profileId
+// <profile_base>/documents/module-status):
+// {"module", "course", "title", "updated",
+//  "roles":  {role: {"people": [agent...], "at"}},
+//  "pieces": {piece: {"title", "roles": {role: {"status", "by", "at", "note"}}}}}
+struct DocumentCell {
+    std::string piece, piece_title, role, status, by, note;
+    std::int64_t at = 0;
+};
+struct DocumentRole {
+    std::string role;
+    std::vector<std::string> people_json;  // agents
+    std::int64_t at = 0;
+};
+std::string module_document(const EventContext &c, std::string_view module,
+                            std::string_view module_title, const std::vector<DocumentRole> &roles,
+                            const std::vector<DocumentCell> &cells, std::int64_t updated);
+
+// Merges two versions of a module document: for each role entry and each
+// (piece, role) cell the newer "at" wins (ties keep `ours`); entries only one
+// side has are kept. Either side may be "" or unparsable (then the other wins).
+std::string merge_documents(std::string_view ours, std::string_view theirs);
+
+}  // namespace coursecrew

@@ -1,0 +1,116 @@
+// The outbox: what still has to reach each LMS target, kept in the status
+// store's file (tables created by the store's migration v3) so that events
+// are written in the same transaction as the change that caused them, and
+// survive crashes and restarts.
+//
+//   events       one xAPI statement per event, under its deterministic id;
+//                kept after delivery as the record of what was said.
+//   outbox       (target, event) rows still to deliver; a row goes when its
+//                target accepted it. Dead rows were refused by the target
+//                and wait for a person (`coursecrew outbox --retry/--drop`).
+//   documents    the per-module status document each target should hold;
+//                `version` grows at every change, so a delivery clears
+//                `pending` only for the version it sent.
+//   assignments, progress   what was last announced, to announce changes only.
+//
+// Outbox wraps a connection it does not own. Methods throw sql::Error; the
+// feed runs them inside a store transaction, the worker on its own connection.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "events.hpp"
+
+typedef struct sqlite3 sqlite3;
+
+namespace coursecrew {
+
+namespace sql { class Statement; }
+
+struct PendingEvent {
+    std::int64_t id = 0;
+    std::string uuid, body;
+};
+
+struct PendingDocument {
+    std::string course, module, activity, body;
+    std::int64_t version = 0;
+};
+
+struct OutboxEntry {  // for listing
+    std::string target, kind, uuid, state;  // state: "pending" | "dead"
+    std::string course, module, error;      // module only for documents
+    std::int64_t attempts = 0, at = 0;
+};
+
+struct OutboxCounts {
+    std::int64_t pending = 0, dead = 0, documents_pending = 0, documents_dead = 0;
+};
+
+class Outbox {
+public:
+    Outbox(sqlite3 *db, std::string path);
+    ~Outbox();
+    Outbox(const Outbox &) = delete;
+    Outbox &operator=(const Outbox &) = delete;
+
+    // ---- the feed (inside a write transaction) ----
+    // Records the event and queues it for every target; false (nothing
+    // queued) when an event with this id was recorded before.
+    bool add_event(const std::string &course, const Event &event,
+                   const std::vector<std::string> &targets);
+    void put_document(const std::string &target, const std::string &course,
+                      const std::string &module, const std::string &activity,
+                      const std::string &body);
+
+    struct Assignment {
+        std::string module, role, person, agent;
+        std::int64_t since = 0;
+    };
+    std::vector<Assignment> assignments(const std::string &course);
+    void assign(const std::string &course, const Assignment &a);
+    void unassign(const std::string &course, const Assignment &a);
+
+    struct Progress {
+        std::string module, title;
+        std::int64_t done = 0, total = 0;
+    };
+    std::vector<Progress> progress(const std::string &course);
+    void set_progress(const std::string &course, const Progress &p);
+
+    // The module's current (piece, role) cells, grouped by piece.
+    std::vector<DocumentCell> cells(const std::string &course, const std::string &module);
+
+    // ---- the worker ----
+    // The oldest pending events of a target, at most `max_count` and (past
+    // the first) `max_bytes` of statement text.
+    std::vector<PendingEvent> due(const std::string &target, std::size_t max_count,
+                                  std::size_t max_bytes);
+    void delivered(const std::string &target, const std::vector<std::int64_t> &ids);
+    void attempt_failed(const std::string &target, const std::vector<std::int64_t> &ids,
+                        const std::string &error);
+    void dead_letter(const std::string &target, std::int64_t id, const std::string &reason);
+    std::vector<PendingDocument> pending_documents(const std::string &target);
+    void document_delivered(const std::string &target, const PendingDocument &d);
+    void document_failed(const std::string &target, const PendingDocument &d,
+                         const std::string &error, bool dead);
+    OutboxCounts counts(const std::string &target);
+
+    // ---- people (coursecrew outbox) ----
+    std::vector<OutboxEntry> list(bool include_pending);
+    // Dead letters (and dead documents) back to pending; `uuids` empty = all.
+    // Returns how many.
+    std::int64_t retry(const std::vector<std::string> &uuids);
+    std::int64_t drop(const std::vector<std::string> &uuids);
+
+private:
+    sql::Statement &prepared(int slot, const char *sql);
+    sqlite3 *db_;
+    std::string path_;
+    std::vector<std::unique_ptr<sql::Statement>> statements_;
+};
+
+}  // namespace coursecrew

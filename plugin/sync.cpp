@@ -1,0 +1,382 @@
+// The sync worker. See sync.hpp for the policy.
+#include "sync.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "outbox.hpp"
+#include "sql.hpp"
+#include "store.hpp"
+#include "vocabulary.hpp"
+
+namespace coursecrew {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kPollInterval = std::chrono::milliseconds(1000);  // notices other processes' work
+constexpr int kDocumentAttempts = 5;  // read-merge-write rounds before backing off
+
+// {"event": kind, "target": name, ...extra}
+class EventJson {
+public:
+    EventJson(const char *kind, const std::string &target) : w_(buf_) {
+        w_.StartObject();
+        add("event", kind);
+        add("target", target);
+    }
+    EventJson &add(const char *k, const std::string &v) {
+        w_.Key(k);
+        w_.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+        return *this;
+    }
+    EventJson &add(const char *k, std::int64_t v) {
+        w_.Key(k);
+        w_.Int64(v);
+        return *this;
+    }
+    std::string done() {
+        w_.EndObject();
+        return buf_.GetString();
+    }
+
+private:
+    rapidjson::StringBuffer buf_;
+    rapidjson::Writer<rapidjson::StringBuffer> w_;
+};
+
+// One write on the worker's connection.
+template <class F>
+void write(Outbox &outbox, sqlite3 *db, const std::string &path, F &&f) {
+    sql::Transaction tx(db, path, "updating the outbox");
+    f(outbox);
+    tx.commit("updating the outbox");
+}
+
+}  // namespace
+
+const char *to_string(Outcome o) {
+    switch (o) {
+    case Outcome::Ok: return "ok";
+    case Outcome::Retry: return "retry";
+    case Outcome::Rejected: return "rejected";
+    case Outcome::Denied: return "denied";
+    case Outcome::Conflict: return "conflict";
+    case Outcome::Missing: return "missing";
+    }
+    return "unknown";
+}
+
+std::int64_t backoff_ms(std::int64_t base, std::int64_t cap, int failures, std::mt19937_64 &random) {
+    std::int64_t ceiling = base;
+    for (int i = 1; i < failures && ceiling < cap; ++i) ceiling *= 2;
+    ceiling = std::min(ceiling, cap);
+    return std::uniform_int_distribution<std::int64_t>(0, std::max<std::int64_t>(ceiling, 0))(random);
+}
+
+struct SyncWorker::Lane {
+    TargetSpec spec;
+    std::unique_ptr<Target> target;
+    TargetStatus status;
+    bool prepared = false;
+    bool stopped = false;
+    int failures = 0;
+    Clock::time_point not_before{};
+    sqlite3 *db = nullptr;
+    const std::string *path = nullptr;
+};
+
+SyncWorker::SyncWorker(std::string store_path, std::string profile_base,
+                       std::vector<TargetSpec> targets, TargetFactory factory, SyncCallback callback)
+    : store_path_(std::move(store_path)),
+      profile_base_(std::move(profile_base)),
+      specs_(std::move(targets)),
+      factory_(std::move(factory)),
+      callback_(std::move(callback)),
+      random_(std::random_device{}()) {
+    for (const TargetSpec &s : specs_) {
+        TargetStatus t;
+        t.name = s.config.name;
+        t.kind = s.config.kind;
+        status_.targets.push_back(std::move(t));
+    }
+}
+
+SyncWorker::~SyncWorker() { stop(); }
+
+void SyncWorker::start() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (thread_.joinable() || cancel_) return;
+    thread_ = std::thread([this] { run(); });
+}
+
+void SyncWorker::wake() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+    ++wake_generation_;
+    wake_cv_.notify_one();
+}
+
+void SyncWorker::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        cancel_ = true;  // also aborts requests in flight (the adapters watch it)
+        wake_cv_.notify_one();
+        idle_cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+SyncStatus SyncWorker::status() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return status_;
+}
+
+SyncStatus SyncWorker::wait_idle(std::int64_t timeout_ms) {
+    wake();
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::uint64_t wanted = wake_generation_;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(timeout_ms, 0));
+    idle_cv_.wait_until(lock, deadline, [&] {
+        return cancel_ || (status_generation_ >= wanted && status_.idle);
+    });
+    return status_;
+}
+
+void SyncWorker::emit(const std::string &json) {
+    if (!callback_) return;
+    try {
+        callback_(json);
+    } catch (...) {
+        // The host's callback must not take the worker down.
+    }
+}
+
+void SyncWorker::publish_status(std::vector<TargetStatus> snapshot, std::uint64_t generation) {
+    bool idle = true, stopped = false;
+    for (const TargetStatus &t : snapshot) {
+        if (t.state == "stopped") {
+            stopped = true;
+            continue;
+        }
+        if (t.pending > 0 || t.documents_pending > 0) idle = false;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    status_.targets = std::move(snapshot);
+    status_.idle = idle;
+    status_.stopped = stopped;
+    status_generation_ = generation;
+    idle_cv_.notify_all();
+}
+
+void SyncWorker::on_failure(Lane &lane, const Reply &reply, const char *what) {
+    const std::string &name = lane.spec.config.name;
+    if (reply.outcome == Outcome::Denied || (reply.outcome == Outcome::Rejected && !lane.prepared)) {
+        lane.stopped = true;
+        lane.status.state = "stopped";
+        lane.status.error = std::string(what) + ": " + reply.reason +
+                            (reply.outcome == Outcome::Denied
+                                 ? " (the target refused our credentials; fix them and sync again)"
+                                 : "");
+        emit(EventJson("failed", name).add("reason", lane.status.error).done());
+        return;
+    }
+    ++lane.failures;
+    const TargetConfig &c = lane.spec.config;
+    const std::int64_t delay = reply.retry_after_ms >= 0
+                                   ? reply.retry_after_ms
+                                   : backoff_ms(c.backoff_base_ms, c.backoff_cap_ms, lane.failures, random_);
+    lane.not_before = Clock::now() + std::chrono::milliseconds(delay);
+    lane.status.state = "retrying";
+    lane.status.error = std::string(what) + ": " + reply.reason;
+    lane.status.retry_in_ms = delay;
+    emit(EventJson("retrying", name)
+             .add("reason", lane.status.error)
+             .add("attempt", lane.failures)
+             .add("in_ms", delay)
+             .done());
+}
+
+bool SyncWorker::send_batch(Lane &lane, Outbox &outbox, std::vector<PendingEvent> batch) {
+    const std::string &name = lane.spec.config.name;
+    std::vector<std::vector<PendingEvent>> work;
+    work.push_back(std::move(batch));
+    bool progressed = false;
+    while (!work.empty() && !cancel_) {
+        std::vector<PendingEvent> b = std::move(work.back());
+        work.pop_back();
+        std::vector<std::string_view> bodies;
+        std::vector<std::int64_t> ids;
+        for (const PendingEvent &e : b) {
+            bodies.push_back(e.body);
+            ids.push_back(e.id);
+        }
+        lane.status.state = "sending";
+        const Reply r = lane.target->send(bodies);
+        if (r.outcome == Outcome::Ok) {
+            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.delivered(name, ids); });
+            lane.failures = 0;
+            lane.status.delivered += static_cast<std::int64_t>(ids.size());
+            emit(EventJson("sent", name).add("count", static_cast<std::int64_t>(ids.size())).done());
+            progressed = true;
+        } else if (r.outcome == Outcome::Rejected && b.size() == 1) {
+            // Alone and still refused: this statement is the bad one.
+            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.dead_letter(name, ids[0], r.reason); });
+            emit(EventJson("dead_lettered", name).add("id", b[0].uuid).add("reason", r.reason).done());
+            progressed = true;
+        } else if (r.outcome == Outcome::Rejected) {
+            // Split to isolate the bad statement; the first half goes first.
+            std::vector<PendingEvent> second(std::make_move_iterator(b.begin() + b.size() / 2),
+                                             std::make_move_iterator(b.end()));
+            b.resize(b.size() / 2);
+            work.push_back(std::move(second));
+            work.push_back(std::move(b));
+        } else {
+            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.attempt_failed(name, ids, r.reason); });
+            on_failure(lane, r, "sending statements");
+            return progressed;
+        }
+    }
+    return progressed;
+}
+
+bool SyncWorker::sync_documents(Lane &lane, Outbox &outbox) {
+    const std::string &name = lane.spec.config.name;
+    const std::string profile_id = profile_base_ + vocab::kDocModuleStatus;
+    bool progressed = false;
+    for (const PendingDocument &d : outbox.pending_documents(name)) {
+        if (cancel_) break;
+        bool settled = false;
+        for (int round = 0; round < kDocumentAttempts && !settled; ++round) {
+            // Always read first: the target's version may hold other seats'
+            // cells, which a blind write would lose.
+            const Reply got = lane.target->get_document(d.activity, profile_id);
+            std::string body, etag;
+            if (got.outcome == Outcome::Ok) {
+                body = merge_documents(d.body, got.body);
+                etag = got.etag;
+            } else if (got.outcome == Outcome::Missing) {
+                body = d.body;
+            } else {
+                on_failure(lane, got, "reading a module document");
+                return progressed;
+            }
+            const Reply put = lane.target->put_document(d.activity, profile_id, body, etag);
+            switch (put.outcome) {
+            case Outcome::Ok:
+                write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.document_delivered(name, d); });
+                emit(EventJson("document", name).add("module", d.module).done());
+                lane.failures = 0;
+                progressed = settled = true;
+                break;
+            case Outcome::Conflict:
+                break;  // someone wrote in between: read, merge, write again
+            case Outcome::Rejected:
+                write(outbox, lane.db, *lane.path,
+                      [&](Outbox &o) { o.document_failed(name, d, put.reason, true); });
+                emit(EventJson("dead_lettered", name).add("module", d.module).add("reason", put.reason).done());
+                progressed = settled = true;
+                break;
+            default:
+                write(outbox, lane.db, *lane.path,
+                      [&](Outbox &o) { o.document_failed(name, d, put.reason, false); });
+                on_failure(lane, put, "writing a module document");
+                return progressed;
+            }
+        }
+        if (!settled) {
+            Reply busy;
+            busy.reason = "module " + d.module + ": the document kept changing under us";
+            on_failure(lane, busy, "writing a module document");
+            return progressed;
+        }
+    }
+    return progressed;
+}
+
+bool SyncWorker::step(Lane &lane, Outbox &outbox) {
+    if (!lane.prepared) {
+        const Reply r = lane.target->prepare();
+        if (r.outcome != Outcome::Ok) {
+            on_failure(lane, r, "asking the target which xAPI version it speaks");
+            return false;
+        }
+        lane.prepared = true;
+        lane.status.version = lane.target->version();
+    }
+    const TargetConfig &c = lane.spec.config;
+    std::vector<PendingEvent> batch = outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes);
+    if (!batch.empty()) return send_batch(lane, outbox, std::move(batch));
+    if (c.documents) return sync_documents(lane, outbox);
+    return false;
+}
+
+void SyncWorker::run() {
+    std::vector<Lane> lanes(specs_.size());
+    std::string error;
+    std::unique_ptr<Store> store = Store::open(store_path_, error);
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+        Lane &lane = lanes[i];
+        lane.spec = specs_[i];
+        lane.status.name = lane.spec.config.name;
+        lane.status.kind = lane.spec.config.kind;
+        TargetConfig config;
+        std::string why = error;
+        if (store && resolve_target(lane.spec, config, why)) {
+            lane.target = factory_(config, cancel_);
+            if (!lane.target) why = "no adapter for target kind \"" + config.kind + "\"";
+        }
+        if (!lane.target) {
+            lane.stopped = true;
+            lane.status.state = "stopped";
+            lane.status.error = why;
+            emit(EventJson("failed", lane.status.name).add("reason", why).done());
+        }
+        if (store) {
+            lane.db = store->handle();
+            lane.path = &store->path();
+        }
+    }
+    std::unique_ptr<Outbox> outbox = store ? std::make_unique<Outbox>(store->handle(), store->path()) : nullptr;
+
+    while (!cancel_) {
+        std::uint64_t generation;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            generation = wake_generation_;
+            woken_ = false;
+        }
+        bool progressed = false;
+        Clock::time_point next = Clock::now() + kPollInterval;
+        std::vector<TargetStatus> snapshot;
+        for (Lane &lane : lanes) {
+            if (!lane.stopped && outbox) {
+                try {
+                    if (Clock::now() >= lane.not_before) progressed |= step(lane, *outbox);
+                    OutboxCounts n = outbox->counts(lane.spec.config.name);
+                    lane.status.pending = n.pending;
+                    lane.status.dead = n.dead;
+                    lane.status.documents_pending = n.documents_pending;
+                    lane.status.documents_dead = n.documents_dead;
+                    if (lane.status.state != "retrying" || Clock::now() >= lane.not_before)
+                        if (n.pending == 0 && n.documents_pending == 0) lane.status.state = "idle";
+                } catch (const std::exception &e) {
+                    Reply r;
+                    r.reason = e.what();  // the store was busy or failed: try again later
+                    on_failure(lane, r, "using the outbox");
+                }
+                if (lane.status.state == "retrying") next = std::min(next, lane.not_before);
+            }
+            snapshot.push_back(lane.status);
+        }
+        publish_status(std::move(snapshot), generation);
+        if (progressed) continue;
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_cv_.wait_until(lock, next, [&] { return woken_ || cancel_.load(); });
+    }
+}
+
+}  // namespace coursecrew
