@@ -84,6 +84,7 @@ void context(Writer &w, const EventContext &c, std::string_view module, std::str
     key(w, "category");
     w.StartArray();
     w.StartObject();
+    member(w, "objectType", "Activity");
     member(w, "id", c.profile_base + vocab::kProfileVersionSuffix);
     key(w, "definition");
     w.StartObject();

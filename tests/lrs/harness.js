@@ -28,7 +28,8 @@
 //   GET  /stats   JSON counters
 //   GET  /rules   the pending rules
 // A rule applies to the next `count` (default 1) proxied requests that match its
-// optional "path" (prefix of the path without query) and "method" filters:
+// optional "path" (prefix of the path without query), "method" and
+// "body_contains" (a substring of the request body) filters:
 //   {"kind":"status","status":503,"retry_after":"2","body":"...","content_type":"..."}
 //   {"kind":"refuse","ms":2000}          the matching request's socket is destroyed
 //        unanswered, every open client socket too, and the listening socket is
@@ -290,6 +291,7 @@ function validateRule(r) {
   if (!Number.isInteger(rule.count) || rule.count < 1) throw new Error('count must be a positive integer');
   if (r.path !== undefined) rule.path = String(r.path);
   if (r.method !== undefined) rule.method = String(r.method).toUpperCase();
+  if (r.body_contains !== undefined) rule.body_contains = String(r.body_contains);
   if (r.kind === 'status') {
     rule.status = Number(r.status);
     if (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599) throw new Error('status must be 100..599');
@@ -306,11 +308,12 @@ function validateRule(r) {
 }
 
 // The first pending rule matching this request, consumed once.
-function takeRule(method, pathname) {
+function takeRule(method, pathname, body) {
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     if (r.method && r.method !== method) continue;
     if (r.path && !pathname.startsWith(r.path)) continue;
+    if (r.body_contains && !(body && body.toString('utf8').includes(r.body_contains))) continue;
     r.count -= 1;
     if (r.count <= 0) rules.splice(i, 1);
     return r;
@@ -413,7 +416,7 @@ async function handleProxy(req, res) {
   } catch (_) {
     return; // the client went away
   }
-  const rule = takeRule(req.method, pathname);
+  const rule = takeRule(req.method, pathname, body);
   if (rule) stats.faults[rule.kind] += 1;
 
   if (rule && rule.kind === 'refuse') {
