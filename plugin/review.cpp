@@ -903,6 +903,103 @@ namespace {
 
 using JsonWriter = rapidjson::Writer<ReviewJsonOut>;
 
+// ---- the pieces, written by hand
+// Pieces and pairs are nearly all of a large review, and their keys never
+// change: they are appended as literal text, and only values go through
+// escaping. The bytes are exactly what the RapidJSON writer would produce.
+
+// A JSON string escaped as RapidJSON's writer escapes it: \" \\ \b \f \n \r
+// \t, other control characters as \u00XX; everything else (UTF-8 too) as is.
+void raw_string(ReviewJsonOut &o, std::string_view s) {
+    o.Put('"');
+    const char *p = s.data(), *const end = p + s.size();
+    while (true) {
+        const char *q = p;
+        while (end - q >= 8) {  // 8 plain bytes at a time
+            const std::uint64_t w = load8(q);
+            if (bytes_below(w, 0x20) | bytes_equal(w, '"') | bytes_equal(w, '\\')) break;
+            q += 8;
+        }
+        while (q < end && static_cast<unsigned char>(*q) >= 0x20 && *q != '"' && *q != '\\') ++q;
+        o.append(p, static_cast<std::size_t>(q - p));
+        if (q == end) break;
+        const auto c = static_cast<unsigned char>(*q);
+        char esc[6] = {'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15]};
+        std::size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default: n = 6; break;
+        }
+        o.append(esc, n);
+        p = q + 1;
+    }
+    o.Put('"');
+}
+
+void raw_literal(ReviewJsonOut &o, std::string_view text) { o.append(text.data(), text.size()); }
+
+void raw_string_or_null(ReviewJsonOut &o, std::string_view s) {
+    if (s.empty()) raw_literal(o, "null");
+    else raw_string(o, s);
+}
+
+void raw_bool(ReviewJsonOut &o, bool b) { raw_literal(o, b ? "true" : "false"); }
+
+void raw_pair(ReviewJsonOut &o, const ReviewPair &p) {
+    raw_literal(o, "{\"role\":");
+    raw_string(o, p.role);
+    raw_literal(o, ",\"status\":");
+    raw_string(o, style(p.status).id);
+    raw_literal(o, ",\"people\":[");
+    for (std::size_t k = 0; k < p.people.size(); ++k) {
+        raw_literal(o, k ? ",{\"name\":" : "{\"name\":");
+        raw_string(o, p.people[k]);
+        raw_literal(o, ",\"agent\":");
+        raw_string(o, k < p.agents.size() ? std::string_view(p.agents[k]) : std::string_view());
+        o.Put('}');
+    }
+    raw_literal(o, "],\"by\":");
+    raw_string_or_null(o, p.by);
+    raw_literal(o, ",\"since\":");
+    if (p.since > 0) raw_string(o, stamp(p.since, true).view());
+    else raw_literal(o, "null");
+    raw_literal(o, ",\"note\":");
+    raw_string_or_null(o, p.note);
+    raw_literal(o, ",\"due\":");
+    raw_string_or_null(o, p.due);
+    raw_literal(o, ",\"overdue\":");
+    raw_bool(o, p.overdue);
+    raw_literal(o, ",\"at_risk\":");
+    raw_bool(o, p.at_risk);
+    raw_literal(o, ",\"changed_after_done\":");
+    raw_bool(o, p.changed_after_done);
+    o.Put('}');
+}
+
+// The value of a module's "pieces" member: [{"id":..., "title":..., "pairs": [...]}, ...].
+void raw_pieces(ReviewJsonOut &o, const std::vector<ReviewPiece> &pieces) {
+    o.Put('[');
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        raw_literal(o, i ? ",{\"id\":" : "{\"id\":");
+        raw_string(o, pieces[i].id);
+        raw_literal(o, ",\"title\":");
+        raw_string(o, pieces[i].title);
+        raw_literal(o, ",\"pairs\":[");
+        for (std::size_t k = 0; k < pieces[i].pairs.size(); ++k) {
+            if (k) o.Put(',');
+            raw_pair(o, pieces[i].pairs[k]);
+        }
+        raw_literal(o, "]}");
+    }
+    o.Put(']');
+}
+
 void jstr(JsonWriter &w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 void jstr_or_null(JsonWriter &w, std::string_view s) {
     if (s.empty()) w.Null();
@@ -1013,53 +1110,10 @@ std::string render_json(const Review &r) {
         jkinds(w, dg.kinds_by_module[i]);
         w.EndObject();
         w.Key("pieces");
-        w.StartArray();
-        for (const ReviewPiece &piece : m.pieces) {
-            w.StartObject();
-            w.Key("id");
-            jstr(w, piece.id);
-            w.Key("title");
-            jstr(w, piece.title);
-            w.Key("pairs");
-            w.StartArray();
-            for (const ReviewPair &p : piece.pairs) {
-                w.StartObject();
-                w.Key("role");
-                jstr(w, p.role);
-                w.Key("status");
-                jstr(w, style(p.status).id);
-                w.Key("people");
-                w.StartArray();
-                for (std::size_t k = 0; k < p.people.size(); ++k) {
-                    w.StartObject();
-                    w.Key("name");
-                    jstr(w, p.people[k]);
-                    w.Key("agent");
-                    jstr(w, k < p.agents.size() ? p.agents[k] : std::string());
-                    w.EndObject();
-                }
-                w.EndArray();
-                w.Key("by");
-                jstr_or_null(w, p.by);
-                w.Key("since");
-                if (p.since > 0) jstr(w, stamp(p.since, true).view());
-                else w.Null();
-                w.Key("note");
-                jstr_or_null(w, p.note);
-                w.Key("due");
-                jstr_or_null(w, p.due);
-                w.Key("overdue");
-                w.Bool(p.overdue);
-                w.Key("at_risk");
-                w.Bool(p.at_risk);
-                w.Key("changed_after_done");
-                w.Bool(p.changed_after_done);
-                w.EndObject();
-            }
-            w.EndArray();
-            w.EndObject();
-        }
-        w.EndArray();
+        // An empty raw value makes the writer account for the member (the
+        // ':' and its count); the array itself goes straight into `buf`.
+        w.RawValue("", 0, rapidjson::kArrayType);
+        raw_pieces(buf, m.pieces);
         w.EndObject();
     }
     w.EndArray();
