@@ -91,6 +91,11 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 if (!opts.readyFile) usage('--ready-file is required');
 opts.readyFile = path.resolve(opts.readyFile);
+try {
+  fs.accessSync(path.dirname(opts.readyFile), fs.constants.W_OK);
+} catch (e) {
+  usage(`the ready file's folder ${path.dirname(opts.readyFile)} is not a writable folder`);
+}
 
 const log = (msg) => process.stderr.write(`harness: ${msg}\n`);
 
@@ -584,7 +589,6 @@ async function main() {
   };
   if (stopping) return;
   const tmp = `${opts.readyFile}.tmp.${process.pid}`;
-  fs.mkdirSync(path.dirname(opts.readyFile), { recursive: true });
   fs.writeFileSync(tmp, JSON.stringify(ready, null, 1) + '\n');
   fs.renameSync(tmp, opts.readyFile);
   readyWritten = true;
