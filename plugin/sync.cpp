@@ -162,7 +162,7 @@ void SyncWorker::publish_status(std::vector<TargetStatus> snapshot, std::uint64_
             stopped = true;
             continue;
         }
-        if (t.pending > 0 || t.documents_pending > 0) idle = false;
+        if (!t.settled) idle = false;
     }
     std::lock_guard<std::mutex> lock(mutex_);
     status_.targets = std::move(snapshot);
@@ -318,6 +318,9 @@ void SyncWorker::run() {
     std::vector<Lane> lanes(specs_.size());
     std::string error;
     std::unique_ptr<Store> store = Store::open(store_path_, error);
+    // The worker reads each statement once, in order: a small page cache is
+    // enough (the store's default is sized for a publish's working set).
+    if (store) sqlite3_exec(store->handle(), "PRAGMA cache_size = -2048", nullptr, nullptr, nullptr);
     for (std::size_t i = 0; i < specs_.size(); ++i) {
         Lane &lane = lanes[i];
         lane.spec = specs_[i];
@@ -355,14 +358,25 @@ void SyncWorker::run() {
         for (Lane &lane : lanes) {
             if (!lane.stopped && outbox) {
                 try {
-                    if (Clock::now() >= lane.not_before) progressed |= step(lane, *outbox);
-                    OutboxCounts n = outbox->counts(lane.spec.config.name);
-                    lane.status.pending = n.pending;
-                    lane.status.dead = n.dead;
-                    lane.status.documents_pending = n.documents_pending;
-                    lane.status.documents_dead = n.documents_dead;
-                    if (lane.status.state != "retrying" || Clock::now() >= lane.not_before)
-                        if (n.pending == 0 && n.documents_pending == 0) lane.status.state = "idle";
+                    const std::int64_t delivered_before = lane.status.delivered;
+                    const bool moved = Clock::now() >= lane.not_before && step(lane, *outbox);
+                    progressed |= moved;
+                    // Counting scans the target's rows: while batches flow,
+                    // subtract what went; count again when the flow stops.
+                    if (!moved) {
+                        const OutboxCounts n = outbox->counts(lane.spec.config.name);
+                        lane.status.pending = n.pending;
+                        lane.status.dead = n.dead;
+                        lane.status.documents_pending = n.documents_pending;
+                        lane.status.documents_dead = n.documents_dead;
+                    } else {
+                        lane.status.pending -= lane.status.delivered - delivered_before;
+                    }
+                    lane.status.pending = std::max<std::int64_t>(lane.status.pending, 0);
+                    // Idle only on a fresh count with nothing left to send.
+                    lane.status.settled = !moved && lane.status.pending == 0 && lane.status.documents_pending == 0;
+                    if (lane.status.settled && (lane.status.state != "retrying" || Clock::now() >= lane.not_before))
+                        lane.status.state = "idle";
                 } catch (const std::exception &e) {
                     Reply r;
                     r.reason = e.what();  // the store was busy or failed: try again later

@@ -41,6 +41,7 @@ struct TargetStatus {
     std::int64_t delivered = 0;      // statements delivered by this worker
     std::int64_t retry_in_ms = 0;
     std::string version;             // xAPI version in use
+    bool settled = false;            // counted just now: nothing deliverable left
 };
 
 struct SyncStatus {
