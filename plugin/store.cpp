@@ -101,9 +101,64 @@ CREATE INDEX history_by_pair ON history (course, piece, role);
     {2, R"sql(
 ALTER TABLE pieces ADD COLUMN signature TEXT NOT NULL DEFAULT '';
 )sql"},
+    // v3: the outbox (see outbox.hpp). events: what happened, one xAPI
+    // statement each under its deterministic id; outbox: which target still
+    // has to receive which event (a row goes when delivered; dead rows were
+    // refused and wait for a person); documents: the per-module status
+    // document each target should hold; assignments and progress: what was
+    // last announced, to announce only changes.
+    {3, R"sql(
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    uuid    TEXT NOT NULL UNIQUE,
+    course  TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    body    TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    target     TEXT NOT NULL,
+    event      INTEGER NOT NULL REFERENCES events (id),
+    dead       INTEGER NOT NULL DEFAULT 0,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (target, event)
+) WITHOUT ROWID;
+CREATE TABLE documents (
+    target     TEXT NOT NULL,
+    course     TEXT NOT NULL,
+    module     TEXT NOT NULL,
+    activity   TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    version    INTEGER NOT NULL DEFAULT 1,
+    pending    INTEGER NOT NULL DEFAULT 1,
+    dead       INTEGER NOT NULL DEFAULT 0,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (target, course, module)
+) WITHOUT ROWID;
+CREATE TABLE assignments (
+    course  TEXT NOT NULL,
+    module  TEXT NOT NULL,
+    role    TEXT NOT NULL,
+    person  TEXT NOT NULL,
+    agent   TEXT NOT NULL,
+    since   INTEGER NOT NULL,
+    PRIMARY KEY (course, module, role, person)
+) WITHOUT ROWID;
+CREATE TABLE progress (
+    course  TEXT NOT NULL,
+    module  TEXT NOT NULL,
+    title   TEXT NOT NULL DEFAULT '',
+    done    INTEGER NOT NULL,
+    total   INTEGER NOT NULL,
+    PRIMARY KEY (course, module)
+) WITHOUT ROWID;
+CREATE INDEX pieces_by_module ON pieces (course, module);
+)sql"},
 };
 
-constexpr int kLatestVersion = 2;
+constexpr int kLatestVersion = 3;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");
@@ -393,8 +448,21 @@ std::unordered_map<std::string_view, std::size_t> index_records(
 
 }  // namespace
 
+namespace {
+
+// Ends a write: the hook's work joins the transaction, then it commits (or,
+// for a dry run, rolls back when `tx` goes out of scope).
+void finish(sql::Transaction &tx, const char *op, const WriteHook &hook,
+            const std::vector<Change> &changes) {
+    if (hook.before_commit) hook.before_commit(tx.db(), changes);
+    if (!hook.dry_run) tx.commit(op);
+}
+
+}  // namespace
+
 bool Store::publish(const std::string &course, const std::vector<PieceRecord> &pieces,
-                    std::int64_t now, PublishSummary &out, std::string &error) {
+                    std::int64_t now, PublishSummary &out, std::string &error,
+                    const WriteHook &hook) {
     out = PublishSummary{};
     error.clear();
     const char *op = "publish";
@@ -613,7 +681,7 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
             }
         }
 
-        tx.commit(op);
+        finish(tx, op, hook, out.changes);
         return true;
     } catch (const std::exception &e) {
         out = PublishSummary{};
@@ -626,7 +694,8 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
 // Status updates
 
 bool Store::set_status(const std::string &course, const std::vector<StatusUpdate> &updates,
-                       std::int64_t now, std::vector<Change> &changes, std::string &error) {
+                       std::int64_t now, std::vector<Change> &changes, std::string &error,
+                       const WriteHook &hook) {
     changes.clear();
     error.clear();
     const char *op = "set status";
@@ -703,7 +772,7 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
             changes.push_back(Change{u.piece, p.module, u.role, p.from, u.status, u.by, u.note,
                                      "status"});
         }
-        tx.commit(op);
+        finish(tx, op, hook, changes);
         return true;
     } catch (const std::exception &e) {
         changes.clear();
