@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "coursecrew/coursecrew.h"
@@ -19,6 +20,13 @@
             return 1;                           \
         }                                       \
     } while (0)
+
+/* Sync events arrive on the plugin's worker thread. */
+static int g_retrying = 0;
+static void on_event(void *user, const char *event_json) {
+    (void)user;
+    if (strstr(event_json, "\"event\":\"retrying\"")) __atomic_add_fetch(&g_retrying, 1, __ATOMIC_SEQ_CST);
+}
 
 int main(int argc, char **argv) {
     CHECK(argc == 3, "usage: %s LIB PACKAGE", argv[0]);
@@ -100,13 +108,63 @@ int main(int argc, char **argv) {
     e->free_string(json);
     CHECK(e->review(inst, argv[2], "{\"format\": \"pdf\"}", &json) == COURSECREW_E_INVALID_ARGUMENT, "pdf accepted");
 
+    /* ABI 1.2: LMS sync. The target is a port nothing listens on: changes are
+     * queued, the worker retries in the background, the host never waits. */
+    CHECK(e->struct_size >= offsetof(coursecrew_entry_t, outbox) + sizeof(e->outbox),
+          "entry struct lacks ABI 1.2 functions");
+    char config[600];
+    snprintf(config, sizeof config, "%s/sync.json", dir);
+    FILE *cf = fopen(config, "w");
+    CHECK(cf != NULL, "cannot write %s", config);
+    fprintf(cf, "{\"course_iri\": \"https://example.org/courses/c-host\", \"targets\": [{\"name\": \"lms\", "
+                "\"kind\": \"xapi\", \"endpoint\": \"http://127.0.0.1:9/xAPI/\", \"connect_timeout_ms\": 500, "
+                "\"retry\": {\"base_ms\": 50, \"cap_ms\": 200}}]}");
+    fclose(cf);
+    CHECK(e->set_event_callback(inst, &on_event, NULL) == COURSECREW_OK, "set_event_callback");
+    char sync_options[700];
+    snprintf(sync_options, sizeof sync_options, "{\"config\": \"%s\", \"dry_run\": true}", config);
+    snprintf(request, sizeof request,
+             "{\"package\": \"%s\", \"updates\": [{\"piece\": \"SCO-QUIZ\", \"role\": \"writer\", "
+             "\"status\": \"in_review\", \"by\": \"ana@example.org\"}]}", argv[2]);
+    json = NULL;
+    CHECK(e->set_status(inst, request, sync_options, &json) == COURSECREW_OK, "dry run: %s", e->last_error(inst));
+    CHECK(json && strstr(json, "\"statements\":[") && strstr(json, "mailto:ana@example.org"),
+          "dry run json: %.300s", json);
+    e->free_string(json);
+    snprintf(sync_options, sizeof sync_options, "{\"config\": \"%s\"}", config);
+    const time_t started = time(NULL);
+    json = NULL;
+    CHECK(e->set_status(inst, request, sync_options, &json) == COURSECREW_OK, "set_status with sync: %s",
+          e->last_error(inst));
+    CHECK(json && strstr(json, "\"queued\":{\"statements\":"), "queued: %.300s", json);
+    e->free_string(json);
+    json = NULL;
+    st = e->sync(inst, sync_options, 1500, &json);
+    CHECK(st == COURSECREW_E_IO, "sync to a dead port: %s", e->strerror(st));
+    CHECK(json && strstr(json, "\"idle\":false"), "sync status: %.300s", json);
+    CHECK(strstr(e->last_error(inst), "not everything was delivered") != NULL, "sync error: %s", e->last_error(inst));
+    e->free_string(json);
+    CHECK(__atomic_load_n(&g_retrying, __ATOMIC_SEQ_CST) > 0, "no retrying event reached the host");
+    json = NULL;
+    CHECK(e->outbox(inst, "{\"action\": \"list\", \"pending\": true}", sync_options, &json) == COURSECREW_OK,
+          "outbox list: %s", e->last_error(inst));
+    CHECK(json && strstr(json, "\"state\":\"pending\""), "outbox list: %.300s", json);
+    e->free_string(json);
+    json = NULL;
+    CHECK(e->outbox(inst, "{\"action\": \"drop\"}", sync_options, &json) == COURSECREW_E_INVALID_ARGUMENT,
+          "drop without ids accepted");
+    CHECK(time(NULL) - started < 10, "sync calls blocked the host");
+
     CHECK(e->inspect(inst, NULL, NULL, &json) == COURSECREW_E_INVALID_ARGUMENT, "NULL path");
     CHECK(json == NULL, "json set on invalid argument");
     CHECK(strcmp(e->strerror(COURSECREW_E_PACKAGE_INVALID), "the package has errors") == 0, "strerror");
     e->free_string(NULL);
-    e->destroy(inst);
+    const time_t destroying = time(NULL);
+    e->destroy(inst);  /* stops the retrying worker: must not hang */
+    CHECK(time(NULL) - destroying < 5, "destroy waited on the network");
     e->destroy(NULL);
     /* The scratch store: the database and any WAL files, then the folder. */
+    unlink(config);
     const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; ++i) {
         char path[600];
