@@ -27,6 +27,8 @@
 //   POST /reset   clears the rules and the counters, ends a refusal window
 //   GET  /stats   JSON counters
 //   GET  /rules   the pending rules
+//   GET  /hooks   what the webhook receiver (POST /hook on the proxy) was sent:
+//                 [{"headers": {...}, "body": "..."}]
 // A rule applies to the next `count` (default 1) proxied requests that match its
 // optional "path" (prefix of the path without query), "method" and
 // "body_contains" (a substring of the request body) filters:
@@ -273,6 +275,7 @@ async function startService(name, probePath, extraEnv) {
 // ---------------------------------------------------------------------------
 // State: rules and counters
 let rules = [];
+const hooks = []; // what the /hook receiver was sent: {headers, body}
 let stats;
 function resetStats() {
   stats = {
@@ -442,6 +445,16 @@ async function handleProxy(req, res) {
     return;
   }
 
+  // A webhook receiver behind the same proxy (so the same faults apply): it
+  // records what it was sent (GET /hooks on the control port) and answers 204.
+  if (pathname === '/hook' && req.method === 'POST') {
+    hooks.push({ headers: req.headers, body: body.toString('utf8') });
+    const answer = { status: 204, message: 'No Content', rawHeaders: [], body: Buffer.alloc(0) };
+    if (!rule) return sendAnswer(req, res, answer);
+    if (rule.kind === 'cut_after_upstream') return req.socket.destroy();
+    if (rule.kind === 'delay') return setTimeout(() => sendAnswer(req, res, answer), rule.ms);
+    return sendAnswer(req, res, answer);
+  }
   const port = route(pathname);
   if (port === null) {
     const text = JSON.stringify({ message: `the LRS harness routes no ${pathname}` });
@@ -545,6 +558,7 @@ async function handleControl(req, res) {
     return json(res, 200, Object.assign({}, stats, { pending_rules: rules.length, refusing: refuseTimer !== null }));
   }
   if (req.method === 'GET' && pathname === '/rules') return json(res, 200, rules);
+  if (req.method === 'GET' && pathname === '/hooks') return json(res, 200, hooks);
   if (req.method === 'GET' && pathname === '/') return json(res, 200, { ok: true });
   return json(res, 404, { error: `no ${req.method} ${pathname}` });
 }
