@@ -253,11 +253,11 @@ Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t
 
 Event assignment_event(const EventContext &c, bool assigned, std::string_view module,
                        std::string_view module_title, std::string_view role,
-                       std::string_view person_agent_json, std::int64_t at) {
+                       std::string_view person_agent_json, std::int64_t at, std::int64_t sequence) {
     const std::string kind = assigned ? "assigned" : "unassigned";
     const std::string id = name_uuid(kind + "\n" + c.course_iri + "\n" + std::string(module) + "\n" +
                                      std::string(role) + "\n" + std::string(person_agent_json) +
-                                     "\n" + std::to_string(at));
+                                     "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
@@ -285,7 +285,7 @@ Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at)
     const std::string id =
         name_uuid(kind + "\n" + c.course_iri + "\n" + s.piece + "\n" + s.role + "\n" + s.from +
                   "\n" + s.to + "\n" + s.by + "\n" + std::to_string(at) + "\n" +
-                  std::to_string(s.ordinal));
+                  std::to_string(s.ordinal) + "\n" + std::to_string(s.history_id));
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
@@ -311,10 +311,10 @@ Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at)
 }
 
 Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
-                     std::size_t done, std::size_t total, std::int64_t at) {
+                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence) {
     const std::string id = name_uuid("progressed\n" + c.course_iri + "\n" + std::string(module) +
                                      "\n" + std::to_string(done) + "/" + std::to_string(total) +
-                                     "\n" + std::to_string(at));
+                                     "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
     const unsigned percent = total == 0 ? 0u : static_cast<unsigned>((done * 100) / total);
     rapidjson::StringBuffer buf;
     Writer w(buf);

@@ -60,19 +60,22 @@ struct PackageFacts {
 };
 Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at);
 
+// `sequence` tells apart equal events in one second (the store's next event
+// number): a role given, taken and given again is three statements.
 Event assignment_event(const EventContext &c, bool assigned, std::string_view module,
                        std::string_view module_title, std::string_view role,
-                       std::string_view person_agent_json, std::int64_t at);
+                       std::string_view person_agent_json, std::int64_t at, std::int64_t sequence);
 
 struct StatusFacts {
     std::string piece, piece_title, module, module_title, role, from, to, by, note;
     bool reopened = false;  // content changed after done
     std::size_t ordinal = 0;  // position among the changes of one transaction
+    std::int64_t history_id = 0;  // the store's history row: equal changes in one second differ
 };
 Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at);
 
 Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
-                     std::size_t done, std::size_t total, std::int64_t at);
+                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence);
 
 // The per-module status document (Activity Profile API, profileId
 // <profile_base>/documents/module-status):

@@ -88,12 +88,16 @@ private:
             s.note = c.note;
             s.reopened = reopened;
             s.ordinal = ordinal++;
+            s.history_id = c.history_id;
             emit(status_event(in_.context, s, in_.now));
         }
     }
 
     std::string title_of(const std::string &piece) {
-        if (!in_.plan) return piece;
+        if (!in_.plan) {
+            std::string title = outbox_.piece_title(in_.course, piece);
+            return title.empty() ? piece : title;
+        }
         if (piece_titles_.empty())
             for (const PiecePlan &p : in_.plan->pieces) piece_titles_[p.piece_id] = p.title;
         auto it = piece_titles_.find(piece);
@@ -114,13 +118,13 @@ private:
         for (const Assignment &a : added) {
             outbox_.assign(in_.course, a);
             emit(assignment_event(in_.context, true, a.module, module_title(a.module), a.role, a.agent,
-                                  in_.now));
+                                  in_.now, outbox_.next_event_number()));
             touched_.insert(a.module);
         }
         for (const Assignment &a : removed) {
             outbox_.unassign(in_.course, a);
             emit(assignment_event(in_.context, false, a.module, module_title(a.module), a.role, a.agent,
-                                  in_.now));
+                                  in_.now, outbox_.next_event_number()));
             touched_.insert(a.module);
         }
     }
@@ -141,7 +145,7 @@ private:
                                      : done > 0;
             if (moved)
                 emit(progress_event(in_.context, module, title, static_cast<std::size_t>(done),
-                                    static_cast<std::size_t>(total), in_.now));
+                                    static_cast<std::size_t>(total), in_.now, outbox_.next_event_number()));
             outbox_.set_progress(in_.course, {module, title, done, total});
         }
         if (in_.targets.documents.empty()) return;
@@ -172,9 +176,8 @@ private:
 
 }  // namespace
 
-WriteHook feed_hook(const FeedInput &input, FeedResult &result, bool dry_run) {
+WriteHook feed_hook(const FeedInput &input, FeedResult &result) {
     WriteHook hook;
-    hook.dry_run = dry_run;
     hook.before_commit = [&input, &result](sqlite3 *db, const std::vector<Change> &changes) {
         Feeder(db, input, result).run(changes);
     };

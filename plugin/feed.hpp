@@ -47,6 +47,6 @@ struct FeedResult {
 };
 
 // A WriteHook that feeds `changes` into the outbox and fills `result`.
-WriteHook feed_hook(const FeedInput &input, FeedResult &result, bool dry_run);
+WriteHook feed_hook(const FeedInput &input, FeedResult &result);
 
 }  // namespace coursecrew

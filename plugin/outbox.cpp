@@ -23,7 +23,7 @@ Statement &Outbox::prepared(int slot, const char *sql) {
 
 enum Slot {
     kAddEvent, kEventId, kQueue, kPutDocument, kAssignments, kAssign, kUnassign, kProgress,
-    kSetProgress, kCells, kDue, kDelivered, kAttemptFailed, kDeadLetter, kPendingDocs,
+    kSetProgress, kCells, kPieceTitle, kNextEvent, kDue, kDelivered, kAttemptFailed, kDeadLetter, kPendingDocs,
     kDocDelivered, kDocFailed, kCounts, kDocCounts,
 };
 
@@ -85,6 +85,28 @@ void Outbox::set_progress(const std::string &course, const Progress &p) {
     prepared(kSetProgress, "INSERT OR REPLACE INTO progress (course, module, title, done, total) "
                            "VALUES (?1, ?2, ?3, ?4, ?5)")
         .run("cannot record progress", course, p.module, p.title, p.done, p.total);
+}
+
+std::int64_t Outbox::next_event_number() {
+    Statement &q = prepared(kNextEvent, "SELECT coalesce(max(id), 0) + 1 FROM events");
+    q.query();
+    std::int64_t n = 1;
+    if (q.next("cannot number an event")) {
+        n = q.integer(0);
+        q.done();
+    }
+    return n;
+}
+
+std::string Outbox::piece_title(const std::string &course, const std::string &piece) {
+    Statement &q = prepared(kPieceTitle, "SELECT title FROM pieces WHERE course = ?1 AND piece = ?2");
+    q.query(course, piece);
+    std::string title;
+    if (q.next("cannot read a piece's title")) {
+        title = q.text(0);
+        q.done();
+    }
+    return title;
 }
 
 std::vector<DocumentCell> Outbox::cells(const std::string &course, const std::string &module) {

@@ -81,6 +81,12 @@ public:
     std::vector<Progress> progress(const std::string &course);
     void set_progress(const std::string &course, const Progress &p);
 
+    // The number the next recorded event gets (1 + the largest so far).
+    std::int64_t next_event_number();
+
+    // The piece's title as last published ("" when unknown).
+    std::string piece_title(const std::string &course, const std::string &piece);
+
     // The module's current (piece, role) cells, grouped by piece.
     std::vector<DocumentCell> cells(const std::string &course, const std::string &module);
 

@@ -137,6 +137,15 @@ inline void exec(sqlite3 *db, const std::string &path, const char *sql, const ch
 class Transaction {
 public:
     Transaction(sqlite3 *db, const std::string &path, const char *what) : db_(db), path_(path) {
+        // Inside an open transaction (a dry run wraps a publish and a status
+        // change in one, then rolls it back) this is a savepoint.
+        if (!sqlite3_get_autocommit(db)) {
+            nested_ = true;
+            if (sqlite3_exec(db, "SAVEPOINT nested_write", nullptr, nullptr, nullptr) != SQLITE_OK)
+                fail(db, path, std::string(what) + ": cannot start a savepoint");
+            open_ = true;
+            return;
+        }
         // The busy timeout already waits up to 10 s for the lock; SQLite still
         // returns SQLITE_BUSY at once in a few cases (e.g. while another
         // connection recovers the WAL), so try a few more times.
@@ -150,19 +159,22 @@ public:
         open_ = true;
     }
     ~Transaction() {
-        if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        if (open_)
+            sqlite3_exec(db_, nested_ ? "ROLLBACK TO nested_write; RELEASE nested_write" : "ROLLBACK", nullptr,
+                         nullptr, nullptr);
     }
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;
 
     sqlite3 *db() const { return db_; }
     void commit(const char *what) {
-        if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        if (sqlite3_exec(db_, nested_ ? "RELEASE nested_write" : "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
             fail(db_, path_, std::string(what) + ": cannot commit");
         open_ = false;
     }
 
 private:
+    bool nested_ = false;
     sqlite3 *db_;
     const std::string &path_;
     bool open_ = false;

@@ -450,12 +450,11 @@ std::unordered_map<std::string_view, std::size_t> index_records(
 
 namespace {
 
-// Ends a write: the hook's work joins the transaction, then it commits (or,
-// for a dry run, rolls back when `tx` goes out of scope).
+// Ends a write: the hook's work joins the transaction, then it commits.
 void finish(sql::Transaction &tx, const char *op, const WriteHook &hook,
             const std::vector<Change> &changes) {
     if (hook.before_commit) hook.before_commit(tx.db(), changes);
-    if (!hook.dry_run) tx.commit(op);
+    tx.commit(op);
 }
 
 }  // namespace
@@ -589,7 +588,8 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
         auto change = [&](const std::string &piece, const std::string &module,
                           const std::string &role, Status from, Status to, const char *note,
                           const char *kind) {
-            out.changes.push_back(Change{piece, module, role, from, to, kAutomatic, note, kind});
+            out.changes.push_back(
+                Change{piece, module, role, from, to, kAutomatic, note, kind, sqlite3_last_insert_rowid(db_)});
         };
         const char *kBack = "back in the package";
 
@@ -770,7 +770,7 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
             history.run("cannot record history", course, u.piece, u.role, to_string(p.from), to,
                         u.by, u.note, now, p.fingerprint);
             changes.push_back(Change{u.piece, p.module, u.role, p.from, u.status, u.by, u.note,
-                                     "status"});
+                                     "status", sqlite3_last_insert_rowid(db_)});
         }
         finish(tx, op, hook, changes);
         return true;

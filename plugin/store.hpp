@@ -61,6 +61,7 @@ struct Change {
     Status from = Status::NotStarted, to = Status::NotStarted;
     std::string by, note;
     std::string kind;  // "added", "status", "content_changed_after_done", "archived", "restored"
+    std::int64_t history_id = 0;  // the history row it wrote: tells apart equal changes in one second
 };
 
 struct PublishSummary {
@@ -79,11 +80,10 @@ struct StatusUpdate {
 // Work done inside a store write transaction just before it commits. The
 // sync feed writes the events and outbox rows a change causes here, so they
 // exist exactly when the change does. `before_commit` may throw to roll
-// everything back; with `dry_run` the transaction is rolled back after it
-// ran (nothing changes, but the caller saw what would have).
+// everything back. (A dry run wraps the whole call in an outer transaction
+// and rolls it back; see workspace.cpp.)
 struct WriteHook {
     std::function<void(sqlite3 *db, const std::vector<Change> &changes)> before_commit;
-    bool dry_run = false;
 };
 
 class Store {

@@ -50,12 +50,7 @@ std::string explain(const std::string &keyword, const Value *schema, const Value
             if (!at->HasMember(m.GetString())) names += (names.empty() ? "" : ", ") + std::string(m.GetString());
         return "missing " + names;
     }
-    if (keyword == "additionalProperties" && schema && at && at->IsObject() &&
-        schema->HasMember("properties")) {
-        for (auto &m : at->GetObject())
-            if (!(*schema)["properties"].HasMember(m.name))
-                return std::string("unknown member \"") + m.name.GetString() + "\"";
-    }
+    if (keyword == "additionalProperties") return "unknown member (see schemas/config.schema.json)";
     if (keyword == "type") return "wrong type";
     if (keyword == "enum") return "not one of the allowed values";
     if (keyword == "pattern") return "not in the expected form";
@@ -221,8 +216,17 @@ bool parse_sync_config(const std::string &text, const std::string &file, SyncCon
         rapidjson::StringBuffer where;
         validator.GetInvalidDocumentPointer().Stringify(where);
         const std::string pointer = where.GetString();
+        std::string keyword = validator.GetInvalidSchemaKeyword();
+        if (keyword == "additionalProperties") {
+            // The pointer ends at the member that is not allowed.
+            const auto &p = validator.GetInvalidDocumentPointer();
+            const std::size_t n = p.GetTokenCount();
+            const std::string name = n ? std::string(p.GetTokens()[n - 1].name, p.GetTokens()[n - 1].length) : "";
+            error = file + ": " + pointer + ": unknown member \"" + name + "\" (see schemas/config.schema.json)";
+            return false;
+        }
         error = file + ": " + (pointer.empty() ? "/" : pointer) + ": " +
-                explain(validator.GetInvalidSchemaKeyword(),
+                explain(keyword,
                         validator.GetInvalidSchemaPointer().Get(schema.doc),
                         validator.GetInvalidDocumentPointer().Get(doc));
         return false;

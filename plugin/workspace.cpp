@@ -1,6 +1,7 @@
 #include "workspace.hpp"
 
 #include <openssl/evp.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <memory>
@@ -60,10 +61,28 @@ std::unique_ptr<Store> open_store(const WorkspaceOptions &options, WorkspaceErro
 }
 
 // Reads, plans and records the package; leaves the pieces for the caller.
+// Holds a dry run's outer transaction; rolled back on destruction, so a dry
+// run changes nothing whatever it did inside.
+class DryRun {
+public:
+    bool begin(Store &store) {
+        if (sqlite3_exec(store.handle(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return false;
+        db_ = store.handle();
+        return true;
+    }
+    ~DryRun() {
+        if (db_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+
+private:
+    sqlite3 *db_ = nullptr;
+};
+
 struct Recorded {
     RoleMap map;
     Plan plan;
     std::unique_ptr<Store> store;
+    DryRun dry_run;  // declared after the store: rolled back before it closes
     PublishResult result;
 };
 
@@ -134,6 +153,10 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
     out.plan = plan_roles(course, out.map);
     out.store = open_store(options, error);
     if (!out.store) return false;
+    // A dry run: everything below happens in one transaction that is rolled
+    // back when the store closes (see DryRun).
+    if (options.dry_run && !out.dry_run.begin(*out.store))
+        return fail(error, COURSECREW_E_IO, "the store " + options.store_path + " is busy: cannot start a dry run");
     out.result.course = course.identifier;
     out.result.store = options.store_path;
     out.result.pieces = out.plan.pieces.size();
@@ -142,7 +165,6 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
     const std::int64_t now = workspace_now(options);
     FeedInput feed;
     WriteHook hook;
-    hook.dry_run = options.dry_run;
     if (sync) {
         feed.context = event_context(*sync, &out.map);
         feed.targets = feed_targets(*sync);
@@ -154,7 +176,7 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
                         content_digest(records), out.result.pieces, out.result.pairs};
         for (std::uint32_t m : course.modules)
             feed.module_titles[course.items[m].id] = course.items[m].title.primary();
-        hook = feed_hook(feed, out.result.feed, options.dry_run);
+        hook = feed_hook(feed, out.result.feed);
     }
     std::string why;
     if (!out.store->publish(course.identifier, records, now, out.result.summary, why, hook))
@@ -170,14 +192,13 @@ bool apply_updates(Store &store, const std::string &course, const WorkspaceOptio
     FeedResult scratch;
     FeedInput feed;
     WriteHook hook;
-    hook.dry_run = options.dry_run;
     const std::int64_t now = workspace_now(options);
     if (sync) {
         feed.context = event_context(*sync, map);
         feed.targets = feed_targets(*sync);
         feed.course = course;
         feed.now = now;
-        hook = feed_hook(feed, fed ? *fed : scratch, options.dry_run);
+        hook = feed_hook(feed, fed ? *fed : scratch);
     }
     std::string why;
     if (!store.set_status(course, updates, now, changes, why, hook))
@@ -281,6 +302,7 @@ bool set_status_in_store(const std::string &course, const WorkspaceOptions &raw_
     const bool have_map = !options.roles_path.empty() && load_map(options, map, error);
     if (!options.roles_path.empty() && !have_map) return false;
     auto store = open_store(options, error);
+    DryRun dry_run;  // after the store: rolled back before it closes
     if (!store) return false;
     std::string why;
     resolved_course = course;
@@ -296,6 +318,8 @@ bool set_status_in_store(const std::string &course, const WorkspaceOptions &raw_
                                   " courses: name one (a 'course' column or --course)");
         resolved_course = courses.front();
     }
+    if (options.dry_run && !dry_run.begin(*store))
+        return fail(error, COURSECREW_E_IO, "the store " + options.store_path + " is busy: cannot start a dry run");
     return apply_updates(*store, resolved_course, options, has_sync ? &sync : nullptr,
                          have_map ? &map : nullptr, updates, changes, feed, error);
 }
