@@ -518,7 +518,7 @@ BOOST_AUTO_TEST_CASE(progress_event_fields) {
     };
     for (const Case k : {Case{1, 3, 33}, Case{2, 3, 66}, Case{3, 3, 100}, Case{0, 5, 0}, Case{0, 0, 0},
                          Case{1, 200, 0}, Case{199, 200, 99}}) {
-        const cc::Event e = cc::progress_event(c, "MOD-HAZARDS", "Hazards", k.done, k.total, kT0);
+        const cc::Event e = cc::progress_event(c, "MOD-HAZARDS", "Hazards", k.done, k.total, kT0, 1);
         BOOST_TEST(e.kind == "progressed");
         BOOST_TEST(is_v5_uuid(e.uuid));
         const auto d = parse(e.body);
@@ -537,11 +537,13 @@ BOOST_AUTO_TEST_CASE(progress_event_fields) {
         BOOST_TEST(!d["context"]["contextActivities"].HasMember("parent"));
         BOOST_TEST(member_str(d["context"]["contextActivities"]["grouping"][0], "id") == kCourseIri);
     }
-    // Another share, another instant: another statement.
-    const std::string id = cc::progress_event(c, "M", "", 1, 3, kT0).uuid;
-    BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0).uuid == id);
-    BOOST_TEST(cc::progress_event(c, "M", "", 2, 3, kT0).uuid != id);
-    BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0 + 1).uuid != id);
+    // Another share, another instant, another event number: another statement.
+    const std::string id = cc::progress_event(c, "M", "", 1, 3, kT0, 7).uuid;
+    BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0, 7).uuid == id);
+    BOOST_TEST(cc::progress_event(c, "M", "", 2, 3, kT0, 7).uuid != id);
+    BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0 + 1, 7).uuid != id);
+    BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0, 8).uuid != id);
+    BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0, 7).body == cc::progress_event(c, "M", "", 1, 3, kT0, 7).body);
 }
 
 BOOST_AUTO_TEST_CASE(published_and_assignment_events) {
@@ -566,7 +568,7 @@ BOOST_AUTO_TEST_CASE(published_and_assignment_events) {
     BOOST_TEST(pkg["pairs"].GetUint64() == 11u);
 
     const std::string person = R"({"objectType":"Agent","name":"Eli Park","mbox":"mailto:eli@example.org"})";
-    const cc::Event a = cc::assignment_event(c, true, "MOD-INTRO", "Introduction", "voice", person, kT0);
+    const cc::Event a = cc::assignment_event(c, true, "MOD-INTRO", "Introduction", "voice", person, kT0, 1);
     BOOST_TEST(a.kind == "assigned");
     d = parse(a.body);
     BOOST_TEST(member_str(d["verb"], "id") == kBase + "/verbs/assigned");
@@ -577,7 +579,10 @@ BOOST_AUTO_TEST_CASE(published_and_assignment_events) {
     BOOST_TEST((result_ext(d, "/extensions/person") == pj));
     BOOST_TEST(member_str(d["context"]["contextActivities"]["parent"][0], "id") ==
                kCourseIri + "/modules/MOD-INTRO");
-    const cc::Event u = cc::assignment_event(c, false, "MOD-INTRO", "Introduction", "voice", person, kT0);
+    BOOST_TEST(cc::assignment_event(c, true, "MOD-INTRO", "Introduction", "voice", person, kT0, 1).uuid == a.uuid);
+    BOOST_TEST(cc::assignment_event(c, true, "MOD-INTRO", "Introduction", "voice", person, kT0, 2).uuid != a.uuid);
+    BOOST_TEST(cc::assignment_event(c, true, "MOD-INTRO", "Introduction", "writer", person, kT0, 1).uuid != a.uuid);
+    const cc::Event u = cc::assignment_event(c, false, "MOD-INTRO", "Introduction", "voice", person, kT0, 1);
     BOOST_TEST(u.kind == "unassigned");
     BOOST_TEST(u.uuid != a.uuid);
     BOOST_TEST(member_str(parse(u.body)["verb"], "id") == kBase + "/verbs/unassigned");
@@ -1294,12 +1299,9 @@ BOOST_AUTO_TEST_CASE(dry_run_changes_nothing) {
     BOOST_TEST(w.events() == static_cast<std::int64_t>(events.size() + 2));
 }
 
-// KNOWN BUG (reported): a dry-run status update fails where the real one
-// succeeds when the package was not recorded yet (or changed since):
-// set_status_for_package() records the package in one transaction, which a
-// dry run rolls back, and only then applies the updates in a second
-// transaction, against the store as it was.
-BOOST_AUTO_TEST_CASE(dry_run_status_before_first_publish, *boost::unit_test::expected_failures(2)) {
+// A dry-run status update on a package not recorded yet sees the pairs the
+// (rolled back) publish would create, like the real run.
+BOOST_AUTO_TEST_CASE(dry_run_status_before_first_publish) {
     Workspace w;
     cc::WorkspaceOptions o = w.options;
     o.dry_run = true;
@@ -1308,13 +1310,24 @@ BOOST_AUTO_TEST_CASE(dry_run_status_before_first_publish, *boost::unit_test::exp
     cc::FeedResult feed;
     const std::vector<cc::StatusUpdate> updates = {{"SCO-WELCOME", "writer", cc::Status::Done, "ana@example.org", ""}};
     BOOST_TEST(cc::set_status_for_package(w.package, {}, o, updates, changes, error, &feed), error.message);
-    BOOST_TEST(kinds_of(feed.events)["status"] == 1u);
-    BOOST_TEST(w.events() == 0);  // and still nothing stored
+    auto kinds = kinds_of(feed.events);
+    BOOST_TEST(kinds["published"] == 1u);  // the publish it would do first
+    BOOST_TEST(kinds["status"] == 1u);
+    BOOST_TEST(kinds["progressed"] == 1u);
+    BOOST_TEST(changes.size() == 1u);
+    BOOST_TEST(w.events() == 0);  // and nothing stored
+    BOOST_TEST(w.outbox() == 0);
+    BOOST_TEST(w.documents() == 0);
     BOOST_TEST(w.pair_rows().empty());
-    // The real run is fine.
+    // The real run queues the same.
     o.dry_run = false;
     error = {};
-    BOOST_TEST(cc::set_status_for_package(w.package, {}, o, updates, changes, error, &feed), error.message);
+    cc::FeedResult real;
+    BOOST_TEST_REQUIRE(cc::set_status_for_package(w.package, {}, o, updates, changes, error, &real), error.message);
+    BOOST_TEST((kinds_of(real.events) == kinds));
+    BOOST_TEST(w.events() == static_cast<std::int64_t>(real.events.size()));
+    BOOST_TEST(w.events("status") == 1);
+    BOOST_TEST(count(w.store, "SELECT count(*) FROM pairs WHERE status = 'done'") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(failed_update_writes_nothing) {
@@ -1466,11 +1479,9 @@ BOOST_AUTO_TEST_CASE(same_second_round_trip_is_not_swallowed) {
     BOOST_TEST(w.outbox("lms") == w.events());
 }
 
-// KNOWN BUG (reported): progress statement ids are name_uuid("progressed",
-// course, module, done/total, at in seconds); the same share reached again
-// in the same second collides with the first and is dropped as a resend
-// (the status statements now carry the history row; progress does not).
-BOOST_AUTO_TEST_CASE(same_second_progress_round_trip, *boost::unit_test::expected_failures(2)) {
+// The same share reached again within one second is a new statement, not a
+// resend (the event number is part of the identity).
+BOOST_AUTO_TEST_CASE(same_second_progress_round_trip) {
     // done -> in_review -> done in one second: the module's share moves
     // three times, so three progress statements.
     Workspace w;
@@ -1483,11 +1494,10 @@ BOOST_AUTO_TEST_CASE(same_second_progress_round_trip, *boost::unit_test::expecte
     BOOST_TEST(w.events("progressed") == 3);
 }
 
-// KNOWN BUG (reported): assignment statement ids are name_uuid(kind, course,
-// module, role, agent, at in seconds); an assignment made again in the same
-// second as an earlier identical one is dropped as a resend, although the
-// assignments table (and so the module document) has the person again.
-BOOST_AUTO_TEST_CASE(same_second_reassignment, *boost::unit_test::expected_failures(2)) {
+// An assignment made again within one second of an identical one is a new
+// statement (the assignments table, and so the document, has the person
+// again).
+BOOST_AUTO_TEST_CASE(same_second_reassignment) {
     // Eli leaves the team and comes back within one second: assigned,
     // unassigned, assigned again.
     Workspace w;
