@@ -20,8 +20,8 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// coursecrew's UUID namespace: the v5 UUID of the profile base IRI in the
-// RFC 4122 URL namespace (fixed, so ids never change between releases).
+// coursecrew's UUID namespace: a fixed random UUID chosen once (never
+// change it: every statement id ever sent derives from it).
 constexpr unsigned char kNamespace[16] = {0x2b, 0x6e, 0x3a, 0x07, 0x9d, 0x1c, 0x5f, 0x43,
                                           0x8e, 0x52, 0x61, 0xa4, 0x0c, 0x9b, 0x7d, 0x35};
 
@@ -221,9 +221,9 @@ std::string actor_json(const EventContext &c, std::string_view by) {
     return agent_json(a, "");
 }
 
-Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at) {
-    // The same content published again is the same event: no new statement.
-    const std::string id = name_uuid("published\n" + c.course_iri + "\n" + p.digest);
+Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at, std::int64_t sequence) {
+    const std::string id =
+        name_uuid("published\n" + c.course_iri + "\n" + p.digest + "\n" + std::to_string(sequence));
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
@@ -453,10 +453,15 @@ std::string merge_documents(std::string_view ours_text, std::string_view theirs_
             }
         }
     }
-    if (theirs.HasMember("updated") && theirs["updated"].IsString() && ours.HasMember("updated") &&
-        ours["updated"].IsString() &&
-        std::string_view(theirs["updated"].GetString()) > std::string_view(ours["updated"].GetString()))
-        ours["updated"].CopyFrom(theirs["updated"], al);
+    if (theirs.HasMember("updated") && theirs["updated"].IsString()) {
+        if (!ours.HasMember("updated") || !ours["updated"].IsString()) {
+            ours.RemoveMember("updated");
+            ours.AddMember("updated", Value(theirs["updated"], al), al);
+        } else if (std::string_view(theirs["updated"].GetString()) >
+                   std::string_view(ours["updated"].GetString())) {
+            ours["updated"].CopyFrom(theirs["updated"], al);
+        }
+    }
     rapidjson::StringBuffer buf;
     Writer w(buf);
     ours.Accept(w);

@@ -58,7 +58,7 @@ struct PackageFacts {
     std::string identifier, title, format, digest;
     std::size_t pieces = 0, pairs = 0;
 };
-Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at);
+Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at, std::int64_t sequence);
 
 // `sequence` tells apart equal events in one second (the store's next event
 // number): a role given, taken and given again is three statements.

@@ -68,7 +68,12 @@ private:
         return module;
     }
 
-    void publish_events() { emit(published_event(in_.context, in_.package, in_.now)); }
+    // A version is announced when its content differs from the last one
+    // announced (A, B, then A again is three announcements).
+    void publish_events() {
+        if (outbox_.last_published_was(in_.course, in_.package.digest)) return;
+        emit(published_event(in_.context, in_.package, in_.now, outbox_.next_event_number()));
+    }
 
     void status_events(const std::vector<Change> &changes) {
         std::size_t ordinal = 0;

@@ -23,7 +23,7 @@ Statement &Outbox::prepared(int slot, const char *sql) {
 
 enum Slot {
     kAddEvent, kEventId, kQueue, kPutDocument, kAssignments, kAssign, kUnassign, kProgress,
-    kSetProgress, kCells, kPieceTitle, kNextEvent, kDue, kDelivered, kAttemptFailed, kDeadLetter, kPendingDocs,
+    kSetProgress, kCells, kPieceTitle, kNextEvent, kLastPublished, kDue, kDelivered, kAttemptFailed, kDeadLetter, kPendingDocs,
     kDocDelivered, kDocFailed, kCounts, kDocCounts,
 };
 
@@ -85,6 +85,18 @@ void Outbox::set_progress(const std::string &course, const Progress &p) {
     prepared(kSetProgress, "INSERT OR REPLACE INTO progress (course, module, title, done, total) "
                            "VALUES (?1, ?2, ?3, ?4, ?5)")
         .run("cannot record progress", course, p.module, p.title, p.done, p.total);
+}
+
+bool Outbox::last_published_was(const std::string &course, const std::string &digest) {
+    Statement &q = prepared(kLastPublished, "SELECT body FROM events WHERE course = ?1 AND kind = 'published' "
+                                            "ORDER BY id DESC LIMIT 1");
+    q.query(course);
+    bool same = false;
+    if (q.next("cannot read the last published version")) {
+        same = q.view(0).find("\"digest\":\"" + digest + "\"") != std::string_view::npos;
+        q.done();
+    }
+    return same;
 }
 
 std::int64_t Outbox::next_event_number() {

@@ -81,6 +81,9 @@ public:
     std::vector<Progress> progress(const std::string &course);
     void set_progress(const std::string &course, const Progress &p);
 
+    // Whether the course's last "published" event was for this content digest.
+    bool last_published_was(const std::string &course, const std::string &digest);
+
     // The number the next recorded event gets (1 + the largest so far).
     std::int64_t next_event_number();
 

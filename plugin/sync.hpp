@@ -96,7 +96,7 @@ private:
     std::mt19937_64 random_;
 };
 
-// Full-jitter backoff: uniform in [0, min(cap, base * 2^failures)].
+// Full-jitter backoff: uniform in [0, min(cap, base * 2^(failures - 1))].
 std::int64_t backoff_ms(std::int64_t base, std::int64_t cap, int failures, std::mt19937_64 &random);
 
 }  // namespace coursecrew

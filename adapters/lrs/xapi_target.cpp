@@ -168,13 +168,21 @@ private:
         }
         auto req = request("POST", config_.endpoint + "statements", version_);
         req.headers.push_back("Content-Type: application/json");
-        req.body = "[";
+        // The batch body is built in a buffer kept between batches: no
+        // regrowth and no fresh pages for each of them.
+        std::size_t size = 2 + statements.size();
+        for (std::string_view s : statements) size += s.size();
+        batch_body_.clear();
+        batch_body_.reserve(size);
+        batch_body_ += '[';
         for (std::size_t i = 0; i < statements.size(); ++i) {
-            if (i) req.body += ',';
-            req.body.append(statements[i]);
+            if (i) batch_body_ += ',';
+            batch_body_.append(statements[i]);
         }
-        req.body += ']';
+        batch_body_ += ']';
+        req.body.swap(batch_body_);
         const auto resp = client_.perform(req);
+        req.body.swap(batch_body_);
         Reply reply = http::classify(req, resp);
         if (answered(resp, 409)) reply.outcome = Outcome::Ok;  // reason keeps the LRS's message
         return reply;
@@ -214,6 +222,7 @@ private:
 
     TargetConfig config_;
     http::HttpClient client_;
+    std::string batch_body_;  // reused by every statements POST
     std::string version_ = kAboutVersion;
 };
 
