@@ -401,14 +401,31 @@ const char *at_of(const Value &v) {
     return v.IsObject() && v.HasMember("at") && v["at"].IsString() ? v["at"].GetString() : "";
 }
 
-// Copies into `ours` every member of `theirs` that `ours` lacks or holds with
-// an older "at". `depth` 0 compares the members themselves ("at" inside).
+// A cell nobody has touched yet: created not_started by a publish. Another
+// seat's store only learnt the piece exists, not that it was never worked
+// on, so such a cell never overrides a real change, however recent.
+bool untouched(const Value &cell) {
+    return cell.IsObject() && cell.HasMember("by") && cell["by"].IsString() && cell.HasMember("status") &&
+           cell["status"].IsString() && std::string_view(cell["by"].GetString()) == "coursecrew" &&
+           std::string_view(cell["status"].GetString()) == "not_started";
+}
+
+// Whether `theirs` should replace `ours`: a real change beats an untouched
+// cell; otherwise the newer "at" wins, and a tie keeps ours.
+bool theirs_wins(const Value &ours, const Value &theirs) {
+    const bool ours_untouched = untouched(ours), theirs_untouched = untouched(theirs);
+    if (ours_untouched != theirs_untouched) return ours_untouched;
+    return std::string_view(at_of(theirs)) > std::string_view(at_of(ours));
+}
+
+// Copies into `ours` every member of `theirs` that `ours` lacks or that wins
+// over ours (see theirs_wins).
 void merge_entries(Value &ours, const Value &theirs, rapidjson::Document::AllocatorType &al) {
     for (auto &m : theirs.GetObject()) {
         auto it = ours.FindMember(m.name);
         if (it == ours.MemberEnd()) {
             ours.AddMember(Value(m.name, al), Value(m.value, al), al);
-        } else if (std::string_view(at_of(m.value)) > std::string_view(at_of(it->value))) {
+        } else if (theirs_wins(it->value, m.value)) {
             it->value.CopyFrom(m.value, al);
         }
     }

@@ -1571,3 +1571,28 @@ BOOST_AUTO_TEST_CASE(reaches_the_cap_and_stays) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(sync_merge_rules)
+
+// Another seat's store only knows a piece exists: its untouched cell
+// (not_started, set by coursecrew) never overrides a person's change, even
+// when it is newer; between real changes the newer one wins.
+BOOST_AUTO_TEST_CASE(an_untouched_cell_never_overrides_a_real_change) {
+    const std::string done_old =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"done","by":"ana","at":"2026-01-01T00:00:00Z"}}}}})";
+    const std::string untouched_new =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"not_started","by":"coursecrew","at":"2026-06-01T00:00:00Z"}}}}})";
+    const std::string review_new =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"in_review","by":"bo","at":"2026-06-01T00:00:00Z"}}}}})";
+    auto status_of = [](const std::string &doc) {
+        rapidjson::Document d;
+        d.Parse(doc.c_str());
+        return std::string(d["pieces"]["P"]["roles"]["writer"]["status"].GetString());
+    };
+    BOOST_TEST(status_of(coursecrew::merge_documents(untouched_new, done_old)) == "done");
+    BOOST_TEST(status_of(coursecrew::merge_documents(done_old, untouched_new)) == "done");
+    BOOST_TEST(status_of(coursecrew::merge_documents(done_old, review_new)) == "in_review");
+    BOOST_TEST(status_of(coursecrew::merge_documents(review_new, done_old)) == "in_review");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
