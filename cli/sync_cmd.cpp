@@ -95,6 +95,7 @@ int wait_for_delivery(PluginHost &host, const std::string &options_json, double 
     PluginString status(e);
     const int st = e.sync(host.instance(), options_json.c_str(), static_cast<int64_t>(timeout_s * 1000),
                           status.out());
+    const std::string why = e.last_error(host.instance());  // before the next call replaces it
     e.set_event_callback(host.instance(), nullptr, nullptr);
     if (progress.tty) std::fprintf(stderr, "\n");
     if (json_out && status.get()) std::cout << status.get() << "\n";
@@ -102,7 +103,7 @@ int wait_for_delivery(PluginHost &host, const std::string &options_json, double 
         if (!json_out) std::cerr << "coursecrew: delivered; the outbox is empty\n";
         return 0;
     }
-    std::cerr << "coursecrew: " << e.last_error(host.instance())
+    std::cerr << "coursecrew: " << why
               << "\ncoursecrew: what was not delivered stays in the outbox; run `coursecrew sync` to "
                  "try again, `coursecrew outbox` to see it\n";
     return status.get() ? kExitNotDelivered : 1;

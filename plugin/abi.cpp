@@ -160,13 +160,15 @@ void write_changes(JsonWriter &w, const std::vector<Change> &changes) {
     w.EndArray();
 }
 
-char *to_c(const rapidjson::StringBuffer &buf) {
-    char *out = static_cast<char *>(std::malloc(buf.GetSize() + 1));
+// A copy the host frees with free_string.
+char *to_c(std::string_view text) {
+    char *out = static_cast<char *>(std::malloc(text.size() + 1));
     if (!out) throw std::bad_alloc();
-    std::memcpy(out, buf.GetString(), buf.GetSize());
-    out[buf.GetSize()] = '\0';
+    std::memcpy(out, text.data(), text.size());
+    out[text.size()] = '\0';
     return out;
 }
+char *to_c(const rapidjson::StringBuffer &buf) { return to_c(std::string_view(buf.GetString(), buf.GetSize())); }
 
 // A failed workspace call: last_error says it in one line; the JSON lists
 // every role-map problem with its place.
@@ -220,16 +222,22 @@ void write_feed(JsonWriter &w, const FeedResult &feed, const WorkspaceOptions &o
     w.EndArray();
 }
 
-// After work was queued: the worker for the config in use delivers it.
-int start_sync(coursecrew_instance *in, const WorkspaceOptions &options) {
-    if (options.config_path.empty() || options.dry_run) return COURSECREW_OK;
-    WorkspaceOptions resolved;
+// The options with the sync config applied (see resolve_workspace).
+struct Resolved {
+    WorkspaceOptions options;
     SyncConfig config;
     bool has_sync = false;
     WorkspaceError error;
-    if (!resolve_workspace(options, resolved, config, has_sync, error))
-        return fail(in, error.status, error.message);
-    in->sync.ensure(config, resolved.store_path);
+    explicit Resolved(const WorkspaceOptions &given) : ok(resolve_workspace(given, options, config, has_sync, error)) {}
+    bool ok;  // declared last: set after the members resolve_workspace fills are built
+};
+
+// After work was queued: the worker for the config in use delivers it.
+int start_sync(coursecrew_instance *in, const WorkspaceOptions &options) {
+    if (options.config_path.empty() || options.dry_run) return COURSECREW_OK;
+    const Resolved r(options);
+    if (!r.ok) return fail(in, r.error.status, r.error.message);
+    in->sync.ensure(r.config, r.options.store_path);
     return COURSECREW_OK;
 }
 
@@ -287,10 +295,7 @@ int cc_review(coursecrew_instance *in, const char *package_path, const char *opt
         WorkspaceError error;
         if (!review_package(package_path, s.inspect, s.workspace, rendered, error))
             return workspace_failure(in, error, out_text);
-        char *out = static_cast<char *>(std::malloc(rendered.size() + 1));
-        if (!out) throw std::bad_alloc();
-        std::memcpy(out, rendered.c_str(), rendered.size() + 1);
-        *out_text = out;
+        *out_text = to_c(rendered);
         return COURSECREW_OK;
     });
 }
@@ -387,20 +392,13 @@ int cc_sync(coursecrew_instance *in, const char *options_json, int64_t timeout_m
     if (out_json) *out_json = nullptr;
     return with_settings(in, options_json, [&](const Settings &s) -> int {
         if (!out_json) return fail(in, COURSECREW_E_INVALID_ARGUMENT, "sync needs an output pointer");
-        WorkspaceOptions resolved;
-        SyncConfig config;
-        bool has_sync = false;
-        WorkspaceError error;
-        if (!resolve_workspace(s.workspace, resolved, config, has_sync, error))
-            return fail(in, error.status, error.message);
-        if (!has_sync)
+        const Resolved r(s.workspace);
+        if (!r.ok) return fail(in, r.error.status, r.error.message);
+        if (!r.has_sync)
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "sync needs the option \"config\" (a sync config file)");
-        in->sync.ensure(config, resolved.store_path);
+        in->sync.ensure(r.config, r.options.store_path);
         const SyncStatus status = in->sync.wait(timeout_ms);
-        const std::string json = sync_status_json(status);
-        *out_json = static_cast<char *>(std::malloc(json.size() + 1));
-        if (!*out_json) throw std::bad_alloc();
-        std::memcpy(*out_json, json.c_str(), json.size() + 1);
+        *out_json = to_c(sync_status_json(status));
         for (const TargetStatus &t : status.targets)
             if (t.state == "stopped")
                 return fail(in, COURSECREW_E_IO, "target \"" + t.name + "\" stopped: " + t.error);
@@ -435,14 +433,10 @@ int cc_outbox(coursecrew_instance *in, const char *request_json, const char *opt
         if (action != "list" && action != "retry" && action != "drop")
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/action: expected list, retry or drop");
 
-        WorkspaceOptions resolved;
-        SyncConfig config;
-        bool has_sync = false;
-        WorkspaceError error;
-        if (!resolve_workspace(s.workspace, resolved, config, has_sync, error))
-            return fail(in, error.status, error.message);
+        const Resolved r(s.workspace);
+        if (!r.ok) return fail(in, r.error.status, r.error.message);
         std::string why;
-        auto store = Store::open(resolved.store_path, why);
+        auto store = Store::open(r.options.store_path, why);
         if (!store) return fail(in, COURSECREW_E_IO, why);
         Outbox outbox(store->handle(), store->path());
         rapidjson::StringBuffer buf;
@@ -473,7 +467,7 @@ int cc_outbox(coursecrew_instance *in, const char *request_json, const char *opt
                                                          : outbox.drop(all ? std::vector<std::string>{} : ids);
                 tx.commit("changing the outbox");
                 w.Key("changed"); w.Int64(n);
-                if (action == "retry" && has_sync && in->sync.running()) in->sync.ensure(config, resolved.store_path);
+                if (action == "retry" && r.has_sync && in->sync.running()) in->sync.ensure(r.config, r.options.store_path);
             }
         } catch (const sql::Error &e) {
             return fail(in, COURSECREW_E_IO, e.what());
