@@ -249,6 +249,14 @@ int with_settings(coursecrew_instance *in, const char *options_json, Body &&body
         std::string error;
         if (!apply_options(options_json, settings, error))
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "options: " + error);
+        // The sync config is read once per call: the workspace and the worker
+        // both use this copy.
+        if (!settings.workspace.config_path.empty()) {
+            auto config = std::make_shared<SyncConfig>();
+            if (!load_sync_config(settings.workspace.config_path, *config, error))
+                return fail(in, COURSECREW_E_INVALID_ARGUMENT, error);
+            settings.workspace.loaded_config = std::move(config);
+        }
         return body(settings);
     });
 }

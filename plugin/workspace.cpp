@@ -221,7 +221,9 @@ bool resolve_workspace(const WorkspaceOptions &options, WorkspaceOptions &resolv
     has_sync = !options.config_path.empty();
     if (!has_sync) return true;
     std::string why;
-    if (!load_sync_config(options.config_path, sync, why))
+    if (options.loaded_config)
+        sync = *options.loaded_config;
+    else if (!load_sync_config(options.config_path, sync, why))
         return fail(error, COURSECREW_E_INVALID_ARGUMENT, why);
     if (!options.store_explicit && !sync.store.empty()) resolved.store_path = sync.store;
     if (!options.roles_explicit && !sync.roles.empty()) resolved.roles_path = sync.roles;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct WorkspaceOptions {
     // Given as options (they win over the sync config's).
     bool store_explicit = false, roles_explicit = false, default_roles_explicit = false;
     std::string config_path;  // the sync config ("" = no LMS sync)
+    // The config at config_path when the caller has read it already (the ABI
+    // reads it once per call and starts the worker with it); null: read it.
+    std::shared_ptr<const SyncConfig> loaded_config;
     bool dry_run = false;     // compute what would be sent; change nothing
     std::int64_t now = 0;                             // the clock (0 = the system clock)
     ReviewOptions review;
