@@ -131,7 +131,7 @@ std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used) co
     for (std::uint32_t f : used) {
         const File &file = files[f];
         if (!file.present || file.digest == kNone) continue;
-        const std::string &sha = digests[file.digest];
+        const std::string_view sha = digests[file.digest];
         any = true;
         EVP_DigestUpdate(ctx.get(), file.path.data(), file.path.size());
         EVP_DigestUpdate(ctx.get(), "\0", 1);

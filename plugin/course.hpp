@@ -19,6 +19,47 @@
 
 namespace coursecrew {
 
+// A SHA-256 digest spelled as 64 lowercase hex digits, held inline: copying
+// one allocates nothing, and a vector of them is one contiguous block (a big
+// course has 200,000 file digests and tens of thousands of fingerprints).
+// Empty when there was nothing to hash.
+class Sha256Hex {
+public:
+    static constexpr std::size_t kSize = 64;
+
+    Sha256Hex() = default;
+    // `hex` is "" or the 64-digit spelling (a longer text is cut to 64).
+    explicit Sha256Hex(std::string_view hex) { assign(hex); }
+    void assign(std::string_view hex) {
+        size_ = static_cast<std::uint8_t>(hex.size() < kSize ? hex.size() : kSize);
+        for (std::size_t i = 0; i < size_; ++i) text_[i] = hex[i];
+    }
+    // From the digest's bytes (32 for SHA-256).
+    static Sha256Hex of_bytes(const unsigned char *md, std::size_t len) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        Sha256Hex out;
+        const std::size_t n = len < kSize / 2 ? len : kSize / 2;
+        for (std::size_t i = 0; i < n; ++i) {
+            out.text_[2 * i] = kHex[md[i] >> 4];
+            out.text_[2 * i + 1] = kHex[md[i] & 15];
+        }
+        out.size_ = static_cast<std::uint8_t>(2 * n);
+        return out;
+    }
+
+    std::string_view view() const { return {text_, size_}; }
+    operator std::string_view() const { return view(); }  // NOLINT: reads as text everywhere
+    std::string str() const { return std::string(view()); }
+    bool empty() const { return size_ == 0; }
+
+    friend bool operator==(const Sha256Hex &a, const Sha256Hex &b) { return a.view() == b.view(); }
+    friend bool operator!=(const Sha256Hex &a, const Sha256Hex &b) { return !(a == b); }
+
+private:
+    char text_[kSize];
+    std::uint8_t size_ = 0;
+};
+
 enum class Format { Unknown, Scorm12, Scorm2004, Cmi5, Tincan };
 const char *to_string(Format f);  // "scorm12", "scorm2004", "cmi5", "tincan", "unknown"
 
@@ -171,7 +212,7 @@ struct Course {
     std::vector<Resource> resources;
     std::vector<File> files;
     StringArena strings;                       // backs File::path, Resource::launch_path
-    std::vector<std::string> digests;          // SHA-256 hex of present files
+    std::vector<Sha256Hex> digests;            // of present files
     std::vector<std::uint32_t> organizations;  // item indices of kind Organization / course root
     std::uint32_t default_org = kNone;         // index into items
     std::vector<std::uint32_t> modules;        // item indices

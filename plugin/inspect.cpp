@@ -157,7 +157,7 @@ void hash_files(Course &c, const PackageSource &src, const std::string &file, Di
             continue;
         }
         f.digest = static_cast<std::uint32_t>(c.digests.size());
-        c.digests.push_back(std::move(hex));
+        c.digests.emplace_back(hex);
         done.emplace(f.path, f.digest);
     }
 }

@@ -221,7 +221,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
             key(w, "size");
             u64(w, f.size);
             key(w, "sha256");
-            if (f.digest != kNone) str(w, c.digests[f.digest]);
+            if (f.digest != kNone) str(w, c.digests[f.digest].view());
             else w.Null();
             w.EndObject();
         }

@@ -253,8 +253,8 @@ public:
     Sha256(const Sha256 &) = delete;
     Sha256 &operator=(const Sha256 &) = delete;
 
-    // The lowercase hex digest of `data`, into `out` (whose buffer is reused).
-    void hex(std::string_view data, std::string &out) {
+    // The digest of `data`.
+    Sha256Hex hex(std::string_view data) {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
         const EVP_MD *md_type = fetched_ ? fetched_ : EVP_sha256();
@@ -262,7 +262,7 @@ public:
             EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1 ||
             EVP_DigestFinal_ex(ctx_.get(), md, &len) != 1)
             throw std::runtime_error("SHA-256 failed");
-        out = to_hex(md, len);
+        return Sha256Hex::of_bytes(md, len);
     }
 
 private:
@@ -518,6 +518,11 @@ private:
         if (!sorted_.empty() || files_.empty()) return;
         sorted_.resize(files_.size());
         for (std::uint32_t i = 0; i < sorted_.size(); ++i) sorted_[i] = i;
+        // Manifests usually list a resource's files in path order already.
+        bool in_order = true;
+        for (std::size_t i = 1; i < files_.size() && in_order; ++i)
+            in_order = !(files_[i].path < files_[i - 1].path);
+        if (in_order) return;
         std::sort(sorted_.begin(), sorted_.end(), [&](std::uint32_t a, std::uint32_t b) {
             return files_[a].path < files_[b].path;
         });
@@ -566,10 +571,8 @@ private:
     // digest, in path order and each path once: the same bytes as
     // Course::piece_fingerprint, so a role resting on all of a piece's files
     // has the piece's fingerprint. `selected` = nullptr for all files.
-    // Into `out`, whose buffer is reused from piece to piece.
-    void fingerprint(const std::uint8_t *selected, std::string &out) {
-        out.clear();
-        if (!hashed_files_) return;  // the usual case when files are not hashed
+    Sha256Hex fingerprint(const std::uint8_t *selected) {
+        if (!hashed_files_) return {};  // the usual case when files are not hashed
         auto counts = [&](std::uint32_t i) {
             const std::uint32_t f = files_[i].file;
             return (!selected || selected[i]) && f != kNone && course_.files[f].present &&
@@ -586,10 +589,10 @@ private:
             const File &file = course_.files[files_[i].file];
             text_.append(file.path);
             text_.push_back('\0');
-            text_.append(course_.digests[file.digest]);
+            text_.append(course_.digests[file.digest].view());
             text_.push_back('\n');
         }
-        if (any) sha_.hex(text_, out);
+        return any ? sha_.hex(text_) : Sha256Hex();
     }
 
     bool person_in_scope(std::uint32_t p, const Item &piece) {
@@ -658,7 +661,7 @@ private:
             const std::uint8_t *mine = all_files_[role] ? nullptr : build_row(role);
             if (!mine || std::all_of(mine, mine + n, [](std::uint8_t b) { return b != 0; })) {
                 // Resting on all the piece's files, however it got there.
-                if (!all_done) fingerprint(nullptr, all_fingerprint_);
+                if (!all_done) all_fingerprint_ = fingerprint(nullptr);
                 all_done = true;
                 slot.fingerprint = all_fingerprint_;
             } else {
@@ -671,7 +674,7 @@ private:
                         break;
                     }
                 if (!reused) {
-                    fingerprint(mine, row_fingerprint_[role]);
+                    row_fingerprint_[role] = fingerprint(mine);
                     slot.fingerprint = row_fingerprint_[role];
                     hashed_.push_back(role);
                 }
@@ -697,7 +700,7 @@ private:
     std::vector<Glob> schedule_;                        // per schedule entry: its module glob
     Sha256 sha_;
     std::string text_;              // what a fingerprint hashes
-    std::string all_fingerprint_;   // of all the current piece's files
+    Sha256Hex all_fingerprint_;     // of all the current piece's files
 
     // Per course file: the file rules it satisfies (see judge_files()).
     std::size_t words_ = 1;
@@ -718,7 +721,7 @@ private:
     std::vector<std::uint8_t> added_, excluded_, all_files_;  // per role
     std::vector<std::uint64_t> role_rules_;  // per role: the file rules that added it (words_ each)
     std::vector<std::uint8_t> rows_;         // per role x file: relevant to the role
-    std::vector<std::string> row_fingerprint_;
+    std::vector<Sha256Hex> row_fingerprint_;
     std::vector<std::uint32_t> hashed_, people_;
     std::vector<std::int8_t> person_piece_;  // per person: -1 not yet known
 };

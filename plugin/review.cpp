@@ -22,6 +22,7 @@
 #endif
 
 #include "coursecrew/coursecrew.h"
+#include "text_index.hpp"
 
 namespace coursecrew {
 
@@ -261,53 +262,32 @@ struct PersonAcc {
     std::size_t module = SIZE_MAX, tally = 0;
 };
 
-// Live pair states by piece: one hash probe per piece, then a walk along
-// that piece's few roles (a chain through `next_`). Open addressing over one
-// array: a 60,000-state store costs two allocations, not one node each, and
-// each slot keeps 32 bits of the hash so a probe compares a piece id (a
-// likely cache miss) only when the hash agrees. Later states come first in a
-// chain, so a duplicate (piece, role) resolves to the last one, as a later
-// write would.
+// Live pair states by piece: one probe of a TextIndex per piece, then a
+// walk along that piece's few roles (a chain through `next_`). Later states
+// come first in a chain, so a duplicate (piece, role) resolves to the last
+// one, as a later write would.
 class StateIndex {
 public:
     static constexpr std::uint32_t kEnd = UINT32_MAX;
 
-    explicit StateIndex(const std::vector<PairState> &pairs) : pairs_(pairs), next_(pairs.size(), kEnd) {
-        std::size_t cap = 16;
-        while (cap < pairs.size() * 2) cap *= 2;  // load <= 1/2: short probes
-        slots_.assign(cap, kEmpty);
-        for (std::uint32_t i = 0; i < pairs.size(); ++i) {
-            if (pairs[i].archived) continue;
-            const std::size_t hash = std::hash<std::string_view>()(pairs[i].piece);
-            std::uint64_t &slot = slots_[slot_of(pairs[i].piece, hash)];
-            if (slot != kEmpty) next_[i] = static_cast<std::uint32_t>(slot);
-            slot = (static_cast<std::uint64_t>(tag(hash)) << 32) | i;
-        }
+    explicit StateIndex(const std::vector<PairState> &pairs)
+        : next_(pairs.size(), kEnd), index_(pairs.size(), PieceOf{&pairs}) {
+        static_assert(kEnd == Index::kAbsent, "a chain ends where the index finds nothing");
+        for (std::uint32_t i = 0; i < pairs.size(); ++i)
+            if (!pairs[i].archived) next_[i] = index_.put(i);
     }
     // The first state of `piece`, or kEnd.
-    std::uint32_t first(std::string_view piece) const {
-        return static_cast<std::uint32_t>(slots_[slot_of(piece, std::hash<std::string_view>()(piece))]);
-    }
+    std::uint32_t first(std::string_view piece) const { return index_.find(piece); }
     std::uint32_t next(std::uint32_t i) const { return next_[i]; }
 
 private:
-    static constexpr std::uint64_t kEmpty = UINT64_MAX;  // its low half reads as kEnd
-    static std::uint32_t tag(std::size_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
-
-    // The slot holding `piece`'s chain, or the empty slot where it belongs.
-    std::size_t slot_of(std::string_view piece, std::size_t hash) const {
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
-            const std::uint64_t s = slots_[at];
-            if (s == kEmpty) return at;
-            if (static_cast<std::uint32_t>(s >> 32) == tag(hash) &&
-                pairs_[static_cast<std::uint32_t>(s)].piece == piece)
-                return at;
-        }
-    }
-    const std::vector<PairState> &pairs_;
+    struct PieceOf {
+        const std::vector<PairState> *pairs;
+        std::string_view operator()(std::uint32_t i) const { return (*pairs)[i].piece; }
+    };
+    using Index = TextIndex<PieceOf>;
     std::vector<std::uint32_t> next_;
-    std::vector<std::uint64_t> slots_;
+    Index index_;
 };
 
 }  // namespace

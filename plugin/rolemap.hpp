@@ -122,7 +122,7 @@ struct Slot {
     // SHA-256 over the files that brought this role (the files matching the
     // rules' file criteria; all the piece's files for piece-only rules); ""
     // when none is present. A change reopens a `done` pair.
-    std::string fingerprint;
+    Sha256Hex fingerprint;
 };
 
 struct PiecePlan {

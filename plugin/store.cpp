@@ -15,6 +15,7 @@
 #include "store.hpp"
 
 #include "sql.hpp"
+#include "text_index.hpp"
 
 #include <sqlite3.h>
 
@@ -421,25 +422,31 @@ struct PublishStatements {
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") {}
 };
 
+// Records by piece identifier.
+struct RecordKey {
+    const std::vector<PieceRecord> *pieces;
+    std::string_view operator()(std::uint32_t i) const { return (*pieces)[i].id; }
+};
+using RecordIndex = TextIndex<RecordKey>;
+
 // Checks the records before anything is touched, and indexes them by piece.
 // first_pair[i] is the index of record i's first role in the flat pair list.
-std::unordered_map<std::string_view, std::size_t> index_records(
-    const std::vector<PieceRecord> &pieces, std::vector<std::size_t> &first_pair) {
-    std::unordered_map<std::string_view, std::size_t> index;
-    index.reserve(pieces.size());
+RecordIndex index_records(const std::vector<PieceRecord> &pieces, std::vector<std::size_t> &first_pair) {
+    if (pieces.size() >= RecordIndex::kAbsent) throw StoreError("publish: too many pieces");
+    RecordIndex index(pieces.size(), RecordKey{&pieces});
     first_pair.assign(pieces.size() + 1, 0);
-    for (std::size_t i = 0; i < pieces.size(); ++i) {
+    for (std::uint32_t i = 0; i < pieces.size(); ++i) {
         const PieceRecord &rec = pieces[i];
         if (rec.id.empty()) throw StoreError("publish: a piece has an empty identifier");
-        if (!index.emplace(rec.id, i).second)
-            throw StoreError("publish: piece \"" + rec.id + "\" appears twice");
+        if (index.put(i) != RecordIndex::kAbsent)
+            throw StoreError("publish: piece \"" + std::string(rec.id) + "\" appears twice");
         for (std::size_t j = 0; j < rec.roles.size(); ++j) {
             if (rec.roles[j].role.empty())
-                throw StoreError("publish: piece \"" + rec.id + "\" has an empty role");
+                throw StoreError("publish: piece \"" + std::string(rec.id) + "\" has an empty role");
             for (std::size_t k = 0; k < j; ++k)
                 if (rec.roles[k].role == rec.roles[j].role)
-                    throw StoreError("publish: piece \"" + rec.id + "\" names role \"" +
-                                     rec.roles[j].role + "\" twice");
+                    throw StoreError("publish: piece \"" + std::string(rec.id) + "\" names role \"" +
+                                     std::string(rec.roles[j].role) + "\" twice");
         }
         first_pair[i + 1] = first_pair[i] + rec.roles.size();
     }
@@ -469,8 +476,8 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
         std::vector<std::size_t> first_pair;
         const auto index = index_records(pieces, first_pair);
         auto find = [&](std::string_view id) {
-            auto it = index.find(id);
-            return it == index.end() ? pieces.size() : it->second;
+            const std::uint32_t i = index.find(id);
+            return i == RecordIndex::kAbsent ? pieces.size() : std::size_t(i);
         };
 
         Transaction tx(db_, path_, op);
@@ -541,7 +548,7 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                         roles_gone.push_back(LeavingRole{i, LeavingPair{q.text(1), status, q.text(3)}});
                     return;
                 }
-                const std::string &fingerprint = rec.roles[k - first_pair[i]].fingerprint;
+                const std::string_view fingerprint = rec.roles[k - first_pair[i]].fingerprint;
                 PairSlot &slot = pair_slots[k];
                 slot.stored = true;
                 slot.archived = archived;
@@ -564,20 +571,20 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                 Statement q(db_, path_,
                             "SELECT piece, role, status, fingerprint, done_fingerprint, archived "
                             "FROM pairs WHERE course = ?1 AND piece = ?2 ORDER BY role");
-                auto read_piece = [&](const std::string &piece) {
+                auto read_piece = [&](std::string_view piece) {
                     q.query(course, piece);
                     while (q.next("cannot read the pairs")) consume(q);
                 };
                 for (std::size_t p = 0; p < pieces.size(); ++p)
                     if (piece_slots[p].stored && !piece_slots[p].same) read_piece(pieces[p].id);
-                for (std::size_t g = 0; g < pieces_gone.size(); ++g) read_piece(std::string(pieces_gone[g].id));
+                for (std::size_t g = 0; g < pieces_gone.size(); ++g) read_piece(pieces_gone[g].id);
             }
         }
 
         // 3. Write the differences.
         PublishStatements st(db_, path_);
-        auto history = [&](const std::string &piece, const std::string &role, const Status *from,
-                           Status to, const char *note, const std::string &fp, const char *kind) {
+        auto history = [&](std::string_view piece, std::string_view role, const Status *from,
+                           Status to, const char *note, std::string_view fp, const char *kind) {
             if (from)
                 st.insert_history.run("cannot record history", course, piece, role,
                                       to_string(*from), to_string(to), kAutomatic, note, now, fp, kind);
@@ -585,11 +592,10 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                 st.insert_history.run("cannot record history", course, piece, role, Null{},
                                       to_string(to), kAutomatic, note, now, fp, kind);
         };
-        auto change = [&](const std::string &piece, const std::string &module,
-                          const std::string &role, Status from, Status to, const char *note,
-                          const char *kind) {
-            out.changes.push_back(
-                Change{piece, module, role, from, to, kAutomatic, note, kind, sqlite3_last_insert_rowid(db_)});
+        auto change = [&](std::string_view piece, std::string_view module, std::string_view role,
+                          Status from, Status to, const char *note, const char *kind) {
+            out.changes.push_back(Change{std::string(piece), std::string(module), std::string(role), from,
+                                         to, kAutomatic, note, kind, sqlite3_last_insert_rowid(db_)});
         };
         const char *kBack = "back in the package";
 

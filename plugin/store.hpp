@@ -24,13 +24,15 @@ const char *to_string(Status s);  // "not_started", "in_progress", "in_review", 
 bool parse_status(std::string_view text, Status &out);
 
 // What a publish says about one piece.
+// Views into the caller's strings (usually the plan's and the course's):
+// they must outlive the call that takes the records.
 struct PieceRecord {
-    std::string id;       // piece identifier
-    std::string module;   // module identifier
-    std::string title;
+    std::string_view id;      // piece identifier
+    std::string_view module;  // module identifier
+    std::string_view title;
     struct RoleRecord {
-        std::string role;
-        std::string fingerprint;  // of the files relevant to this role ("" if none present)
+        std::string_view role;
+        std::string_view fingerprint;  // of the files relevant to this role ("" if none present)
     };
     std::vector<RoleRecord> roles;
 };

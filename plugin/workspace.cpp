@@ -111,7 +111,10 @@ FeedTargets feed_targets(const SyncConfig &sync) {
 std::string content_digest(const std::vector<PieceRecord> &records) {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-    auto add = [&](const std::string &s) { EVP_DigestUpdate(ctx.get(), s.c_str(), s.size() + 1); };
+    auto add = [&](std::string_view s) {  // each text NUL-terminated
+        EVP_DigestUpdate(ctx.get(), s.data(), s.size());
+        EVP_DigestUpdate(ctx.get(), "", 1);
+    };
     for (const PieceRecord &r : records) {
         add(r.id);
         add(r.module);

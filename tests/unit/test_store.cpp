@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -26,13 +27,21 @@ const std::string kCourse = "com.example.course";
 const Status kAll[] = {Status::NotStarted, Status::InProgress, Status::InReview, Status::Done,
                        Status::Blocked};
 
+// A PieceRecord holds views; the texts the tests make live here, for the
+// whole run (a deque never moves what it holds).
+std::string_view keep(std::string text) {
+    static std::deque<std::string> texts;
+    texts.push_back(std::move(text));
+    return texts.back();
+}
+
 PieceRecord piece(const std::string &id, const std::string &module,
-                  std::vector<PieceRecord::RoleRecord> roles) {
+                  const std::vector<std::pair<std::string, std::string>> &roles) {
     PieceRecord p;
-    p.id = id;
-    p.module = module;
-    p.title = "Title of " + id;
-    p.roles = std::move(roles);
+    p.id = keep(id);
+    p.module = keep(module);
+    p.title = keep("Title of " + id);
+    for (const auto &[role, fingerprint] : roles) p.roles.push_back({keep(role), keep(fingerprint)});
     return p;
 }
 
