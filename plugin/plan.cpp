@@ -513,17 +513,37 @@ private:
     }
 
     // Positions of files_ in path order, once per piece, when a fingerprint
-    // needs them.
+    // needs them. A piece's paths mostly share their folder, so each is
+    // compared by the 8 bytes after the shared part, as one big-endian
+    // number; only equal numbers compare the whole paths.
     void sort_files() {
         if (!sorted_.empty() || files_.empty()) return;
-        sorted_.resize(files_.size());
-        for (std::uint32_t i = 0; i < sorted_.size(); ++i) sorted_[i] = i;
-        // Manifests usually list a resource's files in path order already.
+        const std::size_t n = files_.size();
+        sorted_.resize(n);
+        for (std::uint32_t i = 0; i < n; ++i) sorted_[i] = i;
+        // Manifests often list a resource's files in path order already.
         bool in_order = true;
-        for (std::size_t i = 1; i < files_.size() && in_order; ++i)
-            in_order = !(files_[i].path < files_[i - 1].path);
+        for (std::size_t i = 1; i < n && in_order; ++i) in_order = !(files_[i].path < files_[i - 1].path);
         if (in_order) return;
+
+        std::size_t shared = files_[0].path.size();
+        for (std::size_t i = 1; i < n; ++i) {
+            const std::string_view a = files_[0].path, b = files_[i].path;
+            std::size_t k = 0;
+            while (k < shared && k < b.size() && a[k] == b[k]) ++k;
+            shared = k;
+        }
+        sort_keys_.resize(n);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::string_view rest = files_[i].path.substr(shared);
+            unsigned char bytes[8] = {};  // a shorter rest pads with 0, which sorts first
+            std::memcpy(bytes, rest.data(), std::min<std::size_t>(8, rest.size()));
+            std::uint64_t key = 0;
+            for (unsigned char b : bytes) key = (key << 8) | b;
+            sort_keys_[i] = key;
+        }
         std::sort(sorted_.begin(), sorted_.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if (sort_keys_[a] != sort_keys_[b]) return sort_keys_[a] < sort_keys_[b];
             return files_[a].path < files_[b].path;
         });
     }
@@ -715,6 +735,7 @@ private:
     std::vector<PieceFile> files_;
     std::vector<std::uint64_t> piece_mask_, launch_mask_;
     std::vector<std::uint32_t> sorted_;           // positions in files_, by path
+    std::vector<std::uint64_t> sort_keys_;        // per position: see sort_files()
     std::vector<std::uint32_t> queue_, visited_;  // resources, for gather_files()
     std::uint32_t visit_ = 0;
     bool hashed_files_ = false;  // some file of the piece has a digest
