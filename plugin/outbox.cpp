@@ -134,24 +134,30 @@ std::vector<DocumentCell> Outbox::cells(const std::string &course, const std::st
     return out;
 }
 
-std::vector<PendingEvent> Outbox::due(const std::string &target, std::size_t max_count,
-                                      std::size_t max_bytes) {
-    Statement &q = prepared(kDue, "SELECT e.id, e.uuid, e.body FROM outbox o JOIN events e ON e.id = o.event "
+void Outbox::due(const std::string &target, std::size_t max_count, std::size_t max_bytes,
+                 StatementBatch &batch) {
+    Statement &q = prepared(kDue, "SELECT e.id, e.body FROM outbox o JOIN events e ON e.id = o.event "
                                   "WHERE o.target = ?1 AND o.dead = 0 ORDER BY o.event LIMIT ?2");
-    std::vector<PendingEvent> out;
+    batch.clear();
     std::size_t bytes = 0;
     q.query(target, static_cast<std::int64_t>(max_count));
     while (q.next("cannot read the outbox")) {
-        const std::string_view body = q.view(2);
+        const std::string_view body = q.view(1);
         // +1 for the comma between statements in the batch body.
-        if (!out.empty() && bytes + body.size() + 1 > max_bytes) {
+        if (!batch.empty() && bytes + body.size() + 1 > max_bytes) {
             q.done();
             break;
         }
+        if (batch.empty()) batch.reserve(max_count, max_bytes);  // no-op once grown
         bytes += body.size() + 1;
-        out.push_back({q.integer(0), q.text(1), std::string(body)});
+        batch.add(q.integer(0), body);
     }
-    return out;
+}
+
+std::string Outbox::statement_id(std::int64_t event) {
+    Statement q(db_, path_, "SELECT uuid FROM events WHERE id = ?1");
+    q.query(event);
+    return q.next("cannot read an event") ? q.text(0) : std::string();
 }
 
 void Outbox::delivered(const std::string &target, const std::vector<std::int64_t> &ids) {

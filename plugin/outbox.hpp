@@ -23,17 +23,13 @@
 #include <vector>
 
 #include "events.hpp"
+#include "target.hpp"
 
 typedef struct sqlite3 sqlite3;
 
 namespace coursecrew {
 
 namespace sql { class Statement; }
-
-struct PendingEvent {
-    std::int64_t id = 0;
-    std::string uuid, body;
-};
 
 struct PendingDocument {
     std::string course, module, activity, body;
@@ -94,10 +90,13 @@ public:
     std::vector<DocumentCell> cells(const std::string &course, const std::string &module);
 
     // ---- the worker ----
-    // The oldest pending events of a target, at most `max_count` and (past
-    // the first) `max_bytes` of statement text.
-    std::vector<PendingEvent> due(const std::string &target, std::size_t max_count,
-                                  std::size_t max_bytes);
+    // The oldest pending statements of a target into `batch` (cleared
+    // first): at most `max_count`, and (past the first) `max_bytes` of
+    // statement text. Each is copied once, from SQLite's page into the batch.
+    void due(const std::string &target, std::size_t max_count, std::size_t max_bytes,
+             StatementBatch &batch);
+    // The statement id (UUID) of an event, "" if it is gone.
+    std::string statement_id(std::int64_t event);
     void delivered(const std::string &target, const std::vector<std::int64_t> &ids);
     void attempt_failed(const std::string &target, const std::vector<std::int64_t> &ids,
                         const std::string &error);

@@ -87,6 +87,7 @@ struct SyncWorker::Lane {
     Clock::time_point not_before{};
     sqlite3 *db = nullptr;
     const std::string *path = nullptr;
+    StatementBatch batch;  // the next batch; its buffer is reused from batch to batch
 };
 
 SyncWorker::SyncWorker(std::string store_path, std::string profile_base,
@@ -200,45 +201,50 @@ void SyncWorker::on_failure(Lane &lane, const Reply &reply, const char *what) {
              .done());
 }
 
-bool SyncWorker::send_batch(Lane &lane, Outbox &outbox, std::vector<PendingEvent> batch) {
+// Sends lane.batch. A refused batch is split in halves, then halves of
+// halves, until the statement the target refuses is alone.
+bool SyncWorker::send_batch(Lane &lane, Outbox &outbox) {
     const std::string &name = lane.spec.config.name;
-    std::vector<std::vector<PendingEvent>> work;
-    work.push_back(std::move(batch));
+    std::vector<StatementBatch> halves;  // still to send, last first; empty unless a batch was refused
+    const StatementBatch *b = &lane.batch;
     bool progressed = false;
-    while (!work.empty() && !cancel_) {
-        std::vector<PendingEvent> b = std::move(work.back());
-        work.pop_back();
-        std::vector<std::string_view> bodies;
-        std::vector<std::int64_t> ids;
-        for (const PendingEvent &e : b) {
-            bodies.push_back(e.body);
-            ids.push_back(e.id);
-        }
+    std::vector<std::int64_t> ids;
+    while (b && !cancel_) {
+        ids.clear();
+        for (std::size_t i = 0; i < b->size(); ++i) ids.push_back(b->event(i));
         lane.status.state = "sending";
-        const Reply r = lane.target->send(bodies);
+        const Reply r = lane.target->send(*b);
         if (r.outcome == Outcome::Ok) {
             write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.delivered(name, ids); });
             lane.failures = 0;
             lane.status.delivered += static_cast<std::int64_t>(ids.size());
             emit(EventJson("sent", name).add("count", static_cast<std::int64_t>(ids.size())).done());
             progressed = true;
-        } else if (r.outcome == Outcome::Rejected && b.size() == 1) {
+        } else if (r.outcome == Outcome::Rejected && b->size() == 1) {
             // Alone and still refused: this statement is the bad one.
-            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.dead_letter(name, ids[0], r.reason); });
-            emit(EventJson("dead_lettered", name).add("id", b[0].uuid).add("reason", r.reason).done());
+            std::string uuid;
+            write(outbox, lane.db, *lane.path, [&](Outbox &o) {
+                uuid = o.statement_id(ids[0]);
+                o.dead_letter(name, ids[0], r.reason);
+            });
+            emit(EventJson("dead_lettered", name).add("id", uuid).add("reason", r.reason).done());
             progressed = true;
         } else if (r.outcome == Outcome::Rejected) {
             // Split to isolate the bad statement; the first half goes first.
-            std::vector<PendingEvent> second(std::make_move_iterator(b.begin() + b.size() / 2),
-                                             std::make_move_iterator(b.end()));
-            b.resize(b.size() / 2);
-            work.push_back(std::move(second));
-            work.push_back(std::move(b));
+            const std::size_t mid = b->size() / 2;
+            StatementBatch first = b->slice(0, mid), second = b->slice(mid, b->size());
+            if (b != &lane.batch) halves.pop_back();  // b itself, now split
+            halves.push_back(std::move(second));
+            halves.push_back(std::move(first));
+            b = &halves.back();
+            continue;
         } else {
             write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.attempt_failed(name, ids, r.reason); });
             on_failure(lane, r, "sending statements");
             return progressed;
         }
+        if (b != &lane.batch) halves.pop_back();
+        b = halves.empty() ? nullptr : &halves.back();
     }
     return progressed;
 }
@@ -308,8 +314,8 @@ bool SyncWorker::step(Lane &lane, Outbox &outbox) {
         lane.status.version = lane.target->version();
     }
     const TargetConfig &c = lane.spec.config;
-    std::vector<PendingEvent> batch = outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes);
-    if (!batch.empty()) return send_batch(lane, outbox, std::move(batch));
+    outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes, lane.batch);
+    if (!lane.batch.empty()) return send_batch(lane, outbox);
     if (c.documents) return sync_documents(lane, outbox);
     return false;
 }

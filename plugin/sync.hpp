@@ -74,7 +74,7 @@ private:
     struct Lane;  // one target's state, worker thread only
     void run();
     bool step(Lane &lane, class Outbox &outbox);
-    bool send_batch(Lane &lane, Outbox &outbox, std::vector<struct PendingEvent> batch);
+    bool send_batch(Lane &lane, Outbox &outbox);
     bool sync_documents(Lane &lane, Outbox &outbox);
     void on_failure(Lane &lane, const Reply &reply, const char *what);
     void publish_status(std::vector<TargetStatus> snapshot, std::uint64_t generation);

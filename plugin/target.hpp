@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -72,6 +73,57 @@ struct Reply {
     std::string etag;                // the ETag header (documents), quotes kept
 };
 
+// One batch of statements as the JSON array an LRS takes ("[s1,s2,...]"),
+// built once, straight from the outbox rows: the adapter sends json() as it
+// is (the webhook wraps it), with no second copy of 500 statements. Each
+// statement's place is kept, so a refused batch can be split.
+class StatementBatch {
+public:
+    StatementBatch() { clear(); }
+    StatementBatch(std::initializer_list<std::string_view> statements) : StatementBatch() {
+        for (std::string_view s : statements) add(0, s);
+    }
+
+    void clear() {
+        json_.assign("[]");
+        items_.clear();
+    }
+    void reserve(std::size_t statements, std::size_t bytes) {
+        items_.reserve(statements);
+        json_.reserve(bytes + statements + 2);
+    }
+    // Appends one complete JSON object; `event` is its outbox event id.
+    void add(std::int64_t event, std::string_view statement) {
+        json_.pop_back();  // the closing ']'
+        if (!items_.empty()) json_ += ',';
+        items_.push_back({event, json_.size(), statement.size()});
+        json_.append(statement);
+        json_ += ']';
+    }
+    // Statements [begin, end) of this batch, as a batch of their own.
+    StatementBatch slice(std::size_t begin, std::size_t end) const {
+        StatementBatch out;
+        for (std::size_t i = begin; i < end && i < items_.size(); ++i) out.add(items_[i].event, statement(i));
+        return out;
+    }
+
+    std::string_view json() const { return json_; }
+    std::size_t size() const { return items_.size(); }
+    bool empty() const { return items_.empty(); }
+    std::int64_t event(std::size_t i) const { return items_[i].event; }
+    std::string_view statement(std::size_t i) const {
+        return std::string_view(json_).substr(items_[i].offset, items_[i].length);
+    }
+
+private:
+    struct Item {
+        std::int64_t event;
+        std::size_t offset, length;
+    };
+    std::string json_;
+    std::vector<Item> items_;
+};
+
 class Target {
 public:
     virtual ~Target() = default;
@@ -83,9 +135,9 @@ public:
     // The xAPI version in use ("" for a webhook).
     virtual std::string version() const = 0;
 
-    // POSTs one batch: `statements` are complete JSON objects; the adapter
-    // joins them into one JSON array body (webhook: {"events": [...]}, signed).
-    virtual Reply send(const std::vector<std::string_view> &statements) = 0;
+    // POSTs one batch: its JSON array as the body (webhook: {"events": [...]},
+    // signed).
+    virtual Reply send(const StatementBatch &batch) = 0;
 
     // Activity Profile API (xapi targets with documents on; the webhook
     // returns Rejected). get: Ok with body and etag, or Missing.

@@ -101,7 +101,7 @@ void set_method_and_body(Options &o, const HttpRequest &r) {
     }
     if (r.method != "POST") o.set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
     o.set(CURLOPT_POST, 1L);
-    o.set(CURLOPT_POSTFIELDS, r.body.data());  // not copied: r outlives the transfer
+    o.set(CURLOPT_POSTFIELDS, r.body.data());  // not copied: the body outlives the transfer
     o.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
 }
 

@@ -25,7 +25,8 @@ struct HttpRequest {
     std::string method = "GET";        // GET, POST, PUT, ...
     std::string url;
     std::vector<std::string> headers;  // complete lines: "Name: value"
-    std::string body;                  // sent for every method but GET
+    std::string_view body;             // sent for every method but GET; not copied: the
+                                       // text must outlive perform()
     long connect_timeout_ms = 10'000;
     long timeout_ms = 60'000;          // the whole request; 0 = none
     bool tls_verify = true;            // off: no peer or host name check

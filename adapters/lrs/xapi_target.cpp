@@ -94,8 +94,8 @@ public:
     std::string version() const override { return version_; }
 
     Reply prepare() override { return guarded([&] { return do_prepare(); }); }
-    Reply send(const std::vector<std::string_view> &statements) override {
-        return guarded([&] { return do_send(statements); });
+    Reply send(const StatementBatch &batch) override {
+        return guarded([&] { return do_send(batch); });
     }
     Reply get_document(const std::string &activity_id, const std::string &profile_id) override {
         return guarded([&] { return do_get_document(activity_id, profile_id); });
@@ -160,29 +160,16 @@ private:
         return reply;
     }
 
-    Reply do_send(const std::vector<std::string_view> &statements) {
-        if (statements.empty()) {
+    Reply do_send(const StatementBatch &batch) {
+        if (batch.empty()) {
             Reply ok;
             ok.outcome = Outcome::Ok;
             return ok;
         }
         auto req = request("POST", config_.endpoint + "statements", version_);
         req.headers.push_back("Content-Type: application/json");
-        // The batch body is built in a buffer kept between batches: no
-        // regrowth and no fresh pages for each of them.
-        std::size_t size = 2 + statements.size();
-        for (std::string_view s : statements) size += s.size();
-        batch_body_.clear();
-        batch_body_.reserve(size);
-        batch_body_ += '[';
-        for (std::size_t i = 0; i < statements.size(); ++i) {
-            if (i) batch_body_ += ',';
-            batch_body_.append(statements[i]);
-        }
-        batch_body_ += ']';
-        req.body.swap(batch_body_);
+        req.body = batch.json();  // the batch is already the JSON array: sent as it is
         const auto resp = client_.perform(req);
-        req.body.swap(batch_body_);
         Reply reply = http::classify(req, resp);
         if (answered(resp, 409)) reply.outcome = Outcome::Ok;  // reason keeps the LRS's message
         return reply;
@@ -222,7 +209,6 @@ private:
 
     TargetConfig config_;
     http::HttpClient client_;
-    std::string batch_body_;  // reused by every statements POST
     std::string version_ = kAboutVersion;
 };
 

@@ -6,13 +6,12 @@
 
 namespace coursecrew::webhook {
 
-std::string events_body(const std::vector<std::string_view> &statements) {
-    std::string body = "{\"events\":[";
-    for (std::size_t i = 0; i < statements.size(); ++i) {
-        if (i) body += ',';
-        body.append(statements[i]);
-    }
-    body += "]}";
+std::string events_body(std::string_view statements_array) {
+    std::string body;
+    body.reserve(statements_array.size() + 12);
+    body += "{\"events\":";
+    body.append(statements_array);
+    body += '}';
     return body;
 }
 

@@ -9,8 +9,9 @@
 
 namespace coursecrew::webhook {
 
-// {"events":[s1,s2,...]}: the statements are complete JSON objects, joined as is.
-std::string events_body(const std::vector<std::string_view> &statements);
+// {"events":[s1,s2,...]} around a JSON array of statements ("[s1,s2,...]", as a
+// StatementBatch holds them), copied as is.
+std::string events_body(std::string_view statements_array);
 
 // Lowercase hex of HMAC-SHA256(key, data); "" if OpenSSL fails.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);

@@ -46,9 +46,9 @@ public:
         return problem.empty() ? reply_of(Outcome::Ok) : reply_of(Outcome::Denied, problem);
     }
 
-    Reply send(const std::vector<std::string_view> &statements) override {
+    Reply send(const StatementBatch &batch) override {
         try {
-            return do_send(statements);
+            return do_send(batch);
         } catch (const std::exception &e) {
             return reply_of(Outcome::Retry, std::string("webhook target: ") + e.what());
         }
@@ -73,16 +73,17 @@ private:
         return {};
     }
 
-    Reply do_send(const std::vector<std::string_view> &statements) {
+    Reply do_send(const StatementBatch &batch) {
         const auto problem = configuration_problem();
         if (!problem.empty()) return reply_of(Outcome::Denied, problem);
-        if (statements.empty()) return reply_of(Outcome::Ok);
+        if (batch.empty()) return reply_of(Outcome::Ok);
 
         http::HttpRequest req;
         req.method = "POST";
         req.url = config_.endpoint;
-        req.body = webhook::events_body(statements);
-        const auto signature = webhook::signature_value(config_.hmac_secret, req.body);
+        const std::string body = webhook::events_body(batch.json());
+        req.body = body;
+        const auto signature = webhook::signature_value(config_.hmac_secret, body);
         if (signature.empty()) return reply_of(Outcome::Retry, "webhook target: HMAC-SHA256 failed");
         req.headers.push_back("Content-Type: application/json");
         req.headers.push_back(config_.signature_header + ": " + signature);

@@ -388,8 +388,9 @@ BOOST_AUTO_TEST_CASE(hmac_sha256_rfc4231_case_2) {
 }
 
 BOOST_AUTO_TEST_CASE(webhook_events_body) {
-    BOOST_TEST(webhook::events_body({}) == "{\"events\":[]}");
-    BOOST_TEST(webhook::events_body({"{\"id\":1}", "{\"id\":2}"}) == "{\"events\":[{\"id\":1},{\"id\":2}]}");
+    BOOST_TEST(webhook::events_body(StatementBatch{}.json()) == "{\"events\":[]}");
+    BOOST_TEST(webhook::events_body(StatementBatch{"{\"id\":1}", "{\"id\":2}"}.json()) ==
+               "{\"events\":[{\"id\":1},{\"id\":2}]}");
 }
 
 BOOST_AUTO_TEST_CASE(xapi_version_choice) {
@@ -563,7 +564,7 @@ BOOST_AUTO_TEST_CASE(xapi_statements) {
                            answer(500, "oops"), answer(429, "", {"Retry-After: 3"}),
                            "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", ""});
     auto lrs = make_xapi_target(xapi_config(server.url("/xAPI/")), cancel);
-    const std::vector<std::string_view> batch = {R"({"id":"a"})", R"({"id":"b"})"};
+    const StatementBatch batch = {R"({"id":"a"})", R"({"id":"b"})"};
 
     BOOST_TEST(name(lrs->send(batch).outcome) == "Ok");
     Reply r = lrs->send(batch);
