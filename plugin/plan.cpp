@@ -13,12 +13,15 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <exception>
+#include <iterator>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace coursecrew {
@@ -250,7 +253,8 @@ public:
         EVP_MD_free(fetched_);
 #endif
     }
-    Sha256(const Sha256 &) = delete;
+    // A copy (a planner for another thread) gets a context of its own.
+    Sha256(const Sha256 &) : Sha256() {}
     Sha256 &operator=(const Sha256 &) = delete;
 
     // The digest of `data`.
@@ -325,16 +329,14 @@ public:
         row_fingerprint_.resize(nroles);
     }
 
-    Plan run() {
-        Plan plan;
-        plan.pieces.reserve(course_.counts.pieces);
-        for (std::uint32_t m = 0; m < course_.modules.size(); ++m) {
+    // Plans modules [begin, end), appending to `out`.
+    void run(std::uint32_t begin, std::uint32_t end, std::vector<PiecePlan> &out) {
+        for (std::uint32_t m = begin; m < end; ++m) {
             const std::uint32_t module_item = course_.modules[m];
             enter_module(module_item);
             for (std::uint32_t piece : course_.pieces_under(module_item))
-                plan.pieces.push_back(plan_piece(m, module_item, piece));
+                out.push_back(plan_piece(m, module_item, piece));
         }
-        return plan;
     }
 
 private:
@@ -780,7 +782,70 @@ std::size_t Plan::pairs() const {
     return n;
 }
 
-Plan plan_roles(const Course &course, const RoleMap &map) { return Planner(course, map).run(); }
+namespace {
+
+// Modules [begin, end) for each of `parts` threads, with about as many
+// pieces each.
+std::vector<std::uint32_t> split_modules(const Course &course, unsigned parts) {
+    const std::uint32_t modules = static_cast<std::uint32_t>(course.modules.size());
+    std::vector<std::size_t> pieces(modules);
+    std::size_t total = 0;
+    for (std::uint32_t m = 0; m < modules; ++m) total += pieces[m] = course.pieces_under(course.modules[m]).size();
+    std::vector<std::uint32_t> bounds{0};
+    std::size_t seen = 0;
+    for (std::uint32_t m = 0; m < modules && bounds.size() < parts; ++m) {
+        seen += pieces[m];
+        if (seen * parts >= total * bounds.size()) bounds.push_back(m + 1);
+    }
+    if (bounds.back() != modules) bounds.push_back(modules);
+    return bounds;
+}
+
+}  // namespace
+
+Plan plan_roles(const Course &course, const RoleMap &map, unsigned threads) {
+    Planner planner(course, map);
+    Plan plan;
+    plan.pieces.reserve(course.counts.pieces);
+    if (threads == 0) {
+        // Threads pay off past a few thousand pieces (a copy of the planner
+        // and a thread start cost well under a millisecond).
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        threads = course.counts.pieces >= 4000 ? std::min(cores, 4u) : 1;
+    }
+    const std::vector<std::uint32_t> bounds = split_modules(course, std::max(1u, threads));
+    if (bounds.size() <= 2) {
+        planner.run(0, static_cast<std::uint32_t>(course.modules.size()), plan.pieces);
+        return plan;
+    }
+    // Each further part on a thread of its own, with its own copy of the
+    // planner (the compiled map, the file masks and the buffers: a few
+    // megabytes at most); this thread plans the first part.
+    const std::size_t parts = bounds.size() - 1;
+    std::vector<std::vector<PiecePlan>> results(parts);
+    std::vector<std::exception_ptr> errors(parts);
+    std::vector<std::thread> workers;
+    workers.reserve(parts - 1);
+    for (std::size_t i = 1; i < parts; ++i)
+        workers.emplace_back([&, i, copy = planner]() mutable {
+            try {
+                copy.run(bounds[i], bounds[i + 1], results[i]);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        });
+    try {
+        planner.run(bounds[0], bounds[1], plan.pieces);
+    } catch (...) {
+        errors[0] = std::current_exception();
+    }
+    for (std::thread &t : workers) t.join();
+    for (const std::exception_ptr &e : errors)
+        if (e) std::rethrow_exception(e);
+    for (std::size_t i = 1; i < parts; ++i)
+        std::move(results[i].begin(), results[i].end(), std::back_inserter(plan.pieces));
+    return plan;
+}
 
 void check_against_course(const RoleMap &map, const Course &course, std::vector<MapError> &errors) {
     // What globs can name: module and piece ids and titles, file paths.

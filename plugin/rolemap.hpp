@@ -139,8 +139,11 @@ struct Plan {
 
 // Maps every piece of every module to its roles and people. `map` is applied
 // as given; pass default_role_map() when the team has none (see
-// effective_role_map()).
-Plan plan_roles(const Course &course, const RoleMap &map);
+// effective_role_map()). A big course is planned on up to `threads` threads,
+// each taking a run of whole modules (0: as many as the machine has cores,
+// at most 4, for courses of 4,000 pieces or more); the plan is the same
+// whatever the number.
+Plan plan_roles(const Course &course, const RoleMap &map, unsigned threads = 0);
 
 // The map in force: the team's map (plus the defaults' rules when it says
 // "defaults": true), or the defaults when there is none and `use_defaults`.

@@ -242,7 +242,7 @@ bool parse_status(std::string_view text, Status &out) {
 
 Store::~Store() { sqlite3_close_v2(db_); }
 
-std::unique_ptr<Store> Store::open(const std::string &path, std::string &error) {
+std::unique_ptr<Store> Store::open(const std::string &path, std::string &error, Threads threads) {
     error.clear();
     try {
         namespace fs = std::filesystem;
@@ -256,8 +256,8 @@ std::unique_ptr<Store> Store::open(const std::string &path, std::string &error) 
         }
 
         sqlite3 *raw = nullptr;
-        int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        const int mutex = threads == Threads::One ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX;
+        int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | mutex,
                                  nullptr);
         DbHandle db(raw);  // closes it on any error below, even a failed open
         if (rc != SQLITE_OK) fail(raw, path, "cannot open the status store");

@@ -94,9 +94,15 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
+    // Who uses the connection: any thread (SQLite serialises the calls), or
+    // only the thread that opened it (no mutex per call: the sync worker,
+    // which makes tens of thousands of calls per sync).
+    enum class Threads { Any, One };
+
     // Opens (creating folders and the file as needed) and migrates. Returns
     // nullptr with `error` saying what and where.
-    static std::unique_ptr<Store> open(const std::string &path, std::string &error);
+    static std::unique_ptr<Store> open(const std::string &path, std::string &error,
+                                       Threads threads = Threads::Any);
 
     // Records a publish of `course` (its identifier): new pairs start
     // not_started; a done pair whose fingerprint changed goes back to

@@ -798,6 +798,61 @@ BOOST_AUTO_TEST_CASE(a_role_from_several_rules_rests_on_all_their_files) {
     BOOST_TEST(pkg.fingerprints(images_and_scripts)["artist"] != two);
 }
 
+BOOST_AUTO_TEST_CASE(the_plan_is_the_same_on_any_number_of_threads) {
+    // 9 modules of uneven sizes (1 to 9 pieces), each piece with its own
+    // files on disk, people with scopes and a schedule: everything a slot holds.
+    cctest::TempDir dir;
+    std::string items, resources;
+    for (int m = 1; m <= 9; ++m) {
+        items += "<item identifier=\"m" + std::to_string(m) + "\"><title>Module " + std::to_string(m) + "</title>";
+        for (int p = 1; p <= m; ++p) {
+            const std::string id = "m" + std::to_string(m) + "p" + std::to_string(p);
+            items += "<item identifier=\"" + id + "\" identifierref=\"r" + id + "\"><title>" + id + "</title></item>";
+            resources += "<resource identifier=\"r" + id + "\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"" +
+                         id + "/index.html\"><file href=\"" + id + "/index.html\"/><file href=\"" + id +
+                         "/b.png\"/><file href=\"" + id + "/a.js\"/></resource>";
+            cctest::write_file(dir / (id + "/index.html"), "<p>" + id + "</p>");
+            cctest::write_file(dir / (id + "/b.png"), "png " + id);
+            cctest::write_file(dir / (id + "/a.js"), "var " + id + ";");
+        }
+        items += "</item>";
+    }
+    cctest::write_file(dir / "imsmanifest.xml",
+                       R"(<?xml version="1.0"?>
+<manifest identifier="threads" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <organizations default="o"><organization identifier="o"><title>T</title>)" + items +
+                           "</organization></organizations><resources>" + resources + "</resources></manifest>");
+    Inspection ins(20);
+    inspect_package(dir.path(), {}, ins);
+    BOOST_TEST_REQUIRE(ins.course.modules.size() == 9u);
+    RoleMap team = load_ok(R"({"version": 1, "defaults": true,
+        "rules": [{"match": {"ids": ["m3*"]}, "roles": ["expert"]}],
+        "people": [{"agent": {"mbox": "mailto:ana@example.org"}, "name": "Ana", "roles": ["writer", "expert"], "scope": ["m[2-5]*"]},
+                   {"agent": {"mbox": "mailto:bo@example.org"}, "name": "Bo", "roles": ["artist"]}],
+        "schedule": [{"module": "m7", "due": "2026-12-01", "roles": {"artist": "2026-12-05"}}]})");
+    const RoleMap map = effective_role_map(&team, true);
+
+    auto text_of = [](const Plan &plan) {
+        std::string out;
+        for (const PiecePlan &p : plan.pieces) {
+            out += p.piece_id + " " + p.module_id + " " + std::to_string(p.item) + " " + std::to_string(p.module) + "\n";
+            for (const Slot &s : p.slots) {
+                out += "  " + s.role + " due=" + s.due + " fp=" + s.fingerprint.str() + " people=";
+                for (std::uint32_t who : s.people) out += std::to_string(who) + ",";
+                out += "\n";
+            }
+        }
+        return out;
+    };
+    const std::string one = text_of(plan_roles(ins.course, map, 1));
+    BOOST_TEST(one.find("fp=\n") == std::string::npos);  // every slot has files behind it
+    BOOST_TEST(one.find("due=2026-12-05") != std::string::npos);
+    BOOST_TEST(one.find("people=0,") != std::string::npos);
+    for (unsigned threads : {2u, 3u, 4u, 9u, 20u, 0u})
+        BOOST_TEST(text_of(plan_roles(ins.course, map, threads)) == one, threads << " threads");
+}
+
 BOOST_AUTO_TEST_CASE(no_hashes_no_fingerprints) {
     FingerprintPackage pkg;
     InspectOptions o;
