@@ -48,6 +48,17 @@ private:
     rapidjson::Writer<rapidjson::StringBuffer> w_;
 };
 
+// The worker reads its statements through a memory map of the store: SQLite
+// then reads cells in place instead of copying each page out of the kernel
+// with a pread (a 20,000-statement sync reads 25 MB). Pages a map has
+// touched count as the process's memory until it goes, so the map is
+// dropped and made anew before each batch: only one batch's pages are ever
+// mapped. (The store's file only grows: nothing truncates it under the map.)
+void fresh_map(sqlite3 *db) {
+    sqlite3_exec(db, "PRAGMA mmap_size = 0", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
+}
+
 // One write on the worker's connection.
 template <class F>
 void write(Outbox &outbox, sqlite3 *db, const std::string &path, F &&f) {
@@ -314,6 +325,7 @@ bool SyncWorker::step(Lane &lane, Outbox &outbox) {
         lane.status.version = lane.target->version();
     }
     const TargetConfig &c = lane.spec.config;
+    fresh_map(lane.db);
     outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes, lane.batch);
     if (!lane.batch.empty()) return send_batch(lane, outbox);
     if (c.documents) return sync_documents(lane, outbox);
