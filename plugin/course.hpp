@@ -113,6 +113,8 @@ struct File {
     std::uint32_t resource = kNone;
     std::uint32_t line = 0;
     std::uint32_t digest = kNone;  // index into Course::digests (SHA-256 hex), when hashed
+    std::uint64_t stamp = 0;       // PackageEntry::stamp and changed_ns, when present
+    std::int64_t changed_ns = 0;
     bool present = false;
 };
 

@@ -99,6 +99,8 @@ void check_presence(Course &c, const EntryIndex &index, EntryMarks &marks,
             marks.mark(e);
             f.present = true;
             f.size = e->size;
+            f.stamp = e->stamp;
+            f.changed_ns = e->changed_ns;
             if (case_mismatch) {
                 diags.add_lazy(Severity::Warning, case_code, file, f.line, [&] {
                     return "file " + quoted(f.path) + " is stored as " + quoted(e->path) +
@@ -141,12 +143,20 @@ void check_unlisted(const PackageSource &src, const EntryMarks &marks,
     }
 }
 
-void hash_files(Course &c, const PackageSource &src, const std::string &file, Diagnostics &diags) {
+void hash_files(Course &c, const PackageSource &src, const std::string &file, Diagnostics &diags,
+                DigestCache *cache) {
     std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
     for (File &f : c.files) {
         if (!f.present) continue;
         if (auto it = done.find(f.path); it != done.end()) {
             f.digest = it->second;
+            continue;
+        }
+        const bool cacheable = cache && f.stamp != 0;
+        if (const Sha256Hex *known = cacheable ? cache->find(f.path, f.size, f.stamp, f.changed_ns) : nullptr) {
+            f.digest = static_cast<std::uint32_t>(c.digests.size());
+            c.digests.push_back(*known);
+            done.emplace(f.path, f.digest);
             continue;
         }
         std::string error;
@@ -159,6 +169,7 @@ void hash_files(Course &c, const PackageSource &src, const std::string &file, Di
         f.digest = static_cast<std::uint32_t>(c.digests.size());
         c.digests.emplace_back(hex);
         done.emplace(f.path, f.digest);
+        if (cacheable) cache->remember(f.path, f.size, f.stamp, c.digests.back());
     }
 }
 
@@ -270,7 +281,7 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     check_presence(c, index, marks, manifest_path, diags);
     if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
         check_unlisted(source, marks, manifest_path, diags);
-    if (options.hash_files) hash_files(c, source, manifest_path, diags);
+    if (options.hash_files) hash_files(c, source, manifest_path, diags, options.digests);
     choose_modules(c);
     count(c, index);
     diags.finish();

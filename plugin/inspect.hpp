@@ -12,11 +12,29 @@
 
 namespace coursecrew {
 
+// File digests remembered from an earlier read of the same package, so that
+// a publish reads only the files that changed. A digest is offered only for
+// a file whose size and stamp (see PackageEntry) are those it was computed
+// at, and only when it was computed well after the file last changed: a file
+// rewritten within the file system's timestamp granularity of its hashing
+// keeps its stamp, so such a digest is not trusted (it is computed again).
+class DigestCache {
+public:
+    virtual ~DigestCache() = default;
+    // The digest of `path` at (size, stamp), or nullptr.
+    virtual const Sha256Hex *find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
+                                  std::int64_t changed_ns) = 0;
+    // A digest just computed.
+    virtual void remember(std::string_view path, std::uint64_t size, std::uint64_t stamp,
+                          const Sha256Hex &digest) = 0;
+};
+
 struct InspectOptions {
     PackageLimits limits;
     std::size_t max_diagnostics_per_code = 20;
     bool hash_files = true;   // SHA-256 of every present file (content fingerprints)
     bool list_files = false;  // JSON: list each piece's files, not only counts
+    DigestCache *digests = nullptr;  // not owned; nullptr: every file is read
 };
 
 // The readers, handed in by the composition root (plugin/registry.cpp), so the

@@ -13,6 +13,15 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts) {
+    std::uint64_t h = 0x8ebc6af09c88c6e3ull;
+    for (std::uint64_t w : facts) {  // the mixing step of wyhash, per fact
+        const unsigned __int128 m = static_cast<unsigned __int128>(h ^ w ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull;
+        h = static_cast<std::uint64_t>(m) ^ static_cast<std::uint64_t>(m >> 64);
+    }
+    return h ? h : 1;
+}
+
 std::string to_hex(const unsigned char *data, std::size_t len) {
     static const char digits[] = "0123456789abcdef";
     std::string out(len * 2, '0');

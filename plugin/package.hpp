@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,15 @@ namespace coursecrew {
 struct PackageEntry {
     std::string path;     // relative to the package root, '/' separated, as stored
     std::uint64_t size = 0;
+    // Changes whenever the file's content may have changed (for a folder:
+    // its modification and status-change times and inode; for a zip: the
+    // entry's CRC-32 and time); 0 = unknown. Lets a digest computed before
+    // be reused (see DigestCache).
+    std::uint64_t stamp = 0;
+    // When the file last changed (ns since the epoch, the later of its
+    // modification and status-change times); 0 when a change always changes
+    // the stamp (zips).
+    std::int64_t changed_ns = 0;
 };
 
 // Limits that keep a hostile or absurd package from exhausting the machine.
@@ -80,6 +90,10 @@ private:
 };
 
 std::string ascii_lower(std::string_view s);
+
+// A PackageEntry::stamp from the facts a source knows about a file: a
+// 64-bit mix in which every input bit reaches every output bit; never 0.
+std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts);
 
 // Lowercase hex of a byte string (digests).
 std::string to_hex(const unsigned char *data, std::size_t len);

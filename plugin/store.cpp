@@ -157,9 +157,22 @@ CREATE TABLE progress (
 ) WITHOUT ROWID;
 CREATE INDEX pieces_by_module ON pieces (course, module);
 )sql"},
+    // v4: file digests remembered between publishes (see digest_cache.hpp),
+    // per package location and file path.
+    {4, R"sql(
+CREATE TABLE file_digests (
+    package   TEXT NOT NULL,
+    path      TEXT NOT NULL,
+    size      INTEGER NOT NULL,
+    stamp     INTEGER NOT NULL,
+    hashed_at INTEGER NOT NULL,
+    sha256    TEXT NOT NULL,
+    PRIMARY KEY (package, path)
+) WITHOUT ROWID;
+)sql"},
 };
 
-constexpr int kLatestVersion = 3;
+constexpr int kLatestVersion = 4;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");

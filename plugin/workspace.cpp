@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "coursecrew/coursecrew.h"
+#include "digest_cache.hpp"
 #include "registry.hpp"
 
 namespace coursecrew {
@@ -134,12 +135,24 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
             const WorkspaceOptions &options, const SyncConfig *sync, Inspection &inspection,
             Recorded &out, WorkspaceError &error) {
     if (!load_map(options, out.map, error)) return false;
-    const int status = inspect_package(package, inspect_options, inspection);
+    out.store = open_store(options, error);
+    if (!out.store) return false;
+    // Files unchanged since the last publish of this package are not read
+    // again: their digests come from the store.
+    StoredDigests digests(out.store->handle(), out.store->path(), package_key(package),
+                          workspace_now(options));
+    InspectOptions reading = inspect_options;
+    std::string why;
+    if (reading.hash_files && !digests.load(why)) return fail(error, COURSECREW_E_IO, why);
+    if (reading.hash_files) reading.digests = &digests;
+    const int status = inspect_package(package, reading, inspection);
     if (status != COURSECREW_OK) {
         const std::string first = inspection.diags.first_error();
         return fail(error, status,
                     "the package cannot be used: " + (first.empty() ? package : first));
     }
+    if (reading.hash_files && !options.dry_run && !digests.save(why))
+        return fail(error, COURSECREW_E_IO, why);
     const Course &course = inspection.course;
     if (course.identifier.empty())
         return fail(error, COURSECREW_E_PACKAGE_INVALID,
@@ -154,8 +167,6 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
                         " problem(s)); nothing was applied");
     }
     out.plan = plan_roles(course, out.map);
-    out.store = open_store(options, error);
-    if (!out.store) return false;
     // A dry run: everything below happens in one transaction that is rolled
     // back when the store closes (see DryRun).
     if (options.dry_run && !out.dry_run.begin(*out.store))
@@ -181,7 +192,6 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
             feed.module_titles[course.items[m].id] = course.items[m].title.primary();
         hook = feed_hook(feed, out.result.feed);
     }
-    std::string why;
     if (!out.store->publish(course.identifier, records, now, out.result.summary, why, hook))
         return fail(error, COURSECREW_E_IO, why);
     return true;

@@ -148,8 +148,15 @@ int FolderSource::create(const std::string &root, const PackageLimits &limits,
                                     "above it, or raise the max_entries limit");
                     return COURSECREW_E_PACKAGE_INVALID;
                 }
-                src->entries_.push_back(
-                    PackageEntry{std::move(rel), static_cast<std::uint64_t>(st.st_size)});
+                const std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+                const std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+                // The status-change time moves on every write, even when a
+                // tool puts the modification time back (cp -p, rsync, tar).
+                src->entries_.push_back(PackageEntry{
+                    std::move(rel), static_cast<std::uint64_t>(st.st_size),
+                    file_stamp({std::uint64_t(mtime), std::uint64_t(ctime), std::uint64_t(st.st_ino),
+                                std::uint64_t(st.st_dev), std::uint64_t(st.st_size)}),
+                    std::max(mtime, ctime)});
             }
             // Sockets, FIFOs and devices are not course content: skipped silently.
         }

@@ -318,7 +318,11 @@ int ZipSource::create(const std::string &zip_path, const PackageLimits &limits,
                           "an LMS can read it: re-create the zip without a password",
                           label);
         }
-        files.push_back({PackageEntry{std::move(path), st.size}, i});
+        // The CRC-32 covers the content: a zip's entry cannot change without
+        // its stamp changing (changed_ns 0: never too recent to trust).
+        const std::uint64_t stamp =
+            (st.valid & ZIP_STAT_CRC) ? file_stamp({st.crc, std::uint64_t(st.mtime), st.size, st.comp_size}) : 0;
+        files.push_back({PackageEntry{std::move(path), st.size, stamp, 0}, i});
     }
 
     if (diags.error_count() > errors_before) return COURSECREW_E_PACKAGE_INVALID;

@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(open_creates_folders_and_migrates) {
     auto s = open_store(path);
     BOOST_TEST(std::filesystem::exists(path));
     BOOST_TEST(s->path() == path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 3);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
     BOOST_TEST(pragma_text(s->handle(), "PRAGMA journal_mode") == "wal");
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA foreign_keys") == 1);
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA synchronous") == 1);  // NORMAL
@@ -183,10 +183,10 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_data) {
     BOOST_TEST(p.at("A/writer").since == 2000);
     BOOST_TEST(p.at("A/writer").module == "M1");
     BOOST_TEST(p.at("A/writer").title == "Title of A");
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 3);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
 }
 
-BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_3_keeping_its_data) {
+BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_the_latest_keeping_its_data) {
     cctest::TempDir dir;
     const std::string path = dir / "state.db";
     std::string before;
@@ -198,12 +198,13 @@ BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_3_keeping_its_data) {
         BOOST_TEST_REQUIRE(sqlite3_exec(s->handle(),
                                         "DROP TABLE events; DROP TABLE outbox; DROP TABLE documents; "
                                         "DROP TABLE assignments; DROP TABLE progress; DROP INDEX pieces_by_module; "
-                                        "PRAGMA user_version = 2",
+                                        "DROP TABLE file_digests; PRAGMA user_version = 2",
                                         nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     auto s = open_store(path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 3);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
     BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox'") == 1);
+    BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM sqlite_schema WHERE name = 'file_digests'") == 1);
     BOOST_TEST(snapshot(*s) == before);
 }
 
@@ -636,7 +637,7 @@ BOOST_AUTO_TEST_CASE(several_stores_create_one_file_at_once) {
     std::string error;
     BOOST_TEST(s->courses(courses, error), error);
     BOOST_TEST(courses.size() == std::size_t(n));
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 3);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
 }
 
 BOOST_AUTO_TEST_CASE(two_threads_write_at_once) {
