@@ -216,7 +216,7 @@ void SyncWorker::on_failure(Lane &lane, const Reply &reply, const char *what) {
 // halves, until the statement the target refuses is alone.
 bool SyncWorker::send_batch(Lane &lane, Outbox &outbox) {
     const std::string &name = lane.spec.config.name;
-    std::vector<StatementBatch> halves;  // still to send, last first; empty unless a batch was refused
+    std::vector<StatementBatch> halves;  // still to send, the next at the back (after a refusal)
     const StatementBatch *b = &lane.batch;
     bool progressed = false;
     std::vector<std::int64_t> ids;
