@@ -106,6 +106,13 @@ int main(int argc, char **argv) {
     }
     std::printf("map (plan_roles): best of %d %.1f ms -> %zu pieces, %zu pairs\n", runs_of("map"), best_plan,
                 plan.pieces.size(), plan.pairs());
+    double best_single = 1e9;  // the same on one thread, for comparison
+    for (int i = 0; i < runs_of("map"); ++i) {
+        t = Clock::now();
+        Plan one = plan_roles(ins.course, map, 1);
+        best_single = std::min(best_single, ms_since(t));
+    }
+    std::printf("map (plan_roles on one thread): best of %d %.1f ms\n", runs_of("map"), best_single);
 
     std::filesystem::remove_all(store_dir);
     std::string why;
