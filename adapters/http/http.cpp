@@ -103,6 +103,10 @@ void set_method_and_body(Options &o, const HttpRequest &r) {
     o.set(CURLOPT_POST, 1L);
     o.set(CURLOPT_POSTFIELDS, r.body.data());  // not copied: the body outlives the transfer
     o.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    // A statement batch is about 600 KB: sent through a 512 KB upload buffer
+    // it takes 2 writes to the socket instead of 10 (and a tenth of the
+    // polls); the buffer is allocated once per handle.
+    if (r.body.size() > 64 * 1024) o.set(CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
 }
 
 void set_tls(Options &o, const HttpRequest &r) {
