@@ -178,6 +178,18 @@ std::int64_t parse_retry_after(std::string_view value, std::time_t now) {
     return when <= now ? 0 : static_cast<std::int64_t>(when - now) * 1000;
 }
 
+HttpRequest request_for(const TargetConfig &target, std::string method, std::string url) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = std::move(url);
+    r.connect_timeout_ms = target.connect_timeout_ms;
+    r.timeout_ms = target.request_timeout_ms;
+    r.tls_verify = target.tls_verify;
+    r.ca_file = target.ca_file;
+    r.credentials = target.auth;
+    return r;
+}
+
 Reply classify(const HttpRequest &request, const HttpResponse &response) {
     Reply reply;
     reply.http_status = response.status;

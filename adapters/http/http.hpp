@@ -76,6 +76,10 @@ private:
 // configuration is wrong, retrying cannot help).
 Reply classify(const HttpRequest &request, const HttpResponse &response);
 
+// A request to a target: `method` and `url`, with the target's timeouts,
+// TLS settings and credentials.
+HttpRequest request_for(const TargetConfig &target, std::string method, std::string url);
+
 // Retry-After as milliseconds from `now`: delta-seconds ("120") or an
 // HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"; a past date gives 0).
 // -1 when empty or unreadable.

@@ -118,15 +118,8 @@ private:
 
     http::HttpRequest request(const char *method, std::string url,
                               const std::string &version) const {
-        http::HttpRequest r;
-        r.method = method;
-        r.url = std::move(url);
+        http::HttpRequest r = http::request_for(config_, method, std::move(url));
         r.headers.push_back(kVersionHeader + version);
-        r.connect_timeout_ms = config_.connect_timeout_ms;
-        r.timeout_ms = config_.request_timeout_ms;
-        r.tls_verify = config_.tls_verify;
-        r.ca_file = config_.ca_file;
-        r.credentials = config_.auth;
         return r;
     }
 

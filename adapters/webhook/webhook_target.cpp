@@ -78,9 +78,7 @@ private:
         if (!problem.empty()) return reply_of(Outcome::Denied, problem);
         if (batch.empty()) return reply_of(Outcome::Ok);
 
-        http::HttpRequest req;
-        req.method = "POST";
-        req.url = config_.endpoint;
+        http::HttpRequest req = http::request_for(config_, "POST", config_.endpoint);
         const std::string body = webhook::events_body(batch.json());
         req.body = body;
         const auto signature = webhook::signature_value(config_.hmac_secret, body);
@@ -89,11 +87,6 @@ private:
         req.headers.push_back(config_.signature_header + ": " + signature);
         req.headers.push_back(std::string(kTimestampHeader) + ": " +
                               std::to_string(static_cast<long long>(std::time(nullptr))));
-        req.connect_timeout_ms = config_.connect_timeout_ms;
-        req.timeout_ms = config_.request_timeout_ms;
-        req.tls_verify = config_.tls_verify;
-        req.ca_file = config_.ca_file;
-        req.credentials = config_.auth;
         return http::classify(req, client_.perform(req));
     }
 
