@@ -821,21 +821,31 @@ Plan plan_roles(const Course &course, const RoleMap &map, unsigned threads) {
     // Each further part on a thread of its own, with its own copy of the
     // planner (the compiled map, the file masks and the buffers: a few
     // megabytes at most); this thread plans the first part.
+    // A part whose thread cannot be started (no memory, a thread limit) is
+    // planned here after the first.
     const std::size_t parts = bounds.size() - 1;
     std::vector<std::vector<PiecePlan>> results(parts);
     std::vector<std::exception_ptr> errors(parts);
     std::vector<std::thread> workers;
+    std::vector<std::size_t> here;  // parts left to this thread
     workers.reserve(parts - 1);
-    for (std::size_t i = 1; i < parts; ++i)
-        workers.emplace_back([&, i, copy = planner]() mutable {
-            try {
-                copy.run(bounds[i], bounds[i + 1], results[i]);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
-        });
+    here.reserve(parts - 1);
+    for (std::size_t i = 1; i < parts; ++i) {
+        try {
+            workers.emplace_back([&, i, copy = planner]() mutable {
+                try {
+                    copy.run(bounds[i], bounds[i + 1], results[i]);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+            });
+        } catch (...) {
+            here.push_back(i);
+        }
+    }
     try {
         planner.run(bounds[0], bounds[1], plan.pieces);
+        for (std::size_t i : here) planner.run(bounds[i], bounds[i + 1], results[i]);
     } catch (...) {
         errors[0] = std::current_exception();
     }
