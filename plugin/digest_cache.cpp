@@ -23,14 +23,19 @@ bool StoredDigests::load(std::string &error) {
         Statement q(db_, store_path_,
                     "SELECT path, size, stamp, hashed_at, sha256 FROM file_digests WHERE package = ?1");
         q.query(package_);
+        known_.clear();
         while (q.next("cannot read the file digests")) {
             Known k;
+            k.path = q.text(0);
             k.size = static_cast<std::uint64_t>(q.integer(1));
             k.stamp = static_cast<std::uint64_t>(q.integer(2));  // stored as its bit pattern
             k.hashed_at = q.integer(3);
             k.sha256 = Sha256Hex(q.view(4));
-            known_.emplace(q.text(0), k);
+            known_.push_back(std::move(k));
         }
+        if (known_.size() >= TextIndex<PathOf>::kAbsent) throw std::length_error("too many file digests");
+        index_.emplace(known_.size(), PathOf{&known_});
+        for (std::uint32_t i = 0; i < known_.size(); ++i) index_->put(i);  // paths are unique (primary key)
         return true;
     } catch (const std::exception &e) {
         error = e.what();
@@ -38,11 +43,17 @@ bool StoredDigests::load(std::string &error) {
     }
 }
 
+StoredDigests::Known *StoredDigests::lookup(std::string_view path) {
+    if (!index_) return nullptr;
+    const std::uint32_t i = index_->find(path);
+    return i == TextIndex<PathOf>::kAbsent ? nullptr : &known_[i];
+}
+
 const Sha256Hex *StoredDigests::find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
                                      std::int64_t changed_ns) {
-    auto it = known_.find(std::string(path));
-    if (it == known_.end()) return nullptr;
-    Known &k = it->second;
+    Known *found = lookup(path);
+    if (!found) return nullptr;
+    Known &k = *found;
     k.asked = true;
     if (k.size != size || k.stamp != stamp || k.sha256.empty()) return nullptr;
     // Hashed too soon after the file's last change: a rewrite within the
@@ -68,12 +79,11 @@ bool StoredDigests::save(std::string &error) {
         for (const Fresh &f : fresh_) {
             put.run("cannot save a file digest", package_, f.path, static_cast<std::int64_t>(f.size),
                     static_cast<std::int64_t>(f.stamp), now_, f.sha256.view());
-            auto it = known_.find(f.path);
-            if (it != known_.end()) it->second.asked = true;
+            if (Known *k = lookup(f.path)) k->asked = true;
         }
         Statement forget(db_, store_path_, "DELETE FROM file_digests WHERE package = ?1 AND path = ?2");
-        for (const auto &[path, k] : known_)
-            if (!k.asked) forget.run("cannot forget a file digest", package_, path);
+        for (const Known &k : known_)
+            if (!k.asked) forget.run("cannot forget a file digest", package_, k.path);
         tx.commit("saving file digests");
         return true;
     } catch (const std::exception &e) {

@@ -13,10 +13,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <optional>
 #include <vector>
 
 #include "inspect.hpp"
+#include "text_index.hpp"
 
 typedef struct sqlite3 sqlite3;
 
@@ -34,6 +35,8 @@ public:
     // `now`: seconds since the epoch, the time digests computed now are
     // recorded at.
     StoredDigests(sqlite3 *db, std::string store_path, std::string package, std::int64_t now);
+    StoredDigests(const StoredDigests &) = delete;  // its index points into its own rows
+    StoredDigests &operator=(const StoredDigests &) = delete;
 
     bool load(std::string &error);
     // Writes the digests computed since load() and forgets the files that
@@ -49,21 +52,29 @@ public:
     std::size_t computed() const { return fresh_.size(); }
 
 private:
-    struct Known {
+    struct Known {  // a row of the store
+        std::string path;
         std::uint64_t size = 0, stamp = 0;
         std::int64_t hashed_at = 0;  // seconds
         Sha256Hex sha256;
-        bool asked = false;
+        bool asked = false;  // the package still has the file
+    };
+    struct PathOf {
+        const std::vector<Known> *known;
+        std::string_view operator()(std::uint32_t i) const { return (*known)[i].path; }
     };
     struct Fresh {
         std::string path;
         std::uint64_t size = 0, stamp = 0;
         Sha256Hex sha256;
     };
+    Known *lookup(std::string_view path);
+
     sqlite3 *db_;
     std::string store_path_, package_;
     std::int64_t now_;
-    std::unordered_map<std::string, Known> known_;
+    std::vector<Known> known_;
+    std::optional<TextIndex<PathOf>> index_;  // over known_, made by load()
     std::vector<Fresh> fresh_;
     std::size_t reused_ = 0;
 };
