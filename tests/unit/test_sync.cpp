@@ -244,6 +244,23 @@ struct Workspace {
         return feed;
     }
 
+    // The same by piece identifier, without the package (set_status_in_store);
+    // `course` receives the course the store resolved.
+    cc::FeedResult set_in_store(const std::vector<cc::StatusUpdate> &updates, std::int64_t now,
+                                std::string *course = nullptr) {
+        cc::WorkspaceOptions o = options;
+        o.now = now;
+        std::vector<cc::Change> changes;
+        std::string resolved;
+        cc::WorkspaceError error;
+        cc::FeedResult feed;
+        BOOST_TEST_REQUIRE(cc::set_status_in_store("", o, updates, changes, resolved, error, &feed),
+                           error.message);
+        BOOST_TEST(changes.size() == updates.size());
+        if (course) *course = resolved;
+        return feed;
+    }
+
     std::int64_t events() const { return count(store, "SELECT count(*) FROM events"); }
     std::int64_t events(const std::string &kind) const {
         return count(store, "SELECT count(*) FROM events WHERE kind = '" + kind + "'");
@@ -1221,15 +1238,8 @@ BOOST_AUTO_TEST_CASE(status_statement_names_the_piece_by_title) {
     const auto doc = parse(rows(w.store, "SELECT body FROM documents WHERE module = 'MOD-INTRO'").at(0));
     BOOST_TEST(member_str(doc["pieces"]["SCO-WELCOME"], "title") == "Welcome: why safety matters");
 
-    cc::WorkspaceOptions o = w.options;
-    o.now = kT0 + 120;
-    std::vector<cc::Change> changes;
-    std::string course;
-    cc::WorkspaceError error;
-    cc::FeedResult g;
-    BOOST_TEST_REQUIRE(cc::set_status_in_store("", o, {{"SCO-WELCOME", "writer", cc::Status::InReview, "ana@example.org", ""}},
-                                               changes, course, error, &g),
-                       error.message);
+    const cc::FeedResult g =
+        w.set_in_store({{"SCO-WELCOME", "writer", cc::Status::InReview, "ana@example.org", ""}}, kT0 + 120);
     BOOST_TEST_REQUIRE(g.events.size() == 1u);
     BOOST_TEST(member_str(parse(g.events[0].body)["object"]["definition"]["name"], "en") ==
                "Welcome: why safety matters");
@@ -1238,15 +1248,9 @@ BOOST_AUTO_TEST_CASE(status_statement_names_the_piece_by_title) {
 BOOST_AUTO_TEST_CASE(set_status_in_store_feeds_too) {
     Workspace w;
     w.publish(kT0);
-    cc::WorkspaceOptions o = w.options;
-    o.now = kT0 + 10;
-    std::vector<cc::Change> changes;
     std::string course;
-    cc::WorkspaceError error;
-    cc::FeedResult feed;
-    BOOST_TEST_REQUIRE(cc::set_status_in_store("", o, {{"SCO-QUIZ", "designer", cc::Status::Blocked, "chen@example.org", "needs a decision"}},
-                                               changes, course, error, &feed),
-                       error.message);
+    const cc::FeedResult feed = w.set_in_store(
+        {{"SCO-QUIZ", "designer", cc::Status::Blocked, "chen@example.org", "needs a decision"}}, kT0 + 10, &course);
     BOOST_TEST(course == "com.example.safety-basics");
     BOOST_TEST(kinds_of(feed.events)["status"] == 1u);
     BOOST_TEST(w.events("status") == 1);
