@@ -343,7 +343,7 @@ void SyncWorker::run() {
         // The worker only deletes outbox rows and updates their counters and
         // the documents' state: none of that can break a foreign key, yet
         // with checks on SQLite looks up the event behind every deleted row
-        // (a third of the worker's CPU time in a 20,000-statement sync).
+        // (about a quarter of the worker's CPU time in a 20,000-statement sync).
         sqlite3_exec(store->handle(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
     }
     for (std::size_t i = 0; i < specs_.size(); ++i) {
