@@ -23,8 +23,9 @@ Statement &Outbox::prepared(int slot, const char *sql) {
 
 enum Slot {
     kAddEvent, kEventId, kQueue, kPutDocument, kAssignments, kAssign, kUnassign, kProgress,
-    kSetProgress, kCells, kPieceTitle, kNextEvent, kLastPublished, kDue, kDelivered, kAttemptFailed, kDeadLetter, kPendingDocs,
-    kDocDelivered, kDocFailed, kCounts, kDocCounts,
+    kSetProgress, kCells, kPieceTitle, kNextEvent, kLastPublished, kDue, kDueRetried, kMark, kMoveMark,
+    kDeliveredRetried, kAttemptFailed, kDeadLetter, kPendingDocs, kDocDelivered, kDocFailed, kCounts,
+    kDocCounts,
 };
 
 bool Outbox::add_event(const std::string &course, const Event &e,
@@ -134,13 +135,12 @@ std::vector<DocumentCell> Outbox::cells(const std::string &course, const std::st
     return out;
 }
 
-void Outbox::due(const std::string &target, std::size_t max_count, std::size_t max_bytes,
-                 StatementBatch &batch) {
-    Statement &q = prepared(kDue, "SELECT e.id, e.body FROM outbox o JOIN events e ON e.id = o.event "
-                                  "WHERE o.target = ?1 AND o.dead = 0 ORDER BY o.event LIMIT ?2");
-    batch.clear();
+namespace {
+
+// Appends the rows of a (event id, body) query to the batch, up to
+// `max_bytes` of statement text past the first.
+void fill(Statement &q, std::size_t max_count, std::size_t max_bytes, StatementBatch &batch) {
     std::size_t bytes = 0;
-    q.query(target, static_cast<std::int64_t>(max_count));
     while (q.next("cannot read the outbox")) {
         const std::string_view body = q.view(1);
         // +1 for the comma between statements in the batch body.
@@ -154,19 +154,87 @@ void Outbox::due(const std::string &target, std::size_t max_count, std::size_t m
     }
 }
 
+}  // namespace
+
+bool Outbox::due(const std::string &target, std::size_t max_count, std::size_t max_bytes,
+                 StatementBatch &batch) {
+    batch.clear();
+    const auto limit = static_cast<std::int64_t>(max_count);
+    // Retried dead letters first, found through their own small partial
+    // index. (INDEXED BY here and below: without statistics the planner
+    // prefers the primary key, and would read every row of the target to
+    // find the few with dead = 2.)
+    Statement &again = prepared(kDueRetried, "SELECT e.id, e.body FROM outbox o INDEXED BY outbox_retried "
+                                             "JOIN events e ON e.id = o.event "
+                                             "WHERE o.target = ?1 AND o.dead = 2 ORDER BY o.event LIMIT ?2");
+    again.query(target, limit);
+    fill(again, max_count, max_bytes, batch);
+    if (!batch.empty()) return true;
+    // Then the oldest pending rows above the mark: a range of the primary key.
+    Statement &q = prepared(kDue, "SELECT e.id, e.body FROM outbox o JOIN events e ON e.id = o.event "
+                                  "WHERE o.target = ?1 AND o.dead = 0 AND o.event > ?2 "
+                                  "ORDER BY o.event LIMIT ?3");
+    q.query(target, mark(target), limit);
+    fill(q, max_count, max_bytes, batch);
+    return false;
+}
+
 std::string Outbox::statement_id(std::int64_t event) {
     Statement q(db_, path_, "SELECT uuid FROM events WHERE id = ?1");
     q.query(event);
     return q.next("cannot read an event") ? q.text(0) : std::string();
 }
 
-void Outbox::delivered(const std::string &target, const std::vector<std::int64_t> &ids) {
+std::int64_t Outbox::mark(const std::string &target) {
+    Statement &q = prepared(kMark, "SELECT through FROM outbox_marks WHERE target = ?1");
+    q.query(target);
+    std::int64_t through = 0;
+    if (q.next("cannot read the outbox")) {
+        through = q.integer(0);
+        q.done();
+    }
+    return through;
+}
+
+void Outbox::delivered(const std::string &target, const std::vector<std::int64_t> &ids, bool retried) {
     if (ids.empty()) return;
-    // A batch is a run of the target's live rows in event order (halves of
-    // a split too), so one range delete clears exactly it.
-    const auto [first, last] = std::minmax_element(ids.begin(), ids.end());
-    prepared(kDelivered, "DELETE FROM outbox WHERE target = ?1 AND dead = 0 AND event BETWEEN ?2 AND ?3")
-        .run("cannot clear delivered events", target, *first, *last);
+    if (retried) {
+        // Few, and not covered by the mark: deleted one by one.
+        Statement &d = prepared(kDeliveredRetried, "DELETE FROM outbox WHERE target = ?1 AND dead = 2 AND event = ?2");
+        for (std::int64_t id : ids) d.run("cannot clear delivered events", target, id);
+        return;
+    }
+    // The batch was the oldest pending rows above the mark, sent in order
+    // (halves of a split too): every pending row up to its last is delivered.
+    prepared(kMoveMark, "INSERT INTO outbox_marks (target, through) VALUES (?1, ?2) "
+                        "ON CONFLICT (target) DO UPDATE SET through = max(through, excluded.through)")
+        .run("cannot clear delivered events", target, *std::max_element(ids.begin(), ids.end()));
+}
+
+void Outbox::clear_delivered(const std::string &target) {
+    const std::int64_t through = mark(target);
+    if (through == 0) return;
+    // Can the whole outbox go? Only if nothing in it is still wanted: no
+    // dead or retried letters, no other target's rows, nothing of this
+    // target above its mark (all answered from indexes, no scan). Then
+    // SQLite drops the table's pages at once instead of row by row (on a
+    // connection without foreign-key checks, as the worker's is).
+    Statement everything(db_, path_,
+                         "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_dead WHERE dead = 1) "
+                         "OR EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_retried WHERE dead = 2) "
+                         "OR EXISTS (SELECT 1 FROM outbox WHERE target < ?1) "
+                         "OR EXISTS (SELECT 1 FROM outbox WHERE target > ?1) "
+                         "OR EXISTS (SELECT 1 FROM outbox WHERE target = ?1 AND event > ?2)");
+    everything.query(target, through);
+    const bool keep_some = everything.next("cannot read the outbox") && everything.integer(0) != 0;
+    everything.done();
+    if (keep_some) {
+        Statement(db_, path_, "DELETE FROM outbox WHERE target = ?1 AND dead = 0 AND event <= ?2")
+            .run("cannot clear delivered events", target, through);
+    } else {
+        Statement(db_, path_, "DELETE FROM outbox").run("cannot clear delivered events");
+    }
+    Statement(db_, path_, "DELETE FROM outbox_marks WHERE target = ?1").run("cannot clear delivered events", target);
 }
 
 void Outbox::attempt_failed(const std::string &target, const std::vector<std::int64_t> &ids,
@@ -208,10 +276,14 @@ void Outbox::document_failed(const std::string &target, const PendingDocument &d
 }
 
 OutboxCounts Outbox::counts(const std::string &target) {
-    // One pass each, no GROUP BY (which would sort every row).
     OutboxCounts c;
-    Statement &q = prepared(kCounts, "SELECT total(dead = 0), total(dead = 1) FROM outbox WHERE target = ?1");
-    q.query(target);
+    // Pending: above the mark, plus retried dead letters; each a range of
+    // an index, so counting does not scan what was delivered.
+    Statement &q = prepared(kCounts,
+                            "SELECT (SELECT count(*) FROM outbox WHERE target = ?1 AND dead = 0 AND event > ?2) "
+                            "+ (SELECT count(*) FROM outbox INDEXED BY outbox_retried WHERE target = ?1 AND dead = 2), "
+                            "(SELECT count(*) FROM outbox INDEXED BY outbox_dead WHERE target = ?1 AND dead = 1)");
+    q.query(target, mark(target));
     if (q.next("cannot count the outbox")) {
         c.pending = q.integer(0);
         c.dead = q.integer(1);
@@ -232,11 +304,11 @@ std::vector<OutboxEntry> Outbox::list(bool include_pending) {
     std::vector<OutboxEntry> out;
     Statement q(db_, path_,
                 "SELECT o.target, e.kind, e.uuid, o.dead, e.course, o.last_error, o.attempts, e.at "
-                "FROM outbox o JOIN events e ON e.id = o.event "
-                "WHERE o.dead = 1 OR ?1 = 1 ORDER BY o.dead DESC, o.target, o.event");
+                "FROM outbox_pending o JOIN events e ON e.id = o.event "
+                "WHERE o.dead = 1 OR ?1 = 1 ORDER BY o.dead = 1 DESC, o.target, o.event");
     q.query(include_pending ? 1 : 0);
     while (q.next("cannot list the outbox"))
-        out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3) ? "dead" : "pending", q.text(4), "",
+        out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3) == 1 ? "dead" : "pending", q.text(4), "",
                        q.text(5), q.integer(6), q.integer(7)});
     Statement d(db_, path_,
                 "SELECT target, course, module, dead, last_error, attempts FROM documents "
@@ -270,7 +342,7 @@ std::int64_t for_uuids(sqlite3 *db, const std::string &path, const char *sql,
 
 std::int64_t Outbox::retry(const std::vector<std::string> &uuids) {
     std::int64_t n = for_uuids(db_, path_,
-                               "UPDATE outbox SET dead = 0, attempts = 0, last_error = '' WHERE dead = 1 "
+                               "UPDATE outbox SET dead = 2, attempts = 0, last_error = '' WHERE dead = 1 "
                                "AND (?1 IS NULL OR event = (SELECT id FROM events WHERE uuid = ?1))",
                                uuids, "cannot retry a dead letter");
     if (uuids.empty())

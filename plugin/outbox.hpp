@@ -1,13 +1,21 @@
 // The outbox: what still has to reach each LMS target, kept in the status
-// store's file (tables created by the store's migration v3) so that events
-// are written in the same transaction as the change that caused them, and
-// survive crashes and restarts.
+// store's file (tables created by the store's migrations v3 and v5) so that
+// events are written in the same transaction as the change that caused
+// them, and survive crashes and restarts.
 //
 //   events       one xAPI statement per event, under its deterministic id;
 //                kept after delivery as the record of what was said.
-//   outbox       (target, event) rows still to deliver; a row goes when its
-//                target accepted it. Dead rows were refused by the target
-//                and wait for a person (`coursecrew outbox --retry/--drop`).
+//   outbox       (target, event) rows still to deliver. dead: 0 pending,
+//                1 refused by the target (a dead letter, waiting for a
+//                person: `coursecrew outbox --retry/--drop`), 2 a dead letter
+//                a person retried (pending again).
+//   outbox_marks per target, the event id through which its pending (dead
+//                = 0) rows were delivered. A batch is always the oldest
+//                pending rows, sent in order, so its delivery only moves the
+//                mark: one small write instead of deleting 500 rows. When the
+//                target has nothing left to send, the worker deletes the
+//                rows under its mark in bulk (clear_delivered).
+//   outbox_pending (a view) what is really still in the outbox.
 //   documents    the per-module status document each target should hold;
 //                `version` grows at every change, so a delivery clears
 //                `pending` only for the version it sent.
@@ -92,12 +100,19 @@ public:
     // ---- the worker ----
     // The oldest pending statements of a target into `batch` (cleared
     // first): at most `max_count`, and (past the first) `max_bytes` of
-    // statement text. Each is copied once, from SQLite's page into the batch.
-    void due(const std::string &target, std::size_t max_count, std::size_t max_bytes,
+    // statement text. Retried dead letters come first, in batches of their
+    // own; returns true for such a batch (pass it on to delivered()).
+    bool due(const std::string &target, std::size_t max_count, std::size_t max_bytes,
              StatementBatch &batch);
     // The statement id (UUID) of an event, "" if it is gone.
     std::string statement_id(std::int64_t event);
-    void delivered(const std::string &target, const std::vector<std::int64_t> &ids);
+    // A batch (or a part of one, split in order) from due() was accepted.
+    void delivered(const std::string &target, const std::vector<std::int64_t> &ids, bool retried);
+    // The target's mark (0: none): its pending rows up to it were delivered.
+    std::int64_t mark(const std::string &target);
+    // For a target with nothing left to send: deletes its delivered rows
+    // and its mark. Cheapest when the whole outbox was delivered.
+    void clear_delivered(const std::string &target);
     void attempt_failed(const std::string &target, const std::vector<std::int64_t> &ids,
                         const std::string &error);
     void dead_letter(const std::string &target, std::int64_t id, const std::string &reason);

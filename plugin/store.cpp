@@ -170,9 +170,26 @@ CREATE TABLE file_digests (
     PRIMARY KEY (package, path)
 ) WITHOUT ROWID;
 )sql"},
+    // v5: delivery marks (see outbox.hpp). A target's pending rows up to its
+    // mark were delivered: the worker moves the mark per batch and deletes
+    // the rows in bulk once the target has nothing left to send, instead of
+    // one by one per batch. dead = 2 marks a dead letter a person retried
+    // (pending, but not covered by the mark). outbox_pending is what is
+    // really still in the outbox, for people and tests reading the store.
+    {5, R"sql(
+CREATE TABLE outbox_marks (
+    target  TEXT PRIMARY KEY,
+    through INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX outbox_dead ON outbox (target, event) WHERE dead = 1;
+CREATE INDEX outbox_retried ON outbox (target, event) WHERE dead = 2;
+CREATE VIEW outbox_pending AS
+    SELECT o.* FROM outbox o LEFT JOIN outbox_marks m ON m.target = o.target
+    WHERE o.dead <> 0 OR o.event > coalesce(m.through, 0);
+)sql"},
 };
 
-constexpr int kLatestVersion = 4;
+constexpr int kLatestVersion = 5;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");

@@ -54,8 +54,9 @@ private:
 // touched count as the process's memory until it goes, so the map is
 // dropped and made anew before each batch: only one batch's pages are ever
 // mapped. (The store's file only grows: nothing truncates it under the map.)
+void drop_map(sqlite3 *db) { sqlite3_exec(db, "PRAGMA mmap_size = 0", nullptr, nullptr, nullptr); }
 void fresh_map(sqlite3 *db) {
-    sqlite3_exec(db, "PRAGMA mmap_size = 0", nullptr, nullptr, nullptr);
+    drop_map(db);
     sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
 }
 
@@ -99,6 +100,7 @@ struct SyncWorker::Lane {
     sqlite3 *db = nullptr;
     const std::string *path = nullptr;
     StatementBatch batch;  // the next batch; its buffer is reused from batch to batch
+    bool batch_retried = false;  // it holds retried dead letters (see Outbox::due)
 };
 
 SyncWorker::SyncWorker(std::string store_path, std::string profile_base,
@@ -181,7 +183,11 @@ void SyncWorker::publish_status(std::vector<TargetStatus> snapshot, std::uint64_
     status_.idle = idle;
     status_.stopped = stopped;
     status_generation_ = generation;
-    idle_cv_.notify_all();
+    // Waiters wait for idleness only: waking them for every batch would cost
+    // the host's thread a wake-up and, worse, keep it running while the
+    // worker drops its map (each drop then interrupts that thread's CPU to
+    // flush its TLB).
+    if (idle) idle_cv_.notify_all();
 }
 
 void SyncWorker::on_failure(Lane &lane, const Reply &reply, const char *what) {
@@ -226,7 +232,7 @@ bool SyncWorker::send_batch(Lane &lane, Outbox &outbox) {
         lane.status.state = "sending";
         const Reply r = lane.target->send(*b);
         if (r.outcome == Outcome::Ok) {
-            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.delivered(name, ids); });
+            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.delivered(name, ids, lane.batch_retried); });
             lane.failures = 0;
             lane.status.delivered += static_cast<std::int64_t>(ids.size());
             emit(EventJson("sent", name).add("count", static_cast<std::int64_t>(ids.size())).done());
@@ -326,8 +332,15 @@ bool SyncWorker::step(Lane &lane, Outbox &outbox) {
     }
     const TargetConfig &c = lane.spec.config;
     fresh_map(lane.db);
-    outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes, lane.batch);
+    lane.batch_retried = outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes, lane.batch);
     if (!lane.batch.empty()) return send_batch(lane, outbox);
+    // Nothing left to send: the rows delivered under the mark go, in bulk.
+    // Without the map: the outbox's pages lie scattered among the events',
+    // and faulting each one in would map its neighbours too.
+    if (outbox.mark(c.name) != 0) {
+        drop_map(lane.db);
+        write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.clear_delivered(c.name); });
+    }
     if (c.documents) return sync_documents(lane, outbox);
     return false;
 }
@@ -340,10 +353,11 @@ void SyncWorker::run() {
         // The worker reads each statement once, in order: a small page cache
         // is enough (the store's default is sized for a publish's working set).
         sqlite3_exec(store->handle(), "PRAGMA cache_size = -2048", nullptr, nullptr, nullptr);
-        // The worker only deletes outbox rows and updates their counters and
-        // the documents' state: none of that can break a foreign key, yet
-        // with checks on SQLite looks up the event behind every deleted row
-        // (about a quarter of the worker's CPU time in a 20,000-statement sync).
+        // The worker only deletes outbox rows, moves marks and updates
+        // counters and the documents' state: none of that can break a
+        // foreign key. With checks on, SQLite would look up the event behind
+        // every deleted row, and could not clear a fully delivered outbox in
+        // one step (Outbox::clear_delivered).
         sqlite3_exec(store->handle(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
     }
     for (std::size_t i = 0; i < specs_.size(); ++i) {

@@ -370,7 +370,7 @@ BOOST_AUTO_TEST_CASE(publish_and_status_changes_reach_the_lrs) {
     const SyncStatus st = seat.sync();
     BOOST_REQUIRE(st.idle);
     BOOST_TEST(st.targets.at(0).version == "1.0.3");
-    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox") == 0);
+    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox_pending") == 0);
     BOOST_TEST(count(seat.store(), "SELECT count(*) FROM documents WHERE pending = 1") == 0);
     expect_lrs_has_exactly(seat);
 
@@ -443,7 +443,7 @@ BOOST_AUTO_TEST_CASE(unauthorized_stops_the_target_and_keeps_the_outbox) {
     lrs().reset();
     Seat seat("https://example.org/courses/denied");
     seat.publish();
-    const auto queued = count(seat.store(), "SELECT count(*) FROM outbox");
+    const auto queued = count(seat.store(), "SELECT count(*) FROM outbox_pending");
     BOOST_REQUIRE(queued > 0);
     lrs().faults(R"([{"kind":"status","status":401,"count":1000,"body":"{\"message\":\"Unauthorised\"}"}])");
     const SyncStatus st = seat.sync(20'000);
@@ -454,7 +454,7 @@ BOOST_AUTO_TEST_CASE(unauthorized_stops_the_target_and_keeps_the_outbox) {
     BOOST_TEST(st.targets.at(0).error.find(kSecret) == std::string::npos);
     BOOST_TEST(seat.seen("failed").size() == 1u);
     // Nothing was lost, and a 401 was not hammered: one request, then stop.
-    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox") == queued);
+    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox_pending") == queued);
     BOOST_TEST(lrs().stats()["statuses"]["401"].GetInt() == 1);
 
     // Credentials fixed (the proxy lets us through): a new worker delivers everything.
@@ -514,7 +514,7 @@ BOOST_AUTO_TEST_CASE(lrs_taken_away_mid_sync_and_answers_cut_lose_and_double_not
     std::vector<Change> changes;
     WorkspaceError error;
     BOOST_REQUIRE(set_status_for_package(kSample, InspectOptions{}, seat.options, parse_csv(csv), changes, error));
-    BOOST_REQUIRE(count(seat.store(), "SELECT count(*) FROM outbox") >= 2000);
+    BOOST_REQUIRE(count(seat.store(), "SELECT count(*) FROM outbox_pending") >= 2000);
     // Two answers lost after the LRS stored the batch, then the LRS is gone
     // for 2.5 s (refused connections), then two more lost answers and a cut body.
     lrs().faults(R"([{"kind":"cut_after_upstream","count":2,"path":"/xAPI/statements","method":"POST"},
@@ -527,7 +527,7 @@ BOOST_AUTO_TEST_CASE(lrs_taken_away_mid_sync_and_answers_cut_lose_and_double_not
     BOOST_TEST(stats["faults"]["cut_after_upstream"].GetInt() == 4);
     BOOST_TEST(stats["faults"]["refuse"].GetInt() == 1);
     BOOST_TEST(contains(seat.seen("retrying"), "refused"));
-    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox") == 0);
+    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox_pending") == 0);
     expect_lrs_has_exactly(seat);
     lrs().reset();
 }
@@ -541,7 +541,7 @@ BOOST_AUTO_TEST_CASE(a_killed_sync_resumes_where_it_stopped) {
     WorkspaceError error;
     BOOST_REQUIRE(set_status_for_package(kSample, InspectOptions{}, seat.options,
                                          parse_csv(many_changes_csv(seat, 3000)), changes, error));
-    const auto queued = count(seat.store(), "SELECT count(*) FROM outbox");
+    const auto queued = count(seat.store(), "SELECT count(*) FROM outbox_pending");
     // Slow answers, so the kill lands mid-sync.
     lrs().faults(R"([{"kind":"delay","ms":250,"count":1000,"path":"/xAPI/statements","method":"POST"}])");
     const auto posts = [] {
@@ -565,7 +565,7 @@ BOOST_AUTO_TEST_CASE(a_killed_sync_resumes_where_it_stopped) {
     int wstatus = 0;
     waitpid(child, &wstatus, 0);
     BOOST_REQUIRE(WIFSIGNALED(wstatus));
-    const auto left = count(seat.store(), "SELECT count(*) FROM outbox");
+    const auto left = count(seat.store(), "SELECT count(*) FROM outbox_pending");
     BOOST_TEST_MESSAGE("killed with " << left << " of " << queued << " still queued");
     BOOST_REQUIRE(left > 0);
     BOOST_REQUIRE(left < queued);
@@ -573,7 +573,8 @@ BOOST_AUTO_TEST_CASE(a_killed_sync_resumes_where_it_stopped) {
     // Started again (the CLI, as a user would): it resumes and finishes.
     const std::string cmd = std::string(CC_CLI) + " sync --config " + seat.config + " --timeout 120 > /dev/null 2>&1";
     BOOST_REQUIRE_EQUAL(std::system(cmd.c_str()), 0);
-    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox") == 0);
+    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox_pending") == 0);
+    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox") == 0);  // delivered rows cleared in bulk
     expect_lrs_has_exactly(seat);
 }
 
@@ -623,7 +624,7 @@ BOOST_AUTO_TEST_CASE(a_webhook_target_gets_the_same_events_signed) {
                      {"kind":"cut_after_upstream","path":"/hook"}])");
     const SyncStatus st = seat.sync();
     BOOST_REQUIRE(st.idle);
-    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox") == 0);
+    BOOST_TEST(count(seat.store(), "SELECT count(*) FROM outbox_pending") == 0);
     BOOST_TEST(contains(seat.seen("retrying"), "\"target\":\"hook\""));
     expect_lrs_has_exactly(seat);
 

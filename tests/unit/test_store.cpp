@@ -16,6 +16,7 @@
 #include <map>
 #include <thread>
 
+#include "plugin/outbox.hpp"
 #include "plugin/store.hpp"
 #include "tests/unit/support.hpp"
 
@@ -151,7 +152,7 @@ BOOST_AUTO_TEST_CASE(open_creates_folders_and_migrates) {
     auto s = open_store(path);
     BOOST_TEST(std::filesystem::exists(path));
     BOOST_TEST(s->path() == path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
     BOOST_TEST(pragma_text(s->handle(), "PRAGMA journal_mode") == "wal");
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA foreign_keys") == 1);
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA synchronous") == 1);  // NORMAL
@@ -183,7 +184,7 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_data) {
     BOOST_TEST(p.at("A/writer").since == 2000);
     BOOST_TEST(p.at("A/writer").module == "M1");
     BOOST_TEST(p.at("A/writer").title == "Title of A");
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
 }
 
 BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_the_latest_keeping_its_data) {
@@ -196,16 +197,47 @@ BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_the_latest_keeping_its_data) 
         publish(*s, {piece("A", "M1", {{"writer", "fa"}})});
         before = snapshot(*s);
         BOOST_TEST_REQUIRE(sqlite3_exec(s->handle(),
+                                        "DROP VIEW outbox_pending; DROP TABLE outbox_marks; "
                                         "DROP TABLE events; DROP TABLE outbox; DROP TABLE documents; "
                                         "DROP TABLE assignments; DROP TABLE progress; DROP INDEX pieces_by_module; "
                                         "DROP TABLE file_digests; PRAGMA user_version = 2",
                                         nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     auto s = open_store(path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
     BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox'") == 1);
     BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM sqlite_schema WHERE name = 'file_digests'") == 1);
     BOOST_TEST(snapshot(*s) == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_4_outbox_keeps_its_pending_and_dead_rows) {
+    cctest::TempDir dir;
+    const std::string path = dir / "state.db";
+    {
+        auto s = open_store(path);
+        BOOST_TEST_REQUIRE(sqlite3_exec(s->handle(),
+                                        "DROP VIEW outbox_pending; DROP TABLE outbox_marks; "
+                                        "DROP INDEX outbox_dead; DROP INDEX outbox_retried; "
+                                        "INSERT INTO events (id, uuid, course, kind, at, body) VALUES "
+                                        "(1, 'u1', 'c', 'status', 0, '{}'), (2, 'u2', 'c', 'status', 0, '{}'), "
+                                        "(3, 'u3', 'c', 'status', 0, '{}'); "
+                                        "INSERT INTO outbox (target, event, dead) VALUES "
+                                        "('lms', 1, 1), ('lms', 3, 0), ('hook', 3, 0); "
+                                        "PRAGMA user_version = 4",
+                                        nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    auto s = open_store(path);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
+    BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM outbox_pending") == 3);
+    Outbox outbox(s->handle(), path);
+    const OutboxCounts lms = outbox.counts("lms");
+    BOOST_TEST(lms.pending == 1);
+    BOOST_TEST(lms.dead == 1);
+    BOOST_TEST(outbox.counts("hook").pending == 1);
+    StatementBatch batch;
+    BOOST_TEST(!outbox.due("lms", 10, 1 << 20, batch));
+    BOOST_TEST_REQUIRE(batch.size() == 1u);
+    BOOST_TEST(batch.event(0) == 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_schema_is_refused) {
@@ -637,7 +669,7 @@ BOOST_AUTO_TEST_CASE(several_stores_create_one_file_at_once) {
     std::string error;
     BOOST_TEST(s->courses(courses, error), error);
     BOOST_TEST(courses.size() == std::size_t(n));
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 4);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
 }
 
 BOOST_AUTO_TEST_CASE(two_threads_write_at_once) {

@@ -265,9 +265,9 @@ struct Workspace {
     std::int64_t events(const std::string &kind) const {
         return count(store, "SELECT count(*) FROM events WHERE kind = '" + kind + "'");
     }
-    std::int64_t outbox() const { return count(store, "SELECT count(*) FROM outbox"); }
+    std::int64_t outbox() const { return count(store, "SELECT count(*) FROM outbox_pending"); }
     std::int64_t outbox(const std::string &target) const {
-        return count(store, "SELECT count(*) FROM outbox WHERE target = '" + target + "'");
+        return count(store, "SELECT count(*) FROM outbox_pending WHERE target = '" + target + "'");
     }
     std::int64_t documents() const { return count(store, "SELECT count(*) FROM documents"); }
     // "module|version|pending|body" per document row of `target`.
