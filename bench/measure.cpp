@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     const int runs = std::max(1, std::atoi(argv[1]));
-    std::vector<double> wall, cpu;
+    std::vector<double> wall, cpu, user, sys;
     long max_rss_kb = 0;
     int last_status = 0;
     for (int i = 0; i < runs; ++i) {
@@ -38,14 +38,19 @@ int main(int argc, char **argv) {
         rusage ru{};
         wait4(pid, &status, 0, &ru);
         wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        cpu.push_back(ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-                      ru.ru_stime.tv_usec / 1e6);
+        user.push_back(ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6);
+        sys.push_back(ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+        cpu.push_back(user.back() + sys.back());
         max_rss_kb = std::max(max_rss_kb, ru.ru_maxrss);
         last_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
-    std::printf("median_wall_s=%.4f\tmin_wall_s=%.4f\tmedian_cpu_s=%.4f\tmax_rss_kb=%ld\texit=%d\n",
-                wall[wall.size() / 2], wall.front(), cpu[cpu.size() / 2], max_rss_kb, last_status);
+    std::sort(user.begin(), user.end());
+    std::sort(sys.begin(), sys.end());
+    std::printf("median_wall_s=%.4f\tmin_wall_s=%.4f\tmedian_cpu_s=%.4f\tmax_rss_kb=%ld\texit=%d"
+                "\tmedian_user_s=%.4f\tmedian_sys_s=%.4f\n",
+                wall[wall.size() / 2], wall.front(), cpu[cpu.size() / 2], max_rss_kb, last_status,
+                user[user.size() / 2], sys[sys.size() / 2]);
     return 0;
 }

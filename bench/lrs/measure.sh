@@ -3,13 +3,25 @@
 # seconds (user + sys, the command and every child it waited for) and peak RSS
 # in MiB (of the largest single process among them):
 #   measure: wall 12.34 s, cpu 5.67 s (user 4.00 + sys 1.67), max rss 85.2 MiB
-# Uses GNU time (/usr/bin/time -f) when present, else (or with MEASURE_FALLBACK=1)
-# python3's os.wait4.
+# With CC_MEASURE set to the build's bin/cc_measure (sync_bench.sh does that),
+# uses it: rusage from wait4, to the microsecond; the command's output is
+# discarded. Else GNU time (/usr/bin/time -f, which rounds CPU to 10 ms) when
+# present, else (or with MEASURE_FALLBACK=1) python3's os.wait4 (whose peak
+# RSS cannot be below python's own, about 10 MiB, as the fork starts there).
 # Exits with the command's exit status.
 #
 # Usage: bench/lrs/measure.sh COMMAND [ARG...]
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
+
+if [ -n "${CC_MEASURE:-}" ] && [ -x "$CC_MEASURE" ]; then
+  line=$("$CC_MEASURE" 1 -- "$@")
+  field() { printf '%s\n' "$line" | tr '\t' '\n' | sed -n "s/^$1=//p"; }
+  awk -v w="$(field median_wall_s)" -v u="$(field median_user_s)" -v s="$(field median_sys_s)" \
+      -v r="$(field max_rss_kb)" 'BEGIN {
+    printf "measure: wall %.3f s, cpu %.3f s (user %.3f + sys %.3f), max rss %.1f MiB\n", w, u + s, u, s, r / 1024 }' >&2
+  exit "$(field exit)"
+fi
 
 if [ "${MEASURE_FALLBACK:-0}" != 1 ] && /usr/bin/time --version 2>&1 | grep -q GNU; then
   out=$(mktemp)

@@ -17,6 +17,8 @@ build=$(cd "${1:-$root/build}" && pwd)
 n=${2:-20000}
 batch=${3:-500}
 cli=$build/bin/coursecrew
+# Precise CPU figures (GNU time rounds to 10 ms, a tenth of ours here).
+[ -x "$build/bin/cc_measure" ] && export CC_MEASURE=$build/bin/cc_measure
 here=$root/bench/lrs
 work=$(mktemp -d /tmp/cc-sync-bench-XXXXXX)
 harness_pid=
