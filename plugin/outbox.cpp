@@ -200,7 +200,8 @@ void Outbox::delivered(const std::string &target, const std::vector<std::int64_t
     if (ids.empty()) return;
     if (retried) {
         // Few, and not covered by the mark: deleted one by one.
-        Statement &d = prepared(kDeliveredRetried, "DELETE FROM outbox WHERE target = ?1 AND dead = 2 AND event = ?2");
+        Statement &d = prepared(kDeliveredRetried,
+                                "DELETE FROM outbox WHERE target = ?1 AND dead = 2 AND event = ?2");
         for (std::int64_t id : ids) d.run("cannot clear delivered events", target, id);
         return;
     }
@@ -234,7 +235,8 @@ void Outbox::clear_delivered(const std::string &target) {
     } else {
         Statement(db_, path_, "DELETE FROM outbox").run("cannot clear delivered events");
     }
-    Statement(db_, path_, "DELETE FROM outbox_marks WHERE target = ?1").run("cannot clear delivered events", target);
+    Statement(db_, path_, "DELETE FROM outbox_marks WHERE target = ?1")
+        .run("cannot clear delivered events", target);
 }
 
 void Outbox::attempt_failed(const std::string &target, const std::vector<std::int64_t> &ids,
@@ -280,9 +282,12 @@ OutboxCounts Outbox::counts(const std::string &target) {
     // Pending: above the mark, plus retried dead letters; each a range of
     // an index, so counting does not scan what was delivered.
     Statement &q = prepared(kCounts,
-                            "SELECT (SELECT count(*) FROM outbox WHERE target = ?1 AND dead = 0 AND event > ?2) "
-                            "+ (SELECT count(*) FROM outbox INDEXED BY outbox_retried WHERE target = ?1 AND dead = 2), "
-                            "(SELECT count(*) FROM outbox INDEXED BY outbox_dead WHERE target = ?1 AND dead = 1)");
+                            "SELECT (SELECT count(*) FROM outbox "
+                            "        WHERE target = ?1 AND dead = 0 AND event > ?2) "
+                            "     + (SELECT count(*) FROM outbox INDEXED BY outbox_retried "
+                            "        WHERE target = ?1 AND dead = 2), "
+                            "       (SELECT count(*) FROM outbox INDEXED BY outbox_dead "
+                            "        WHERE target = ?1 AND dead = 1)");
     q.query(target, mark(target));
     if (q.next("cannot count the outbox")) {
         c.pending = q.integer(0);
