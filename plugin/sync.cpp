@@ -49,8 +49,9 @@ private:
 };
 
 // The worker reads its statements through a memory map of the store: SQLite
-// then reads cells in place instead of copying each page out of the kernel
-// with a pread (a 20,000-statement sync reads 25 MB). Pages a map has
+// reads cells in place instead of copying each page into its cache with a
+// pread (a 20,000-statement sync reads 25 MB). Measured: the same CPU as
+// reading without a map, and about 0.9 MiB less peak memory. Pages a map has
 // touched count as the process's memory until it goes, so the map is
 // dropped and made anew before each batch: only one batch's pages are ever
 // mapped. (The store's file only grows: nothing truncates it under the map.)
@@ -183,10 +184,8 @@ void SyncWorker::publish_status(std::vector<TargetStatus> snapshot, std::uint64_
     status_.idle = idle;
     status_.stopped = stopped;
     status_generation_ = generation;
-    // Waiters wait for idleness only: waking them for every batch would cost
-    // the host's thread a wake-up and, worse, keep it running while the
-    // worker drops its map (each drop then interrupts that thread's CPU to
-    // flush its TLB).
+    // Waiters wait for idleness only (wait_idle): waking them after every
+    // batch would only cost the waiting thread a wake-up to sleep again.
     if (idle) idle_cv_.notify_all();
 }
 

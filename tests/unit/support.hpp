@@ -4,8 +4,10 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "plugin/inspect.hpp"
 
@@ -31,6 +33,13 @@ Result inspect(const std::string &path, const coursecrew::InspectOptions &opt = 
 
 // Validates a document against a schema in schemas/; returns "" or the error.
 std::string validate_against(const std::string &schema_file, const rapidjson::Document &doc);
+
+// SQLite probes on a store file, each on a connection of its own (so they
+// also see what another connection committed). They fail the test on a
+// bad statement.
+std::int64_t count(const std::string &db_path, const std::string &sql);  // first column of the first row, -1 if none
+std::vector<std::string> rows(const std::string &db_path, const std::string &sql);  // columns joined by '|'
+void exec(const std::string &db_path, const std::string &sql);
 
 // A scratch folder removed when it goes out of scope.
 class TempDir {

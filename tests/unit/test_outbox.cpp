@@ -22,22 +22,8 @@ using namespace coursecrew;
 
 namespace {
 
-std::int64_t count(sqlite3 *db, const std::string &sql) {
-    sqlite3_stmt *st = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK, sql);
-    std::int64_t n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
-void exec(sqlite3 *db, const std::string &sql) {
-    char *err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    const std::string why = err ? err : "";
-    sqlite3_free(err);
-    BOOST_TEST_REQUIRE(rc == SQLITE_OK, sql << ": " << why);
-}
+using cctest::count;
+using cctest::exec;
 
 // A store with events 1..n, each queued for every target in `targets`.
 struct Queued {
@@ -49,22 +35,22 @@ struct Queued {
         std::string error;
         store = Store::open(path, error);
         BOOST_TEST_REQUIRE(static_cast<bool>(store), error);
-        exec(db(), "BEGIN");
+        std::string sql = "BEGIN;";
         for (int i = 1; i <= n; ++i) {
-            exec(db(), "INSERT INTO events (id, uuid, course, kind, at, body) VALUES (" + std::to_string(i) +
-                           ", 'uuid-" + std::to_string(i) + "', 'c', 'status', 0, '{\"id\":\"uuid-" +
-                           std::to_string(i) + "\"}')");
+            const std::string id = std::to_string(i);
+            sql += "INSERT INTO events (id, uuid, course, kind, at, body) VALUES (" + id + ", 'uuid-" + id +
+                   "', 'c', 'status', 0, '{\"id\":\"uuid-" + id + "\"}');";
             for (const std::string &t : targets)
-                exec(db(), "INSERT INTO outbox (target, event) VALUES ('" + t + "', " + std::to_string(i) + ")");
+                sql += "INSERT INTO outbox (target, event) VALUES ('" + t + "', " + id + ");";
         }
-        exec(db(), "COMMIT");
+        exec(path, sql + "COMMIT;");
     }
     sqlite3 *db() const { return store->handle(); }
     std::int64_t rows(const std::string &where = "1") const {
-        return count(db(), "SELECT count(*) FROM outbox WHERE " + where);
+        return count(path, "SELECT count(*) FROM outbox WHERE " + where);
     }
     std::int64_t pending(const std::string &where = "1") const {
-        return count(db(), "SELECT count(*) FROM outbox_pending WHERE " + where);
+        return count(path, "SELECT count(*) FROM outbox_pending WHERE " + where);
     }
 };
 
@@ -112,7 +98,7 @@ BOOST_AUTO_TEST_CASE(a_delivered_batch_moves_the_mark_and_the_rows_go_when_all_i
     o.clear_delivered("lms");
     BOOST_TEST(q.rows() == 0);
     BOOST_TEST(o.mark("lms") == 0);
-    BOOST_TEST(count(q.db(), "SELECT count(*) FROM events") == 10);  // the record of what was said stays
+    BOOST_TEST(count(q.path, "SELECT count(*) FROM events") == 10);  // the record of what was said stays
 }
 
 BOOST_AUTO_TEST_CASE(an_older_mark_never_moves_back) {

@@ -147,53 +147,10 @@ cc::StatusFacts facts() {
     return s;
 }
 
-// ---- SQLite probes ----
-
-std::int64_t count(const std::string &db_path, const std::string &sql) {
-    sqlite3 *db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt *st = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    BOOST_TEST_REQUIRE(rc == SQLITE_OK, sql << ": " << sqlite3_errmsg(db));
-    std::int64_t v = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-// Rows of `sql` as text, one string per row, columns joined by '|'.
-std::vector<std::string> rows(const std::string &db_path, const std::string &sql) {
-    sqlite3 *db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt *st = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    BOOST_TEST_REQUIRE(rc == SQLITE_OK, sql << ": " << sqlite3_errmsg(db));
-    std::vector<std::string> out;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        std::string row;
-        for (int i = 0; i < sqlite3_column_count(st); ++i) {
-            if (i) row += '|';
-            const unsigned char *t = sqlite3_column_text(st, i);
-            row += t ? reinterpret_cast<const char *>(t) : "NULL";
-        }
-        out.push_back(std::move(row));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
-}
-
-void exec(const std::string &db_path, const std::string &sql) {
-    sqlite3 *db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
-    char *err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err ? err : "";
-    sqlite3_free(err);
-    sqlite3_close(db);
-    BOOST_TEST_REQUIRE(rc == SQLITE_OK, sql << ": " << msg);
-}
+// ---- SQLite probes (tests/unit/support.hpp) ----
+using cctest::count;
+using cctest::exec;
+using cctest::rows;
 
 std::map<std::string, std::size_t> kinds_of(const std::vector<cc::Event> &events) {
     std::map<std::string, std::size_t> m;
