@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "plugin/registry.hpp"
-#include "plugin/review.hpp"
-#include "plugin/rolemap.hpp"
-#include "plugin/store.hpp"
+#include "plugin/engine/registry.hpp"
+#include "plugin/review/review.hpp"
+#include "plugin/roles/rolemap.hpp"
+#include "plugin/store/store.hpp"
 
 using namespace coursecrew;
 using Clock = std::chrono::steady_clock;

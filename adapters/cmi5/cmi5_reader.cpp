@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "adapters/xml/xml_stream.hpp"
-#include "plugin/course.hpp"
-#include "plugin/paths.hpp"
-#include "plugin/reader.hpp"
+#include "plugin/model/course.hpp"
+#include "plugin/model/paths.hpp"
+#include "plugin/model/reader.hpp"
 
 namespace coursecrew {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "adapters/http/curl_handle.hpp"
-#include "plugin/target.hpp"
+#include "plugin/sync/target.hpp"
 
 namespace coursecrew::http {
 

@@ -1,4 +1,4 @@
-// The Target for an xAPI LRS (plugin/target.hpp), over adapters/http:
+// The Target for an xAPI LRS (plugin/sync/target.hpp), over adapters/http:
 //   prepare()      GET  {endpoint}about, chooses the xAPI version
 //   send()         POST {endpoint}statements, the batch as one JSON array
 //   get_document() GET  {endpoint}activities/profile?activityId=..&profileId=..
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin/target.hpp"
+#include "plugin/sync/target.hpp"
 
 namespace coursecrew {
 

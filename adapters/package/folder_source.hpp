@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "adapters/package/unique_fd.hpp"
-#include "plugin/diagnostics.hpp"
-#include "plugin/package.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
 
 namespace coursecrew {
 

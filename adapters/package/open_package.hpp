@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "plugin/diagnostics.hpp"
-#include "plugin/package.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
 
 namespace coursecrew {
 

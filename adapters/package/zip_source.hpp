@@ -7,8 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "plugin/diagnostics.hpp"
-#include "plugin/package.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
 
 namespace coursecrew {
 

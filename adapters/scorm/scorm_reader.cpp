@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "adapters/xml/xml_stream.hpp"
-#include "plugin/paths.hpp"
-#include "plugin/reader.hpp"
+#include "plugin/model/paths.hpp"
+#include "plugin/model/reader.hpp"
 
 namespace coursecrew {
 

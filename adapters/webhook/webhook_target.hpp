@@ -1,4 +1,4 @@
-// The Target for a webhook (plugin/target.hpp): each batch of statements is
+// The Target for a webhook (plugin/sync/target.hpp): each batch of statements is
 // one POST to config.endpoint, body {"events":[...]}, signed with
 // HMAC-SHA256 under config.hmac_secret in config.signature_header, with the
 // send time in X-Coursecrew-Timestamp (see README.md for receivers).
@@ -11,7 +11,7 @@
 #include <atomic>
 #include <memory>
 
-#include "plugin/target.hpp"
+#include "plugin/sync/target.hpp"
 
 namespace coursecrew {
 

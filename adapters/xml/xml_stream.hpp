@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin/diagnostics.hpp"
-#include "plugin/package.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
 
 typedef struct _xmlParserCtxt xmlParserCtxt;
 typedef unsigned char xmlChar;

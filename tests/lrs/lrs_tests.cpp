@@ -33,11 +33,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "plugin/events.hpp"
-#include "plugin/outbox.hpp"
-#include "plugin/sync_session.hpp"
-#include "plugin/vocabulary.hpp"
-#include "plugin/workspace.hpp"
+#include "plugin/sync/events.hpp"
+#include "plugin/sync/outbox.hpp"
+#include "plugin/sync/sync_session.hpp"
+#include "plugin/sync/vocabulary.hpp"
+#include "plugin/engine/workspace.hpp"
 
 namespace fs = std::filesystem;
 using namespace coursecrew;

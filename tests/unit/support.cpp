@@ -12,7 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "plugin/registry.hpp"
+#include "plugin/engine/registry.hpp"
 
 namespace fs = std::filesystem;
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/inspect.hpp"
+#include "plugin/inspect/inspect.hpp"
 
 namespace cctest {
 

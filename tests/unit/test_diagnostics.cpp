@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "plugin/diagnostics.hpp"
+#include "plugin/model/diagnostics.hpp"
 
 using namespace coursecrew;
 

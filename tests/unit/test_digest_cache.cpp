@@ -10,9 +10,9 @@
 #include <map>
 #include <thread>
 
-#include "plugin/digest_cache.hpp"
-#include "plugin/registry.hpp"
-#include "plugin/store.hpp"
+#include "plugin/inspect/digest_cache.hpp"
+#include "plugin/engine/registry.hpp"
+#include "plugin/store/store.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace coursecrew;

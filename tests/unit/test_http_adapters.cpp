@@ -27,7 +27,7 @@
 #include "adapters/lrs/xapi_target.hpp"
 #include "adapters/webhook/signature.hpp"
 #include "adapters/webhook/webhook_target.hpp"
-#include "plugin/target.hpp"
+#include "plugin/sync/target.hpp"
 
 using namespace coursecrew;
 using Clock = std::chrono::steady_clock;

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "plugin/options.hpp"
+#include "plugin/engine/options.hpp"
 #include "support.hpp"
 
 using namespace coursecrew;

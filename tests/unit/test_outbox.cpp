@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "plugin/outbox.hpp"
-#include "plugin/store.hpp"
-#include "plugin/sync.hpp"
+#include "plugin/sync/outbox.hpp"
+#include "plugin/store/store.hpp"
+#include "plugin/sync/sync.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace coursecrew;

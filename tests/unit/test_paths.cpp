@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "plugin/paths.hpp"
+#include "plugin/model/paths.hpp"
 
 using namespace coursecrew;
 

@@ -1,5 +1,5 @@
 // The xAPI Profile in schemas/coursecrew.xapi-profile.jsonld against the
-// vocabulary the code speaks (plugin/vocabulary.hpp): the file is JSON with
+// vocabulary the code speaks (plugin/sync/vocabulary.hpp): the file is JSON with
 // the properties ADL's xAPI Profiles 1.0 requires, every term the code sends
 // is defined (our own) or referenced by a template (ADL, cmi5), the status set
 // is the same in both, templates and rules are well formed, ids are unique,
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/vocabulary.hpp"
+#include "plugin/sync/vocabulary.hpp"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/schema.h"

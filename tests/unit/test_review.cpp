@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <sys/wait.h>
 
-#include "plugin/review.hpp"
+#include "plugin/review/review.hpp"
 #include "support.hpp"
 
 namespace cc = coursecrew;

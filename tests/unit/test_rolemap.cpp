@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin/registry.hpp"
-#include "plugin/rolemap.hpp"
+#include "plugin/engine/registry.hpp"
+#include "plugin/roles/rolemap.hpp"
 #include "support.hpp"
 
 using namespace coursecrew;

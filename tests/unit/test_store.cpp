@@ -16,8 +16,8 @@
 #include <map>
 #include <thread>
 
-#include "plugin/outbox.hpp"
-#include "plugin/store.hpp"
+#include "plugin/sync/outbox.hpp"
+#include "plugin/store/store.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace coursecrew;

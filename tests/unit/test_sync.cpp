@@ -23,14 +23,14 @@
 #include <set>
 #include <tuple>
 
-#include "plugin/events.hpp"
-#include "plugin/registry.hpp"
-#include "plugin/rolemap.hpp"
-#include "plugin/store.hpp"
-#include "plugin/sync.hpp"
-#include "plugin/sync_config.hpp"
-#include "plugin/vocabulary.hpp"
-#include "plugin/workspace.hpp"
+#include "plugin/sync/events.hpp"
+#include "plugin/engine/registry.hpp"
+#include "plugin/roles/rolemap.hpp"
+#include "plugin/store/store.hpp"
+#include "plugin/sync/sync.hpp"
+#include "plugin/sync/sync_config.hpp"
+#include "plugin/sync/vocabulary.hpp"
+#include "plugin/engine/workspace.hpp"
 #include "tests/unit/support.hpp"
 
 namespace cc = coursecrew;

@@ -1,0 +1,290 @@
+#include "plugin/inspect/inspect.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <unordered_map>
+
+#include "adapters/xml/xml_stream.hpp"
+
+namespace coursecrew {
+
+namespace {
+
+std::string base_name(const std::string &path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string dir_name(const std::string &path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Which reader a manifest needs, from its root element (the file name only
+// has to agree; it never decides on its own).
+Format detect(std::string_view root, const std::string &manifest_name, Diagnostics &diags,
+              const std::string &file, long line, std::string_view ns) {
+    Format f = Format::Unknown;
+    if (root == "manifest") f = Format::Scorm12;  // 1.2 vs 2004 is the reader's call
+    else if (root == "courseStructure") f = Format::Cmi5;
+    else if (root == "tincan") f = Format::Tincan;
+    if (f == Format::Unknown) {
+        diags.error("package.unknown_format",
+                    "the root element <" + std::string(root) + ">" +
+                        (ns.empty() ? std::string() : " (namespace " + std::string(ns) + ")") +
+                        " is not an IMS manifest (SCORM), a cmi5 <courseStructure> or a "
+                        "<tincan> document",
+                    file, line);
+        return f;
+    }
+    const std::string name = ascii_lower(manifest_name);
+    const bool mismatch = (name == "imsmanifest.xml" && f != Format::Scorm12) ||
+                          (name == "cmi5.xml" && f != Format::Cmi5) ||
+                          (name == "tincan.xml" && f != Format::Tincan);
+    if (mismatch)
+        diags.warning("package.name_mismatch",
+                      "'" + manifest_name + "' holds a <" + std::string(root) +
+                          "> document; read by its content, but LMSs look for the standard name",
+                      file, line);
+    return f;
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// Marks which package entries the manifest uses, for the unlisted-files check.
+class EntryMarks {
+public:
+    explicit EntryMarks(const std::vector<PackageEntry> &entries)
+        : base_(entries.data()), used_(entries.size(), false) {}
+    void mark(const PackageEntry *e) { used_[static_cast<std::size_t>(e - base_)] = true; }
+    bool used(std::size_t i) const { return used_[i]; }
+
+private:
+    const PackageEntry *base_;
+    std::vector<bool> used_;
+};
+
+void check_presence(Course &c, const EntryIndex &index, EntryMarks &marks,
+                    const std::string &file, Diagnostics &diags) {
+    const std::string case_code = "file.case_mismatch";
+    const std::string launch_code = "file.launch_missing";
+    const std::string missing_code = "file.missing";
+    for (Resource &r : c.resources) {
+        if (r.launch_path.empty()) continue;
+        bool case_mismatch = false;
+        const PackageEntry *e = index.find(r.launch_path, &case_mismatch);
+        r.launch_present = e != nullptr;
+        if (!e) {
+            diags.add_lazy(Severity::Error, launch_code, file, r.line, [&] {
+                return "the launch file " + quoted(r.launch_path) + " of " + quoted(r.id) +
+                       " is not in the package";
+            });
+            continue;
+        }
+        marks.mark(e);
+        if (case_mismatch)
+            diags.add_lazy(Severity::Warning, case_code, file, r.line, [&] {
+                return "launch file " + quoted(r.launch_path) + " is stored as " + quoted(e->path) +
+                       ": the case differs, which breaks on case-sensitive web servers";
+            });
+    }
+    for (File &f : c.files) {
+        bool case_mismatch = false;
+        const PackageEntry *e = index.find(f.path, &case_mismatch);
+        if (e) {
+            marks.mark(e);
+            f.present = true;
+            f.size = e->size;
+            f.stamp = e->stamp;
+            f.changed_ns = e->changed_ns;
+            if (case_mismatch) {
+                diags.add_lazy(Severity::Warning, case_code, file, f.line, [&] {
+                    return "file " + quoted(f.path) + " is stored as " + quoted(e->path) +
+                           ": the case differs, which breaks on case-sensitive web servers";
+                });
+                f.path = c.strings.add(e->path);  // hash and fingerprint what is really there
+            }
+            continue;
+        }
+        // A resource's launch file is reported once, as file.launch_missing.
+        if (f.resource != kNone && c.resources[f.resource].launch_path == f.path) continue;
+        diags.add_lazy(Severity::Error, missing_code, file, f.line, [&] {
+            std::string owner =
+                f.resource != kNone ? " (listed by " + quoted(c.resources[f.resource].id) + ")" : "";
+            return "file " + quoted(f.path) + owner + " is not in the package";
+        });
+    }
+    if (!c.metadata.location.empty())
+        if (const PackageEntry *e = index.find(c.metadata.location)) marks.mark(e);
+}
+
+// Files the package holds that no resource lists (SCORM only: cmi5 and tincan
+// manifests do not list files).
+void check_unlisted(const PackageSource &src, const EntryMarks &marks,
+                    const std::string &manifest_path, Diagnostics &diags) {
+    const std::string code = "file.unlisted";
+    const auto &entries = src.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const PackageEntry &e = entries[i];
+        if (marks.used(i) || e.path == manifest_path) continue;
+        // Schema files beside the manifest are packaging, not content.
+        const bool at_root = e.path.find('/') == std::string::npos;
+        const std::string lower = ascii_lower(e.path);
+        if (at_root && (ends_with(lower, ".xsd") || ends_with(lower, ".dtd"))) continue;
+        diags.add_lazy(Severity::Warning, code, manifest_path, 0, [&] {
+            return quoted(e.path) +
+                   " is in the package but no resource lists it; list it in a <file> element "
+                   "or leave it out of the package";
+        });
+    }
+}
+
+void hash_files(Course &c, const PackageSource &src, const std::string &file, Diagnostics &diags,
+                DigestCache *cache) {
+    std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
+    for (File &f : c.files) {
+        if (!f.present) continue;
+        if (auto it = done.find(f.path); it != done.end()) {
+            f.digest = it->second;
+            continue;
+        }
+        const bool cacheable = cache && f.stamp != 0;
+        if (const Sha256Hex *known = cacheable ? cache->find(f.path, f.size, f.stamp, f.changed_ns) : nullptr) {
+            f.digest = static_cast<std::uint32_t>(c.digests.size());
+            c.digests.push_back(*known);
+            done.emplace(f.path, f.digest);
+            continue;
+        }
+        std::string error;
+        std::string hex = sha256_file(src, std::string(f.path), error);
+        if (hex.empty()) {
+            diags.warning("file.unreadable", "cannot read " + quoted(f.path) + ": " + error, file,
+                          f.line);
+            continue;
+        }
+        f.digest = static_cast<std::uint32_t>(c.digests.size());
+        c.digests.emplace_back(hex);
+        done.emplace(f.path, f.digest);
+        if (cacheable) cache->remember(f.path, f.size, f.stamp, c.digests.back());
+    }
+}
+
+void choose_modules(Course &c) {
+    c.modules.clear();
+    if (c.format == Format::Tincan) {
+        // The activities of type module; when there are none, every activity.
+        for (std::uint32_t i = 0; i < c.items.size(); ++i)
+            if (c.items[i].kind == ItemKind::Activity &&
+                std::as_const(c.items[i]).details().activity_type == "http://adlnet.gov/expapi/activities/module")
+                c.modules.push_back(i);
+        if (c.modules.empty())
+            for (std::uint32_t i = 0; i < c.items.size(); ++i)
+                if (c.items[i].kind == ItemKind::Activity) c.modules.push_back(i);
+        return;
+    }
+    // SCORM: the top-level items of the default organization (the first one
+    // when the default is broken, so the team still sees the course).
+    // cmi5: the top-level blocks and AUs.
+    std::uint32_t root = c.default_org;
+    if (root == kNone && !c.organizations.empty()) root = c.organizations.front();
+    if (root == kNone) return;
+    c.modules = c.items[root].children;
+}
+
+void count(Course &c, const EntryIndex &index) {
+    Counts &k = c.counts;
+    k = Counts{};
+    k.package_files = index.size();
+    k.organizations = c.organizations.size();
+    for (const Item &it : c.items) {
+        switch (it.kind) {
+        case ItemKind::Item:
+            if (!it.top_manifest) break;
+            ++k.items;
+            if (it.children.empty()) ++k.leaf_items;
+            break;
+        case ItemKind::Block: ++k.blocks; break;
+        case ItemKind::Au: ++k.aus; break;
+        case ItemKind::Activity: ++k.activities; break;
+        case ItemKind::Organization: break;
+        }
+    }
+    for (const Resource &r : c.resources) {
+        if (r.manifest_depth != 0) continue;
+        ++k.resources;
+        k.files += r.file_elements;
+    }
+    k.modules = c.modules.size();
+    for (std::uint32_t m : c.modules) k.pieces += c.pieces_under(m).size();
+}
+
+}  // namespace
+
+void inspect_source(const PackageSource &source, const std::string &manifest_path,
+                    bool in_package, const Readers &readers, const InspectOptions &options,
+                    Inspection &out) {
+    Course &c = out.course;
+    Diagnostics &diags = out.diags;
+    c.manifest_path = manifest_path;
+    EntryIndex index(source.entries());
+    c.counts.package_files = index.size();
+
+    std::string error;
+    auto in = source.open(manifest_path, error);
+    if (!in) {
+        diags.error("package.read_failed", "cannot read the manifest: " + error, manifest_path);
+        diags.finish();
+        return;
+    }
+    {
+        // The parser and its buffers live only while the manifest is read.
+        xml::Stream x(*in, manifest_path, diags, options.limits);
+        xml::Event e = x.next();
+        while (e == xml::Event::Text) e = x.next();
+        if (e != xml::Event::Start) {
+            if (e == xml::Event::Eof)
+                diags.error("xml.malformed", "the manifest has no root element", manifest_path);
+            diags.finish();
+            return;
+        }
+        ReadContext ctx{source, index, diags, options.limits, manifest_path,
+                        dir_name(manifest_path), in_package};
+        const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path,
+                                x.line(), x.ns_uri());
+        ReaderFn reader = f == Format::Scorm12  ? readers.scorm
+                          : f == Format::Cmi5   ? readers.cmi5
+                          : f == Format::Tincan ? readers.tincan
+                                                : nullptr;
+        if (!reader) {
+            diags.finish();
+            return;
+        }
+        reader(x, ctx, c);
+        if (x.failed()) {
+            // A manifest that stops half-way would yield false findings (resources
+            // "missing" because they were never read): keep only the diagnostics.
+            const std::string manifest = c.manifest_path;
+            c = Course{};
+            c.manifest_path = manifest;
+            c.counts.package_files = index.size();
+            diags.finish();
+            return;
+        }
+    }
+    in.reset();
+
+    EntryMarks marks(source.entries());
+    check_presence(c, index, marks, manifest_path, diags);
+    if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
+        check_unlisted(source, marks, manifest_path, diags);
+    if (options.hash_files) hash_files(c, source, manifest_path, diags, options.digests);
+    choose_modules(c);
+    count(c, index);
+    diags.finish();
+}
+
+}  // namespace coursecrew

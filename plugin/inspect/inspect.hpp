@@ -1,0 +1,69 @@
+// Reading a package into the course model: pick the reader from the manifest,
+// then do what is the same for every format (file presence, content hashes,
+// unlisted files, modules, counts).
+#pragma once
+
+#include <string>
+
+#include "plugin/model/course.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
+#include "plugin/model/reader.hpp"
+
+namespace coursecrew {
+
+// File digests remembered from an earlier read of the same package, so that
+// a publish reads only the files that changed. A digest is offered only for
+// a file whose size and stamp (see PackageEntry) are those it was computed
+// at, and only when it was computed well after the file last changed: a file
+// rewritten within the file system's timestamp granularity of its hashing
+// keeps its stamp, so such a digest is not trusted (it is computed again).
+class DigestCache {
+public:
+    virtual ~DigestCache() = default;
+    // The digest of `path` at (size, stamp), or nullptr.
+    virtual const Sha256Hex *find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
+                                  std::int64_t changed_ns) = 0;
+    // A digest just computed.
+    virtual void remember(std::string_view path, std::uint64_t size, std::uint64_t stamp,
+                          const Sha256Hex &digest) = 0;
+};
+
+struct InspectOptions {
+    PackageLimits limits;
+    std::size_t max_diagnostics_per_code = 20;
+    bool hash_files = true;   // SHA-256 of every present file (content fingerprints)
+    bool list_files = false;  // JSON: list each piece's files, not only counts
+    DigestCache *digests = nullptr;  // not owned; nullptr: every file is read
+};
+
+// The readers, handed in by the composition root (plugin/registry.cpp), so the
+// core does not depend on the adapters.
+using ReaderFn = void (*)(xml::Stream &, ReadContext &, Course &);
+struct Readers {
+    ReaderFn scorm = nullptr;
+    ReaderFn cmi5 = nullptr;
+    ReaderFn tincan = nullptr;
+};
+
+struct Inspection {
+    explicit Inspection(std::size_t cap) : diags(cap) {}
+    std::string package;  // what the host named
+    Course course;
+    Diagnostics diags;
+    bool usable() const { return !diags.has_errors(); }
+};
+
+// Reads `manifest_path` from `source` and completes the model.
+void inspect_source(const PackageSource &source, const std::string &manifest_path,
+                    bool in_package, const Readers &readers, const InspectOptions &options,
+                    Inspection &out);
+
+// The model and diagnostics as the JSON document described by
+// schemas/inspect.schema.json.
+std::string to_json(const Inspection &in, const InspectOptions &options);
+// The same, NUL-terminated in memory from malloc (the ABI hands it to the
+// host as is); `size` receives its length. Throws std::bad_alloc.
+char *to_json_malloc(const Inspection &in, const InspectOptions &options, std::size_t *size);
+
+}  // namespace coursecrew

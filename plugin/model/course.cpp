@@ -1,0 +1,148 @@
+#include "plugin/model/course.hpp"
+
+#include <openssl/evp.h>
+
+#include "plugin/model/package.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+namespace coursecrew {
+
+const char *to_string(Format f) {
+    switch (f) {
+    case Format::Scorm12: return "scorm12";
+    case Format::Scorm2004: return "scorm2004";
+    case Format::Cmi5: return "cmi5";
+    case Format::Tincan: return "tincan";
+    case Format::Unknown: break;
+    }
+    return "unknown";
+}
+
+const char *to_string(ItemKind k) {
+    switch (k) {
+    case ItemKind::Organization: return "organization";
+    case ItemKind::Item: return "item";
+    case ItemKind::Block: return "block";
+    case ItemKind::Au: return "au";
+    case ItemKind::Activity: return "activity";
+    }
+    return "item";
+}
+
+const std::string &LangText::primary() const {
+    static const std::string empty;
+    return values.empty() ? empty : values.front().second;
+}
+
+void LangText::add(std::string lang, std::string text) {
+    values.emplace_back(std::move(lang), std::move(text));
+}
+
+std::string_view StringArena::add(std::string_view s) {
+    if (s.empty()) return {};
+    if (used_ + s.size() > capacity_) {
+        capacity_ = std::max<std::size_t>(64 * 1024, s.size());
+        blocks_.push_back(std::make_unique<char[]>(capacity_));
+        used_ = 0;
+    }
+    char *dst = blocks_.back().get() + used_;
+    std::memcpy(dst, s.data(), s.size());
+    used_ += s.size();
+    return {dst, s.size()};
+}
+
+void Course::add_file(std::uint32_t resource, std::string_view path, long line) {
+    File f;
+    f.path = strings.add(path);
+    f.resource = resource;
+    f.line = static_cast<std::uint32_t>(line > 0 ? line : 0);
+    if (resource != kNone) {
+        Resource &r = resources[resource];
+        if (r.file_count == 0) r.first_file = static_cast<std::uint32_t>(files.size());
+        ++r.file_count;
+    }
+    files.push_back(f);
+}
+
+std::vector<std::uint32_t> Course::pieces_under(std::uint32_t item) const {
+    std::vector<std::uint32_t> out;
+    std::vector<std::uint32_t> stack{item};
+    std::vector<std::uint32_t> entered;
+    while (!stack.empty()) {
+        std::uint32_t i = stack.back();
+        stack.pop_back();
+        const Item &it = items[i];
+        if (it.is_leaf()) {
+            if (it.kind != ItemKind::Organization) out.push_back(i);
+            continue;
+        }
+        for (auto c = it.children.rbegin(); c != it.children.rend(); ++c) stack.push_back(*c);
+        // A sub-manifest's items follow the item that aggregates them; each
+        // sub-manifest is entered once, so a manifest aggregating itself ends.
+        if (it.aggregation != kNone &&
+            std::find(entered.begin(), entered.end(), it.aggregation) == entered.end()) {
+            entered.push_back(it.aggregation);
+            const Item &org = items[it.aggregation];
+            for (auto c = org.children.rbegin(); c != org.children.rend(); ++c)
+                stack.push_back(*c);
+        }
+    }
+    return out;
+}
+
+std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
+    std::vector<std::uint32_t> out;
+    const Item &it = items[item];
+    if (it.resource == kNone) return out;
+    // Breadth-first over dependencies; `seen` guards against cycles.
+    std::vector<std::uint32_t> queue{it.resource};
+    std::vector<std::uint32_t> seen{it.resource};
+    for (std::size_t q = 0; q < queue.size(); ++q) {
+        const Resource &r = resources[queue[q]];
+        for (std::uint32_t f = r.first_file; f < r.first_file + r.file_count; ++f) out.push_back(f);
+        for (std::uint32_t d : r.dependencies) {
+            if (std::find(seen.begin(), seen.end(), d) != seen.end()) continue;
+            seen.push_back(d);
+            queue.push_back(d);
+        }
+    }
+    // A file listed by two resources counts once.
+    std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return files[a].path < files[b].path;
+    });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [&](std::uint32_t a, std::uint32_t b) {
+                              return files[a].path == files[b].path;
+                          }),
+              out.end());
+    return out;
+}
+
+std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used) const {
+    if (std::none_of(used.begin(), used.end(),
+                     [&](std::uint32_t f) { return files[f].digest != kNone; }))
+        return {};
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return {};
+    bool any = false;
+    for (std::uint32_t f : used) {
+        const File &file = files[f];
+        if (!file.present || file.digest == kNone) continue;
+        const std::string_view sha = digests[file.digest];
+        any = true;
+        EVP_DigestUpdate(ctx.get(), file.path.data(), file.path.size());
+        EVP_DigestUpdate(ctx.get(), "\0", 1);
+        EVP_DigestUpdate(ctx.get(), sha.data(), sha.size());
+        EVP_DigestUpdate(ctx.get(), "\n", 1);
+    }
+    if (!any) return {};
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    return to_hex(md, len);
+}
+
+}  // namespace coursecrew

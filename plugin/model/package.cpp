@@ -1,0 +1,118 @@
+#include "plugin/model/package.hpp"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+namespace coursecrew {
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts) {
+    std::uint64_t h = 0x8ebc6af09c88c6e3ull;
+    for (std::uint64_t w : facts) {  // the mixing step of wyhash, per fact
+        const unsigned __int128 m = static_cast<unsigned __int128>(h ^ w ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull;
+        h = static_cast<std::uint64_t>(m) ^ static_cast<std::uint64_t>(m >> 64);
+    }
+    return h ? h : 1;
+}
+
+std::string to_hex(const unsigned char *data, std::size_t len) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out(len * 2, '0');
+    for (std::size_t i = 0; i < len; ++i) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 15];
+    }
+    return out;
+}
+
+bool PackageSource::read_all(const std::string &path, std::uint64_t max_bytes, std::string &out,
+                             std::string &error) const {
+    auto in = open(path, error);
+    if (!in) return false;
+    out.clear();
+    unsigned char buf[64 * 1024];
+    for (;;) {
+        long n = in->read(buf, sizeof buf);
+        if (n < 0) {
+            error = in->error();
+            return false;
+        }
+        if (n == 0) return true;
+        if (out.size() + static_cast<std::uint64_t>(n) > max_bytes) {
+            error = "file is larger than " + std::to_string(max_bytes) + " bytes";
+            return false;
+        }
+        out.append(reinterpret_cast<const char *>(buf), static_cast<std::size_t>(n));
+    }
+}
+
+namespace {
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
+std::size_t EntryIndex::FoldedHash::operator()(std::string_view s) const {
+    std::size_t h = 1469598103934665603ull;  // FNV-1a over the folded bytes
+    for (char c : s) h = (h ^ static_cast<unsigned char>(fold(c))) * 1099511628211ull;
+    return h;
+}
+
+bool EntryIndex::FoldedEqual::operator()(std::string_view a, std::string_view b) const {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (fold(a[i]) != fold(b[i])) return false;
+    return true;
+}
+
+EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) {
+    exact_.reserve(entries.size());
+    folded_.reserve(entries.size());
+    for (const auto &e : entries) {
+        if (e.path.size() >= lengths_.size()) lengths_.resize(e.path.size() + 1, false);
+        lengths_[e.path.size()] = true;
+        exact_.emplace(e.path, &e);
+        folded_.emplace(e.path, &e);
+    }
+}
+
+const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
+    if (case_mismatch) *case_mismatch = false;
+    if (path.size() >= lengths_.size() || !lengths_[path.size()]) return nullptr;
+    if (auto it = exact_.find(path); it != exact_.end()) return it->second;
+    auto it = folded_.find(path);
+    if (it == folded_.end()) return nullptr;
+    if (case_mismatch) *case_mismatch = true;
+    return it->second;
+}
+
+std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error) {
+    auto in = src.open(path, error);
+    if (!in) return {};
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+        error = "OpenSSL could not start SHA-256";
+        return {};
+    }
+    unsigned char buf[64 * 1024];
+    for (;;) {
+        long n = in->read(buf, sizeof buf);
+        if (n < 0) {
+            error = in->error();
+            return {};
+        }
+        if (n == 0) break;
+        EVP_DigestUpdate(ctx.get(), buf, static_cast<std::size_t>(n));
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    return to_hex(md, len);
+}
+
+}  // namespace coursecrew

@@ -1,0 +1,104 @@
+// A course package as the core sees it: a set of files under one root, however
+// they are stored (a folder, a zip). Adapters implement PackageSource.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "plugin/model/diagnostics.hpp"
+
+namespace coursecrew {
+
+struct PackageEntry {
+    std::string path;     // relative to the package root, '/' separated, as stored
+    std::uint64_t size = 0;
+    // Changes whenever the file's content may have changed (for a folder:
+    // its modification and status-change times and inode; for a zip: the
+    // entry's CRC-32 and time); 0 = unknown. Lets a digest computed before
+    // be reused (see DigestCache).
+    std::uint64_t stamp = 0;
+    // When the file last changed (ns since the epoch, the later of its
+    // modification and status-change times); 0 when a change always changes
+    // the stamp (zips).
+    std::int64_t changed_ns = 0;
+};
+
+// Limits that keep a hostile or absurd package from exhausting the machine.
+struct PackageLimits {
+    std::uint64_t max_manifest_bytes = 256ull << 20;     // one manifest file
+    std::uint64_t max_expanded_bytes = 8ull << 30;       // a zip's total expanded size
+    std::uint64_t max_compression_ratio = 200;           // a zip entry's expanded/compressed
+    std::uint64_t max_entries = 1'000'000;               // files in a package
+    int max_xml_depth = 256;                             // element nesting in a manifest
+};
+
+// A file opened for reading, pulled in chunks.
+class InputStream {
+public:
+    virtual ~InputStream() = default;
+    // Reads up to `len` bytes. Returns the count, 0 at the end, -1 on error
+    // (then error() says why).
+    virtual long read(unsigned char *buf, std::size_t len) = 0;
+    virtual const std::string &error() const = 0;
+};
+
+class PackageSource {
+public:
+    virtual ~PackageSource() = default;
+
+    // What the package is, for messages: "folder /x/y" or "zip /x/y.zip".
+    virtual std::string describe() const = 0;
+
+    // Every regular file in the package. Stable order (sorted by path).
+    virtual const std::vector<PackageEntry> &entries() const = 0;
+
+    // Opens one file. Returns nullptr with `error` set when it cannot be opened.
+    virtual std::unique_ptr<InputStream> open(const std::string &path, std::string &error) const = 0;
+
+    // Reads a whole (small) file into memory, refusing files over `max_bytes`.
+    bool read_all(const std::string &path, std::uint64_t max_bytes, std::string &out,
+                  std::string &error) const;
+};
+
+// Index over a source's entries: exact and case-insensitive lookup.
+class EntryIndex {
+public:
+    explicit EntryIndex(const std::vector<PackageEntry> &entries);
+    // Returns the entry for `path` or nullptr. Sets `case_mismatch` when only a
+    // case-insensitive match exists (the entry is still returned).
+    const PackageEntry *find(std::string_view path, bool *case_mismatch = nullptr) const;
+    std::size_t size() const { return exact_.size(); }
+
+private:
+    // ASCII case-insensitive hashing and equality over views: a lookup
+    // allocates nothing, even for the 200,000 missing files of a big manifest.
+    struct FoldedHash {
+        std::size_t operator()(std::string_view s) const;
+    };
+    struct FoldedEqual {
+        bool operator()(std::string_view a, std::string_view b) const;
+    };
+    // Path lengths the package holds: most lookups of a missing file end here.
+    std::vector<bool> lengths_;
+    std::unordered_map<std::string_view, const PackageEntry *> exact_;
+    std::unordered_map<std::string_view, const PackageEntry *, FoldedHash, FoldedEqual> folded_;
+};
+
+std::string ascii_lower(std::string_view s);
+
+// A PackageEntry::stamp from the facts a source knows about a file: a
+// 64-bit mix in which every input bit reaches every output bit; never 0.
+std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts);
+
+// Lowercase hex of a byte string (digests).
+std::string to_hex(const unsigned char *data, std::size_t len);
+
+// SHA-256 of one file of the package, as lowercase hex. "" on read error.
+std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error);
+
+}  // namespace coursecrew

@@ -1,0 +1,46 @@
+// What a manifest reader (adapters/scorm, adapters/cmi5, adapters/tincan) gets
+// and must produce. A reader fills the Course with what the manifest says:
+// items, resources and file references with their hrefs resolved to package
+// paths (see paths.hpp). It does not check file presence, hash files, pick
+// modules or count: the core does that afterwards (plugin/inspect.cpp), the
+// same way for every format.
+#pragma once
+
+#include <string>
+
+#include "plugin/model/course.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
+
+namespace coursecrew::xml {
+class Stream;
+}
+
+namespace coursecrew {
+
+struct ReadContext {
+    const PackageSource &source;
+    const EntryIndex &index;       // the package's files, for adlcp:location and the like
+    Diagnostics &diags;
+    const PackageLimits &limits;
+    std::string manifest_path;     // package-relative path of the manifest
+    // Folder of the manifest inside the package ("" at the root, else "dir/").
+    std::string manifest_dir;
+    // Whether hrefs resolve inside a real package (false when a bare manifest
+    // file outside any package was given; cmi5 then expects absolute URLs).
+    bool in_package = true;
+};
+
+// Creates the launch Resource of a cmi5 AU or tincan activity whose launch
+// reference is `href` (trimmed): an absolute URL is launched as is; a relative
+// one names a package file, which becomes the resource's one File so the core
+// checks it like any other. Returns the resource's index.
+std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::string &id,
+                                  const std::string &href, long item_line, long href_line);
+
+// Each reader consumes the stream positioned on the root element's Start event.
+void read_scorm(xml::Stream &xml, ReadContext &ctx, Course &course);
+void read_cmi5(xml::Stream &xml, ReadContext &ctx, Course &course);
+void read_tincan(xml::Stream &xml, ReadContext &ctx, Course &course);
+
+}  // namespace coursecrew

@@ -1,0 +1,81 @@
+// The per-module review: for each module, each piece with its roles, the
+// people holding them and their status; progress (done pairs / all pairs)
+// overall, per role and per person; and findings (gaps, overload, people
+// with many roles, stale, content changed after done, overdue, at risk).
+// Rendered as a terminal table, JSON (schemas/review.schema.json), CSV (one
+// row per (piece, role)) or one self-contained HTML page.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "plugin/model/course.hpp"
+#include "plugin/roles/rolemap.hpp"
+#include "plugin/store/store.hpp"
+
+namespace coursecrew {
+
+struct ReviewOptions {
+    std::int64_t now = 0;                  // the clock, injected (unix seconds, UTC)
+    std::string module;                    // only this module ("" = all)
+    std::size_t overload_threshold = 10;   // open pairs per person before "overload"
+    std::size_t many_roles_threshold = 3;  // roles per person worth mentioning
+    int stale_days = 14;                   // in_progress / in_review longer than this
+    int at_risk_days = 5;                  // not_started this close to the due date
+};
+
+enum class ReviewFormat { Table, Json, Csv, Html };
+bool parse_review_format(std::string_view s, ReviewFormat &out);
+
+struct Finding {
+    std::string kind;     // "gap", "overload", "many_roles", "stale", "changed_after_done",
+                          // "overdue", "at_risk"
+    std::string severity; // "warning" or "info"
+    std::string module, piece, role, person;  // what it is about ("" when not applicable)
+    std::string message;  // for people
+};
+
+struct ReviewPair {
+    std::string role;
+    Status status = Status::NotStarted;
+    std::vector<std::string> people;  // display names
+    std::vector<std::string> agents;  // Agent::key() of each person
+    std::string by, note, due;
+    std::int64_t since = 0;
+    bool overdue = false, at_risk = false, changed_after_done = false;
+};
+
+struct ReviewPiece {
+    std::string id, title;
+    std::vector<ReviewPair> pairs;  // sorted by role
+};
+
+struct Progress {
+    std::size_t done = 0, total = 0;
+    double percent() const { return total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0.0; }
+};
+
+struct ReviewModule {
+    std::string id, title, due;
+    std::vector<ReviewPiece> pieces;
+    Progress overall;
+    std::vector<std::pair<std::string, Progress>> by_role;    // role id -> progress
+    std::vector<std::pair<std::string, Progress>> by_person;  // person name -> progress
+};
+
+struct Review {
+    std::string course_id, course_title, format;
+    std::int64_t generated_at = 0;
+    std::vector<Role> roles;            // the roles in force, for titles
+    std::vector<ReviewModule> modules;
+    Progress overall;
+    std::vector<Finding> findings;
+};
+
+Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
+                    const std::vector<PairState> &pairs, const ReviewOptions &options);
+
+std::string render_review(const Review &review, ReviewFormat format);
+
+}  // namespace coursecrew

@@ -1,0 +1,667 @@
+// Loading a role map: JSON, then the JSON Schema (schemas/rolemap.schema.json,
+// compiled in), then what the schema cannot say (unknown roles, people without
+// roles or listed twice, dates that are not calendar dates). Every problem is
+// reported with its JSON pointer; a map with any problem is not applied.
+#include "plugin/roles/rolemap.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+// Compiled in by plugin/CMakeLists.txt (cc_embed_text).
+extern const char kDefaultRoleMapJson[];
+extern const char kRoleMapSchemaJson[];
+
+namespace coursecrew {
+
+namespace {
+
+using rapidjson::Value;
+
+// ------------------------------------------------------------ small helpers
+
+// One JSON pointer reference token ("a/b" -> "a~1b", RFC 6901).
+std::string token(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+
+std::string child(const std::string &pointer, std::string_view name) {
+    return pointer + "/" + token(name);
+}
+
+std::string child(const std::string &pointer, std::size_t index) {
+    return pointer + "/" + std::to_string(index);
+}
+
+std::string str(const Value &v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+// A value as a message quotes it: strings in quotes, shortened.
+std::string shown(const Value &v) {
+    if (v.IsString()) {
+        std::string s = str(v);
+        if (s.size() > 60) s = s.substr(0, 57) + "...";
+        return "'" + s + "'";
+    }
+    if (v.IsBool()) return v.GetBool() ? "true" : "false";
+    if (v.IsNull()) return "null";
+    if (v.IsNumber()) {
+        rapidjson::StringBuffer sb;
+        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+        v.Accept(w);
+        return sb.GetString();
+    }
+    return v.IsArray() ? "an array" : "an object";
+}
+
+const char *type_phrase(const Value &v) {
+    if (v.IsString()) return "a string";
+    if (v.IsBool()) return "true or false";
+    if (v.IsNull()) return "null";
+    if (v.IsNumber()) return v.IsInt64() || v.IsUint64() ? "an integer" : "a number";
+    return v.IsArray() ? "an array" : "an object";
+}
+
+const char *type_phrase(std::string_view schema_type) {
+    if (schema_type == "string") return "a string";
+    if (schema_type == "boolean") return "true or false";
+    if (schema_type == "null") return "null";
+    if (schema_type == "integer") return "an integer";
+    if (schema_type == "number") return "a number";
+    if (schema_type == "array") return "an array";
+    return "an object";
+}
+
+std::string join(const std::vector<std::string> &items, const char *sep = ", ") {
+    std::string out;
+    for (const auto &s : items) {
+        if (!out.empty()) out += sep;
+        out += s;
+    }
+    return out;
+}
+
+// Levenshtein distance, for "did you mean" hints on short names.
+std::size_t distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// " (did you mean 'x'?)" when one candidate is close, else "".
+std::string suggestion(std::string_view name, const std::vector<std::string> &candidates) {
+    const std::string *best = nullptr;
+    std::size_t best_d = 3;  // at most two edits away
+    for (const auto &c : candidates) {
+        const std::size_t d = distance(name, c);
+        if (d < best_d) {
+            best_d = d;
+            best = &c;
+        }
+    }
+    return best ? " (did you mean '" + *best + "'?)" : std::string();
+}
+
+// A real calendar date written YYYY-MM-DD (the schema checked the shape).
+bool calendar_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (s[i] < '0' || s[i] > '9') return false;
+    auto num = [&](std::size_t pos, std::size_t len) {
+        int v = 0;
+        for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
+        return v;
+    };
+    const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// ------------------------------------------------------------ the schema
+
+struct CompiledSchema {
+    rapidjson::Document doc;
+    std::unique_ptr<rapidjson::SchemaDocument> schema;
+};
+
+const CompiledSchema &role_map_schema() {
+    static const CompiledSchema compiled = [] {
+        CompiledSchema c;
+        c.doc.Parse(kRoleMapSchemaJson);
+        if (c.doc.HasParseError() || !c.doc.IsObject())
+            throw std::logic_error("schemas/rolemap.schema.json (compiled in) is not valid JSON");
+        c.schema = std::make_unique<rapidjson::SchemaDocument>(c.doc);
+        return c;
+    }();
+    return compiled;
+}
+
+// Explains schema violations. RapidJSON's validator stops at the first
+// violation; to report all of them, a failing document is walked node by
+// node: each object or array is checked on its own ("shallow": its children's
+// schemas replaced by {}), and each child is then checked against its own
+// schema. Messages are built from the failing keyword and the schema's
+// "description", which says what is expected.
+class SchemaExplainer {
+public:
+    SchemaExplainer(const Value &root, const std::string &file, std::vector<MapError> &errors)
+        : root_(root), file_(file), errors_(errors) {}
+
+    void walk(const Value &node, const Value &instance, const std::string &pointer) {
+        const Value &s = resolve(node);
+        const Value *items = member(s, "items");
+        const Value *props = member(s, "properties");
+        const Value *extra = member(s, "additionalProperties");
+        const bool container = (items && items->IsObject()) || (props && props->IsObject()) ||
+                               (extra && extra->IsObject());
+        if (!container) {
+            Failure f;
+            if (!validate(s, instance, f)) report(pointer + f.where, f.message);
+            return;
+        }
+
+        // The node itself, repeatedly, so that every unknown or missing
+        // property is reported (each one is fixed in a scratch copy).
+        rapidjson::Document shallow;
+        shallow.CopyFrom(s, shallow.GetAllocator());
+        if (shallow.HasMember("items") && shallow["items"].IsObject())
+            shallow["items"].SetObject();
+        if (shallow.HasMember("additionalProperties") && shallow["additionalProperties"].IsObject())
+            shallow["additionalProperties"].SetObject();
+        if (shallow.HasMember("properties"))
+            for (auto &m : shallow["properties"].GetObject()) m.value.SetObject();
+        rapidjson::Document scratch;
+        scratch.CopyFrom(instance, scratch.GetAllocator());
+        for (int round = 0; round < 64; ++round) {
+            Failure f;
+            if (validate(shallow, scratch, f, &s)) break;
+            report(pointer + f.where, f.message);
+            if (f.keyword == "type") return;  // children cannot be checked on the wrong kind of value
+            if (f.keyword == "additionalProperties" && scratch.IsObject()) {
+                rapidjson::Pointer(f.where.c_str()).Erase(scratch);
+                continue;
+            }
+            if (f.keyword == "required" && scratch.IsObject() && !f.missing.empty()) {
+                for (const auto &name : f.missing)
+                    scratch.AddMember(Value(name.c_str(), scratch.GetAllocator()), Value(),
+                                      scratch.GetAllocator());
+                continue;
+            }
+            break;
+        }
+
+        if (instance.IsObject()) {
+            for (const auto &m : instance.GetObject()) {
+                const Value *sub = props && props->IsObject() ? member(*props, str(m.name)) : nullptr;
+                if (!sub && extra && extra->IsObject()) sub = extra;
+                if (sub) walk(*sub, m.value, child(pointer, str(m.name)));
+            }
+        } else if (instance.IsArray() && items && items->IsObject()) {
+            for (rapidjson::SizeType i = 0; i < instance.Size(); ++i)
+                walk(*items, instance[i], child(pointer, i));
+        }
+    }
+
+private:
+    struct Failure {
+        std::string keyword, where, message;
+        std::string last;                  // the last reference token of `where`, unescaped
+        std::vector<std::string> missing;  // for "required"
+    };
+
+    static const Value *member(const Value &obj, std::string_view name) {
+        if (!obj.IsObject()) return nullptr;
+        auto it = obj.FindMember(Value(rapidjson::StringRef(name.data(), name.size())));
+        return it == obj.MemberEnd() ? nullptr : &it->value;
+    }
+
+    // Follows local "$ref"s ("#/definitions/x").
+    const Value &resolve(const Value &node) const {
+        const Value *n = &node;
+        for (int hops = 0; hops < 16; ++hops) {
+            const Value *ref = member(*n, "$ref");
+            if (!ref || !ref->IsString() || ref->GetString()[0] != '#') break;
+            const Value *target = rapidjson::Pointer(ref->GetString() + 1).Get(root_);
+            if (!target) break;
+            n = target;
+        }
+        return *n;
+    }
+
+    std::string description(const Value &node) const {
+        const Value *d = member(resolve(node), "description");
+        return d && d->IsString() ? str(*d) : std::string();
+    }
+
+    // Validates `instance` against `node`, with the root's definitions in
+    // scope. On failure, `f` says where (relative to `instance`) and why.
+    // `original` is the node before its children were stubbed out, for the
+    // descriptions of missing properties.
+    bool validate(const Value &node, const Value &instance, Failure &f,
+                  const Value *original = nullptr) const {
+        rapidjson::Document sd;
+        sd.CopyFrom(node, sd.GetAllocator());
+        if (!sd.HasMember("definitions") && root_.HasMember("definitions"))
+            sd.AddMember("definitions", Value(root_["definitions"], sd.GetAllocator()),
+                         sd.GetAllocator());
+        rapidjson::SchemaDocument schema(sd);
+        rapidjson::SchemaValidator v(schema);
+        if (instance.Accept(v)) return true;
+
+        const rapidjson::Pointer at_pointer = v.GetInvalidDocumentPointer();
+        rapidjson::StringBuffer where;
+        at_pointer.Stringify(where);
+        f.keyword = v.GetInvalidSchemaKeyword();
+        f.where = where.GetString();
+        if (const std::size_t n = at_pointer.GetTokenCount())
+            f.last.assign(at_pointer.GetTokens()[n - 1].name, at_pointer.GetTokens()[n - 1].length);
+        const Value *at = at_pointer.Get(instance);
+        const Value *failed = v.GetInvalidSchemaPointer().Get(sd);
+        f.message = explain(f, failed ? *failed : sd, at ? *at : instance,
+                            f.where.empty() && original ? *original : sd);
+        return false;
+    }
+
+    std::string explain(Failure &f, const Value &schema_node, const Value &value,
+                        const Value &original) const {
+        const Value &s = resolve(schema_node);
+        const std::string what = description(s);
+        const std::string expected = what.empty() ? std::string() : "; expected " + what;
+        const std::string &k = f.keyword;
+        if (k == "type") {
+            std::string want;
+            if (const Value *t = member(s, "type")) {
+                if (t->IsString()) want = type_phrase(str(*t));
+                else if (t->IsArray())
+                    for (const auto &e : t->GetArray())
+                        want += (want.empty() ? "" : " or ") + std::string(type_phrase(str(e)));
+            }
+            return "expected " + want + (what.empty() ? "" : " (" + what + ")") + ", found " +
+                   type_phrase(value);
+        }
+        if (k == "additionalProperties") {
+            // `where` names the unknown property; the schema is its object's.
+            const std::string &name = f.last;
+            std::vector<std::string> allowed;
+            if (const Value *props = member(s, "properties"))
+                for (const auto &m : props->GetObject()) allowed.push_back(str(m.name));
+            return "unknown property '" + name + "'" + suggestion(name, allowed) +
+                   "; allowed here: " + join(allowed);
+        }
+        if (k == "required") {
+            const Value *req = member(s, "required");
+            std::vector<std::string> parts;
+            if (req && req->IsArray() && value.IsObject())
+                for (const auto &r : req->GetArray()) {
+                    if (value.HasMember(r)) continue;
+                    f.missing.push_back(str(r));
+                    const Value *props = member(resolve(original), "properties");
+                    const Value *p = props ? member(*props, str(r)) : nullptr;
+                    const std::string d = p ? description(*p) : std::string();
+                    parts.push_back("'" + str(r) + "'" + (d.empty() ? "" : " (" + d + ")"));
+                }
+            return "missing " + std::string(parts.size() == 1 ? "property " : "properties ") +
+                   join(parts);
+        }
+        if (k == "pattern") {
+            const Value *p = member(s, "pattern");
+            return shown(value) + " does not match " + (p ? str(*p) : std::string("the pattern")) +
+                   expected;
+        }
+        if (k == "enum") {
+            std::vector<std::string> options;
+            if (const Value *e = member(s, "enum"))
+                for (const auto &o : e->GetArray()) options.push_back(shown(o));
+            return shown(value) + " is not one of the allowed values: " + join(options);
+        }
+        if (k == "minLength" || k == "minItems") {
+            const Value *min = member(s, k);
+            const std::uint64_t n = min && min->IsUint64() ? min->GetUint64() : 1;
+            if (n <= 1) return "must not be empty" + expected;
+            return "needs at least " + std::to_string(n) +
+                   (k == "minLength" ? " characters" : " items") + expected;
+        }
+        if (k == "oneOf" || k == "anyOf")
+            return what.empty() ? "matches none of the allowed forms" : "expected " + what;
+        return "violates the schema's '" + k + "'" + expected;
+    }
+
+    void report(const std::string &pointer, const std::string &message) {
+        errors_.push_back({file_, pointer, message});
+    }
+
+    const Value &root_;
+    const std::string &file_;
+    std::vector<MapError> &errors_;
+};
+
+// ------------------------------------------------------------ meaning
+
+// Reads a schema-valid document into a RoleMap, checking what the schema
+// cannot: role ids known, people with roles and listed once, real dates.
+class MapReader {
+public:
+    MapReader(const std::string &file, const std::vector<Role> &builtin,
+              std::vector<MapError> &errors)
+        : file_(file), errors_(errors) {
+        for (const auto &r : builtin) known_.push_back(r.id);
+    }
+
+    void read(const Value &doc, RoleMap &m) {
+        m.file = file_;
+        if (doc.HasMember("defaults")) m.include_defaults = doc["defaults"].GetBool();
+        if (doc.HasMember("roles")) read_roles(doc["roles"], m);
+        if (doc.HasMember("rules")) {
+            const Value &rules = doc["rules"];
+            for (rapidjson::SizeType i = 0; i < rules.Size(); ++i)
+                m.rules.push_back(read_rule(rules[i], child("/rules", i)));
+        }
+        if (doc.HasMember("people")) read_people(doc["people"], m);
+        if (doc.HasMember("schedule")) read_schedule(doc["schedule"], m);
+    }
+
+private:
+    void error(std::string pointer, std::string message) {
+        errors_.push_back({file_, std::move(pointer), std::move(message)});
+    }
+
+    void read_roles(const Value &roles, RoleMap &m) {
+        std::vector<std::string> own;
+        for (rapidjson::SizeType i = 0; i < roles.Size(); ++i) {
+            const std::string at = child("/roles", i);
+            Role r{str(roles[i]["id"]), str(roles[i]["title"])};
+            auto dup = std::find(own.begin(), own.end(), r.id);
+            if (dup != own.end()) {
+                error(at + "/id", "role '" + r.id + "' is defined twice (also at /roles/" +
+                                      std::to_string(dup - own.begin()) +
+                                      "); keep one definition");
+            }
+            own.push_back(r.id);
+            // A built-in id may be listed to give it another title.
+            if (std::find(known_.begin(), known_.end(), r.id) == known_.end()) known_.push_back(r.id);
+            m.roles.push_back(std::move(r));
+        }
+    }
+
+    // Checks each id of a role list; returns them.
+    std::vector<std::string> read_role_list(const Value &list, const std::string &at) {
+        std::vector<std::string> out;
+        for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+            std::string id = str(list[i]);
+            check_role(id, child(at, i));
+            out.push_back(std::move(id));
+        }
+        return out;
+    }
+
+    void check_role(const std::string &id, const std::string &at) {
+        if (std::find(known_.begin(), known_.end(), id) != known_.end()) return;
+        error(at, "unknown role '" + id + "'" + suggestion(id, known_) + "; known roles: " +
+                      join(known_) + ". Define new roles under \"roles\"");
+    }
+
+    static std::vector<std::string> strings(const Value &obj, const char *name) {
+        std::vector<std::string> out;
+        if (!obj.HasMember(name)) return out;
+        for (const auto &v : obj[name].GetArray()) out.push_back(str(v));
+        return out;
+    }
+
+    Rule read_rule(const Value &v, const std::string &at) {
+        Rule r;
+        r.pointer = at;
+        if (v.HasMember("name")) r.name = str(v["name"]);
+        const Value &m = v["match"];
+        r.match.paths = strings(m, "paths");
+        r.match.resource_types = strings(m, "resource_types");
+        r.match.ids = strings(m, "ids");
+        r.match.titles = strings(m, "titles");
+        r.match.keywords = strings(m, "keywords");
+        const std::vector<std::string> kinds = strings(m, "kinds");
+        for (std::size_t i = 0; i < kinds.size(); ++i) {
+            FileKind k;
+            if (parse_file_kind(kinds[i], k)) r.match.kinds.push_back(k);
+            else  // the schema's enum catches this first; kept for safety
+                error(child(at + "/match/kinds", i), "unknown file kind '" + kinds[i] + "'");
+        }
+        static const std::vector<std::string> kFacts = {"sequencing", "objectives", "interactions",
+                                                        "mastery_score"};
+        r.match.facts = strings(m, "facts");
+        for (std::size_t i = 0; i < r.match.facts.size(); ++i)
+            if (std::find(kFacts.begin(), kFacts.end(), r.match.facts[i]) == kFacts.end())
+                error(child(at + "/match/facts", i),
+                      "unknown fact '" + r.match.facts[i] + "'" +
+                          suggestion(r.match.facts[i], kFacts) + "; known facts: " + join(kFacts));
+        if (v.HasMember("roles")) r.roles = read_role_list(v["roles"], at + "/roles");
+        if (v.HasMember("exclude")) r.exclude = read_role_list(v["exclude"], at + "/exclude");
+        if (r.roles.empty() && r.exclude.empty())
+            error(at, "the rule" + (r.name.empty() ? std::string() : " '" + r.name + "'") +
+                          " adds no role and excludes none; give \"roles\", \"exclude\" or both");
+        return r;
+    }
+
+    void read_people(const Value &people, RoleMap &m) {
+        std::vector<std::string> keys;
+        for (rapidjson::SizeType i = 0; i < people.Size(); ++i) {
+            const Value &v = people[i];
+            const std::string at = child("/people", i);
+            Person p;
+            p.pointer = at;
+            p.name = str(v["name"]);
+            const Value &agent = v["agent"];
+            if (agent.HasMember("mbox")) p.agent.mbox = str(agent["mbox"]);
+            if (agent.HasMember("account")) {
+                p.agent.account_home_page = str(agent["account"]["homePage"]);
+                p.agent.account_name = str(agent["account"]["name"]);
+            }
+            const std::string key = p.agent.key();
+            auto dup = std::find(keys.begin(), keys.end(), key);
+            if (dup != keys.end())
+                error(at + "/agent", "'" + p.name + "' (" + key +
+                                         ") is listed twice (also at /people/" +
+                                         std::to_string(dup - keys.begin()) +
+                                         "); merge the two entries into one");
+            keys.push_back(key);
+            if (v.HasMember("roles")) p.roles = read_role_list(v["roles"], at + "/roles");
+            if (p.roles.empty())
+                error(v.HasMember("roles") ? at + "/roles" : at,
+                      "'" + p.name + "' holds no role; give at least one of: " + join(known_));
+            p.scope = strings(v, "scope");
+            m.people.push_back(std::move(p));
+        }
+    }
+
+    void check_date(const std::string &date, const std::string &at) {
+        if (!calendar_date(date))
+            error(at, "'" + date + "' is not a calendar date; write a real day as YYYY-MM-DD");
+    }
+
+    void read_schedule(const Value &schedule, RoleMap &m) {
+        std::vector<std::string> modules;
+        for (rapidjson::SizeType i = 0; i < schedule.Size(); ++i) {
+            const Value &v = schedule[i];
+            const std::string at = child("/schedule", i);
+            Due d;
+            d.pointer = at;
+            d.module = str(v["module"]);
+            auto dup = std::find(modules.begin(), modules.end(), d.module);
+            if (dup != modules.end())
+                error(at + "/module", "module '" + d.module +
+                                          "' is scheduled twice (also at /schedule/" +
+                                          std::to_string(dup - modules.begin()) +
+                                          "); keep one entry per module");
+            modules.push_back(d.module);
+            if (v.HasMember("due")) {
+                d.date = str(v["due"]);
+                check_date(d.date, at + "/due");
+            }
+            if (v.HasMember("roles"))
+                for (const auto &r : v["roles"].GetObject()) {
+                    const std::string role = str(r.name), date = str(r.value);
+                    const std::string rat = child(at + "/roles", role);
+                    check_role(role, rat);
+                    check_date(date, rat);
+                    d.roles[role] = date;
+                }
+            m.schedule.push_back(std::move(d));
+        }
+    }
+
+    const std::string &file_;
+    std::vector<MapError> &errors_;
+    std::vector<std::string> known_;  // built-in roles, then the map's own
+};
+
+// RapidJSON's English message, without its final period ("Invalid value").
+std::string parse_error(rapidjson::ParseErrorCode code) {
+    std::string m = rapidjson::GetParseError_En(code);
+    if (!m.empty() && m.back() == '.') m.pop_back();
+    return m;
+}
+
+// line:column of a byte offset, for JSON syntax errors.
+std::string position(std::string_view text, std::size_t offset) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+bool load(std::string_view json_text, const std::string &file, const std::vector<Role> &builtin,
+          RoleMap &out, std::vector<MapError> &errors) {
+    rapidjson::Document doc;
+    doc.Parse(json_text.data(), json_text.size());
+    if (doc.HasParseError()) {
+        errors.push_back({file, "",
+                          "not valid JSON: " + parse_error(doc.GetParseError()) + " at " +
+                              position(json_text, doc.GetErrorOffset()) +
+                              "; fix the syntax (a missing or extra comma or quote is usual)"});
+        return false;
+    }
+
+    const CompiledSchema &schema = role_map_schema();
+    rapidjson::SchemaValidator validator(*schema.schema);
+    if (!doc.Accept(validator)) {
+        const std::size_t before = errors.size();
+        SchemaExplainer(schema.doc, file, errors).walk(schema.doc, doc, "");
+        if (errors.size() == before)  // cannot happen; never report success on a failure
+            errors.push_back({file, "", "does not follow schemas/rolemap.schema.json"});
+        return false;
+    }
+
+    RoleMap m;
+    const std::size_t before = errors.size();
+    MapReader(file, builtin, errors).read(doc, m);
+    if (errors.size() != before) return false;
+    out = std::move(m);
+    return true;
+}
+
+}  // namespace
+
+std::string Agent::key() const {
+    if (!mbox.empty()) return mbox;
+    return "account:" + account_home_page + "|" + account_name;
+}
+
+const Role *RoleMap::find_role(std::string_view id) const {
+    for (const auto &r : roles)
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
+bool load_role_map(std::string_view json_text, const std::string &file, RoleMap &out,
+                   std::vector<MapError> &errors) {
+    return load(json_text, file, default_role_map().roles, out, errors);
+}
+
+bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapError> &errors) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        errors.push_back({path, "", std::string("cannot read the role map: ") + std::strerror(errno)});
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return load_role_map(text.str(), path, out, errors);
+}
+
+const RoleMap &default_role_map() {
+    // Parsed once; C++11 guarantees this initialisation is thread-safe. The
+    // defaults define the built-in roles themselves, so none are given here.
+    static const RoleMap defaults = [] {
+        RoleMap m;
+        std::vector<MapError> errors;
+        if (!load(kDefaultRoleMapJson, "", {}, m, errors)) {
+            std::string what = "roles/defaults.json (compiled in) is broken:";
+            for (const auto &e : errors) what += " " + e.pointer + ": " + e.message + ";";
+            throw std::logic_error(what);
+        }
+        return m;
+    }();
+    return defaults;
+}
+
+RoleMap effective_role_map(const RoleMap *team_map, bool use_defaults) {
+    const RoleMap &defaults = default_role_map();
+    if (!team_map) {
+        if (use_defaults) return defaults;
+        RoleMap none;  // no rules: every piece without roles, but the roles known
+        none.roles = defaults.roles;
+        return none;
+    }
+    RoleMap m = *team_map;
+    // The built-in roles are always known, first, under the team's title when
+    // it gives one; then the team's own roles in its order.
+    std::vector<Role> roles;
+    for (const Role &r : defaults.roles) {
+        const Role *own = team_map->find_role(r.id);
+        roles.push_back(own ? *own : r);
+    }
+    for (const Role &r : team_map->roles)
+        if (!defaults.find_role(r.id)) roles.push_back(r);
+    m.roles = std::move(roles);
+    if (team_map->include_defaults) {
+        std::vector<Rule> rules = defaults.rules;
+        rules.insert(rules.end(), team_map->rules.begin(), team_map->rules.end());
+        m.rules = std::move(rules);
+    }
+    return m;
+}
+
+}  // namespace coursecrew

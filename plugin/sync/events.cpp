@@ -1,0 +1,488 @@
+// Statements and status documents. See events.hpp.
+#include "plugin/sync/events.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "plugin/roles/rolemap.hpp"
+#include "plugin/sync/vocabulary.hpp"
+
+namespace coursecrew {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// coursecrew's UUID namespace: a fixed random UUID chosen once (never
+// change it: every statement id ever sent derives from it).
+constexpr unsigned char kNamespace[16] = {0x2b, 0x6e, 0x3a, 0x07, 0x9d, 0x1c, 0x5f, 0x43,
+                                          0x8e, 0x52, 0x61, 0xa4, 0x0c, 0x9b, 0x7d, 0x35};
+
+void key(Writer &w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+void text(Writer &w, std::string_view v) { w.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); }
+void member(Writer &w, std::string_view k, std::string_view v) { key(w, k); text(w, v); }
+void raw(Writer &w, std::string_view json) {
+    w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+// {"en": "text"}
+void language_map(Writer &w, const EventContext &c, std::string_view value) {
+    w.StartObject();
+    member(w, c.language, value);
+    w.EndObject();
+}
+
+void activity(Writer &w, const EventContext &c, const std::string &id, const std::string &type,
+              std::string_view name) {
+    w.StartObject();
+    member(w, "objectType", "Activity");
+    member(w, "id", id);
+    key(w, "definition");
+    w.StartObject();
+    member(w, "type", type);
+    if (!name.empty()) {
+        key(w, "name");
+        language_map(w, c, name);
+    }
+    w.EndObject();
+    w.EndObject();
+}
+
+void verb(Writer &w, const EventContext &c, const std::string &id, std::string_view display) {
+    w.StartObject();
+    member(w, "id", id);
+    key(w, "display");
+    language_map(w, c, display);
+    w.EndObject();
+}
+
+// "context": the module as parent (when there is one), the course as
+// grouping, our profile as category.
+void context(Writer &w, const EventContext &c, std::string_view module, std::string_view module_title,
+             const std::string &extensions_json = "") {
+    key(w, "context");
+    w.StartObject();
+    key(w, "contextActivities");
+    w.StartObject();
+    if (!module.empty()) {
+        key(w, "parent");
+        w.StartArray();
+        activity(w, c, module_iri(c, module), vocab::kTypeModule, module_title);
+        w.EndArray();
+    }
+    key(w, "grouping");
+    w.StartArray();
+    activity(w, c, c.course_iri, vocab::kTypeCourse, "");
+    w.EndArray();
+    key(w, "category");
+    w.StartArray();
+    w.StartObject();
+    member(w, "objectType", "Activity");
+    member(w, "id", c.profile_base + vocab::kProfileVersionSuffix);
+    key(w, "definition");
+    w.StartObject();
+    member(w, "type", vocab::kTypeProfile);
+    w.EndObject();
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+    if (!extensions_json.empty()) {
+        key(w, "extensions");
+        raw(w, extensions_json);
+    }
+    w.EndObject();
+}
+
+// The common head of every statement: id, timestamp, actor, verb.
+void head(Writer &w, const EventContext &c, const std::string &id, std::int64_t at,
+          const std::string &actor, const std::string &verb_id, std::string_view verb_name) {
+    member(w, "id", id);
+    member(w, "timestamp", iso_time(at));
+    key(w, "actor");
+    raw(w, actor);
+    key(w, "verb");
+    verb(w, c, verb_id, verb_name);
+}
+
+Event finish(std::string kind, std::string uuid, std::int64_t at, rapidjson::StringBuffer &buf) {
+    return Event{std::move(uuid), std::move(kind), at, std::string(buf.GetString(), buf.GetSize())};
+}
+
+}  // namespace
+
+std::string agent_json(const Agent &a, const std::string &name) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    member(w, "objectType", "Agent");
+    if (!name.empty()) member(w, "name", name);
+    if (!a.mbox.empty()) {
+        member(w, "mbox", a.mbox);
+    } else {
+        key(w, "account");
+        w.StartObject();
+        member(w, "homePage", a.account_home_page);
+        member(w, "name", a.account_name);
+        w.EndObject();
+    }
+    w.EndObject();
+    return buf.GetString();
+}
+
+std::string name_uuid(std::string_view name) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr);
+    EVP_DigestUpdate(ctx, kNamespace, sizeof kNamespace);
+    EVP_DigestUpdate(ctx, name.data(), name.size());
+    EVP_DigestFinal_ex(ctx, digest, &len);
+    EVP_MD_CTX_free(ctx);
+    digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x50);  // version 5
+    digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    char out[37];
+    std::snprintf(out, sizeof out,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                  digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6],
+                  digest[7], digest[8], digest[9], digest[10], digest[11], digest[12], digest[13],
+                  digest[14], digest[15]);
+    return out;
+}
+
+std::string iso_time(std::int64_t unix_seconds) {
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return out;
+}
+
+std::string iri_segment(std::string_view text) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char ch : text) {
+        const bool unreserved = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                                (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+                                ch == '~';
+        if (unreserved) {
+            out += static_cast<char>(ch);
+        } else {
+            out += '%';
+            out += hex[ch >> 4];
+            out += hex[ch & 15];
+        }
+    }
+    return out;
+}
+
+std::string module_iri(const EventContext &c, std::string_view module) {
+    return c.course_iri + "/modules/" + iri_segment(module);
+}
+std::string piece_iri(const EventContext &c, std::string_view piece) {
+    return c.course_iri + "/pieces/" + iri_segment(piece);
+}
+std::string role_iri(const EventContext &c, std::string_view module, std::string_view role) {
+    return module_iri(c, module) + "/roles/" + iri_segment(role);
+}
+std::string profile_term(const EventContext &c, const char *suffix) {
+    std::string_view s(suffix);
+    if (s.rfind("http", 0) == 0) return std::string(s);  // an ADL or cmi5 IRI
+    return c.profile_base + std::string(s);
+}
+
+std::string actor_json(const EventContext &c, std::string_view by) {
+    if (by.empty() || by == "coursecrew") return c.agent_json;
+    if (c.map) {
+        for (const Person &p : c.map->people) {
+            const Agent &a = p.agent;
+            const bool match = (!a.mbox.empty() && (a.mbox == by || a.mbox.substr(7) == by)) ||
+                               (!a.account_name.empty() && a.account_name == by) || p.name == by;
+            if (match) return agent_json(a, p.name);
+        }
+    }
+    Agent a;
+    if (by.rfind("mailto:", 0) == 0) {
+        a.mbox = std::string(by);
+    } else if (by.find('@') != std::string_view::npos && by.find(' ') == std::string_view::npos) {
+        a.mbox = "mailto:" + std::string(by);
+    } else {
+        a.account_home_page = c.course_iri;
+        a.account_name = std::string(by);
+    }
+    return agent_json(a, "");
+}
+
+Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at, std::int64_t sequence) {
+    const std::string id =
+        name_uuid("published\n" + c.course_iri + "\n" + p.digest + "\n" + std::to_string(sequence));
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    head(w, c, id, at, c.agent_json, profile_term(c, vocab::kVerbPublished), "published");
+    key(w, "object");
+    activity(w, c, c.course_iri, vocab::kTypeCourse, p.title);
+    rapidjson::StringBuffer ext;
+    {
+        Writer e(ext);
+        e.StartObject();
+        key(e, profile_term(c, vocab::kExtPackage));
+        e.StartObject();
+        member(e, "identifier", p.identifier);
+        member(e, "format", p.format);
+        member(e, "digest", p.digest);
+        key(e, "pieces");
+        e.Uint64(p.pieces);
+        key(e, "pairs");
+        e.Uint64(p.pairs);
+        e.EndObject();
+        e.EndObject();
+    }
+    context(w, c, "", "", ext.GetString());
+    w.EndObject();
+    return finish("published", id, at, buf);
+}
+
+Event assignment_event(const EventContext &c, bool assigned, std::string_view module,
+                       std::string_view module_title, std::string_view role,
+                       std::string_view person_agent_json, std::int64_t at, std::int64_t sequence) {
+    const std::string kind = assigned ? "assigned" : "unassigned";
+    const std::string id = name_uuid(kind + "\n" + c.course_iri + "\n" + std::string(module) + "\n" +
+                                     std::string(role) + "\n" + std::string(person_agent_json) +
+                                     "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    head(w, c, id, at, c.agent_json,
+         profile_term(c, assigned ? vocab::kVerbAssigned : vocab::kVerbUnassigned), kind);
+    key(w, "object");
+    activity(w, c, role_iri(c, module, role), profile_term(c, vocab::kTypeRole),
+             std::string(role) + " on " + std::string(module_title.empty() ? module : module_title));
+    key(w, "result");
+    w.StartObject();
+    key(w, "extensions");
+    w.StartObject();
+    member(w, profile_term(c, vocab::kExtRole), role);
+    key(w, profile_term(c, vocab::kExtPerson));
+    raw(w, person_agent_json);
+    w.EndObject();
+    w.EndObject();
+    context(w, c, module, module_title);
+    w.EndObject();
+    return finish(kind, id, at, buf);
+}
+
+Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at) {
+    const std::string kind = s.reopened ? "reopened" : "status";
+    const std::string id =
+        name_uuid(kind + "\n" + c.course_iri + "\n" + s.piece + "\n" + s.role + "\n" + s.from +
+                  "\n" + s.to + "\n" + s.by + "\n" + std::to_string(at) + "\n" +
+                  std::to_string(s.ordinal) + "\n" + std::to_string(s.history_id));
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    head(w, c, id, at, actor_json(c, s.by),
+         profile_term(c, s.reopened ? vocab::kVerbReopened : vocab::kVerbChangedStatus),
+         s.reopened ? "reopened" : "changed status");
+    key(w, "object");
+    activity(w, c, piece_iri(c, s.piece), profile_term(c, vocab::kTypePiece),
+             s.piece_title.empty() ? s.piece : s.piece_title);
+    key(w, "result");
+    w.StartObject();
+    key(w, "extensions");
+    w.StartObject();
+    member(w, profile_term(c, vocab::kExtRole), s.role);
+    member(w, profile_term(c, vocab::kExtPreviousStatus), s.from);
+    member(w, profile_term(c, vocab::kExtStatus), s.to);
+    if (!s.note.empty()) member(w, profile_term(c, vocab::kExtNote), s.note);
+    w.EndObject();
+    w.EndObject();
+    context(w, c, s.module, s.module_title);
+    w.EndObject();
+    return finish(kind, id, at, buf);
+}
+
+Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
+                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence) {
+    const std::string id = name_uuid("progressed\n" + c.course_iri + "\n" + std::string(module) +
+                                     "\n" + std::to_string(done) + "/" + std::to_string(total) +
+                                     "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
+    const unsigned percent = total == 0 ? 0u : static_cast<unsigned>((done * 100) / total);
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    head(w, c, id, at, c.agent_json, vocab::kVerbProgressed, "progressed");
+    key(w, "object");
+    activity(w, c, module_iri(c, module), vocab::kTypeModule, module_title);
+    key(w, "result");
+    w.StartObject();
+    key(w, "extensions");
+    w.StartObject();
+    key(w, vocab::kExtProgress);
+    w.Uint(percent);
+    key(w, profile_term(c, vocab::kExtPairs));
+    w.StartObject();
+    key(w, "done");
+    w.Uint64(done);
+    key(w, "total");
+    w.Uint64(total);
+    w.EndObject();
+    w.EndObject();
+    w.EndObject();
+    context(w, c, "", "");
+    w.EndObject();
+    return finish("progressed", id, at, buf);
+}
+
+std::string module_document(const EventContext &c, std::string_view module,
+                            std::string_view module_title, const std::vector<DocumentRole> &roles,
+                            const std::vector<DocumentCell> &cells, std::int64_t updated) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    member(w, "module", module);
+    member(w, "course", c.course_iri);
+    member(w, "title", module_title);
+    member(w, "updated", iso_time(updated));
+    key(w, "roles");
+    w.StartObject();
+    for (const DocumentRole &r : roles) {
+        key(w, r.role);
+        w.StartObject();
+        key(w, "people");
+        w.StartArray();
+        for (const std::string &p : r.people_json) raw(w, p);
+        w.EndArray();
+        member(w, "at", iso_time(r.at));
+        w.EndObject();
+    }
+    w.EndObject();
+    key(w, "pieces");
+    w.StartObject();
+    // Cells arrive grouped by piece.
+    for (std::size_t i = 0; i < cells.size();) {
+        const std::string &piece = cells[i].piece;
+        key(w, piece);
+        w.StartObject();
+        member(w, "title", cells[i].piece_title);
+        key(w, "roles");
+        w.StartObject();
+        for (; i < cells.size() && cells[i].piece == piece; ++i) {
+            const DocumentCell &cell = cells[i];
+            key(w, cell.role);
+            w.StartObject();
+            member(w, "status", cell.status);
+            member(w, "by", cell.by);
+            member(w, "at", iso_time(cell.at));
+            if (!cell.note.empty()) member(w, "note", cell.note);
+            w.EndObject();
+        }
+        w.EndObject();
+        w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+    return buf.GetString();
+}
+
+namespace {
+
+using rapidjson::Value;
+
+const char *at_of(const Value &v) {
+    return v.IsObject() && v.HasMember("at") && v["at"].IsString() ? v["at"].GetString() : "";
+}
+
+// A cell nobody has touched yet: created not_started by a publish. Another
+// seat's store only learnt the piece exists, not that it was never worked
+// on, so such a cell never overrides a real change, however recent.
+bool untouched(const Value &cell) {
+    return cell.IsObject() && cell.HasMember("by") && cell["by"].IsString() && cell.HasMember("status") &&
+           cell["status"].IsString() && std::string_view(cell["by"].GetString()) == "coursecrew" &&
+           std::string_view(cell["status"].GetString()) == "not_started";
+}
+
+// Whether `theirs` should replace `ours`: a real change beats an untouched
+// cell; otherwise the newer "at" wins, and a tie keeps ours.
+bool theirs_wins(const Value &ours, const Value &theirs) {
+    const bool ours_untouched = untouched(ours), theirs_untouched = untouched(theirs);
+    if (ours_untouched != theirs_untouched) return ours_untouched;
+    return std::string_view(at_of(theirs)) > std::string_view(at_of(ours));
+}
+
+// Copies into `ours` every member of `theirs` that `ours` lacks or that wins
+// over ours (see theirs_wins).
+void merge_entries(Value &ours, const Value &theirs, rapidjson::Document::AllocatorType &al) {
+    for (auto &m : theirs.GetObject()) {
+        auto it = ours.FindMember(m.name);
+        if (it == ours.MemberEnd()) {
+            ours.AddMember(Value(m.name, al), Value(m.value, al), al);
+        } else if (theirs_wins(it->value, m.value)) {
+            it->value.CopyFrom(m.value, al);
+        }
+    }
+}
+
+}  // namespace
+
+std::string merge_documents(std::string_view ours_text, std::string_view theirs_text) {
+    rapidjson::Document ours, theirs;
+    ours.Parse(ours_text.data(), ours_text.size());
+    theirs.Parse(theirs_text.data(), theirs_text.size());
+    const bool ours_ok = !ours.HasParseError() && ours.IsObject();
+    const bool theirs_ok = !theirs.HasParseError() && theirs.IsObject();
+    if (!theirs_ok) return std::string(ours_text);
+    if (!ours_ok) return std::string(theirs_text);
+    auto &al = ours.GetAllocator();
+    auto object_member = [&](Value &doc, const char *name) -> Value & {
+        if (!doc.HasMember(name) || !doc[name].IsObject()) {
+            doc.RemoveMember(name);
+            doc.AddMember(Value(name, al), Value(rapidjson::kObjectType), al);
+        }
+        return doc[name];
+    };
+    if (theirs.HasMember("roles") && theirs["roles"].IsObject())
+        merge_entries(object_member(ours, "roles"), theirs["roles"], al);
+    if (theirs.HasMember("pieces") && theirs["pieces"].IsObject()) {
+        Value &pieces = object_member(ours, "pieces");
+        for (auto &p : theirs["pieces"].GetObject()) {
+            if (!p.value.IsObject()) continue;
+            auto it = pieces.FindMember(p.name);
+            if (it == pieces.MemberEnd()) {
+                pieces.AddMember(Value(p.name, al), Value(p.value, al), al);
+                continue;
+            }
+            if (!it->value.IsObject()) continue;
+            if (p.value.HasMember("roles") && p.value["roles"].IsObject()) {
+                if (!it->value.HasMember("roles") || !it->value["roles"].IsObject()) {
+                    it->value.RemoveMember("roles");
+                    it->value.AddMember("roles", Value(rapidjson::kObjectType), al);
+                }
+                merge_entries(it->value["roles"], p.value["roles"], al);
+            }
+        }
+    }
+    if (theirs.HasMember("updated") && theirs["updated"].IsString()) {
+        if (!ours.HasMember("updated") || !ours["updated"].IsString()) {
+            ours.RemoveMember("updated");
+            ours.AddMember("updated", Value(theirs["updated"], al), al);
+        } else if (std::string_view(theirs["updated"].GetString()) >
+                   std::string_view(ours["updated"].GetString())) {
+            ours["updated"].CopyFrom(theirs["updated"], al);
+        }
+    }
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    ours.Accept(w);
+    return buf.GetString();
+}
+
+}  // namespace coursecrew
