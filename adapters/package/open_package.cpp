@@ -187,8 +187,10 @@ int open_package(const std::string &path, const PackageLimits &limits, Diagnosti
         if (ec) return read_failed(path, ec.value(), diags);
         file = real;
     }
-    std::string folder_path = file.parent_path().string();
-    if (folder_path.empty()) folder_path = ".";
+    // (Not `if (empty) folder_path = "."`: g++ 12 warns -Wrestrict on that
+    // assignment in C++20, a known false positive.)
+    const std::string folder_path =
+        file.has_parent_path() ? file.parent_path().string() : std::string(".");
     const std::string name = file.filename().string();
 
     std::unique_ptr<FolderSource> folder;

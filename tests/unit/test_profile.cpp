@@ -189,8 +189,8 @@ bool referenced_by_template(const std::string &iri, const std::string &type) {
 }
 
 // A concept's inline JSON Schema, parsed.
-bool inline_schema(const rapidjson::Value &concept, rapidjson::Document &out) {
-    const std::string text = str(concept, "inlineSchema");
+bool inline_schema(const rapidjson::Value &term, rapidjson::Document &out) {
+    const std::string text = str(term, "inlineSchema");
     if (text.empty()) return false;
     out.Parse(text.c_str(), text.size());
     return !out.HasParseError() && out.IsObject();
