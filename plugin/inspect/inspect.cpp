@@ -242,7 +242,10 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     }
     {
         // The parser and its buffers live only while the manifest is read.
-        xml::Stream x(*in, manifest_path, diags, options.limits);
+        // The size the package states is checked before anything is parsed.
+        const PackageEntry *entry = index.find(manifest_path);
+        xml::Stream x(*in, manifest_path, diags, options.limits,
+                      entry ? entry->size : xml::Stream::kUnknownSize);
         xml::Event e = x.next();
         while (e == xml::Event::Text) e = x.next();
         if (e != xml::Event::Start) {
