@@ -109,7 +109,6 @@ BOOST_AUTO_TEST_CASE(utf16_and_bom_manifests_read) {
     BOOST_TEST(std::string(r.doc["edition"].GetString()) == "4th");
 }
 
-BOOST_AUTO_TEST_SUITE_END()
 
 // ---- issue 10: encodings, size first, undeclared prefixes ----------------
 
@@ -306,3 +305,5 @@ BOOST_AUTO_TEST_CASE(an_undeclared_prefix_is_read_with_a_warning) {
     BOOST_TEST(b.status != 0);
     BOOST_TEST(b.has_code("xml.malformed"), b.json);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
