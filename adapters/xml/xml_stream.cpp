@@ -156,9 +156,11 @@ struct StreamAccess {
         self(ctx).doctype_line_ = xmlSAX2GetLineNumber(ctx);
     }
 
-    // Errors can also come from inside libxml2's own setup; a context that
-    // has no Stream yet has nothing to report to (the constructor then sees
-    // the failure itself).
+    // libxml2 reports errors while it builds a context it was given a first
+    // chunk for (an unsupported encoding: the issue 10 crash). The
+    // constructor creates the context empty, so that no longer happens; a
+    // context without its Stream is still never dereferenced. The same
+    // error comes again from the first xmlParseChunk, with _private set.
     static void error(void *ctx, xmlErrorPtr err) {
         if (!err || !ctx) return;
         auto *stream = static_cast<Stream *>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
@@ -193,8 +195,8 @@ Stream::Stream(InputStream &in, std::string file, Diagnostics &diags, const Pack
     // resolveEntity, externalSubset stay NULL: nothing outside the file is read.
 
     if (size_hint != kUnknownSize && size_hint > limits_.max_manifest_bytes) {
-        // Refused before a byte is parsed: the stream check below would
-        // only stop a huge file after parsing up to the limit.
+        // Refused before a byte is parsed: the byte count in read_input()
+        // would only stop a huge file after parsing up to the limit.
         diags_.error("xml.too_large",
                      "the manifest is " + std::to_string(size_hint) +
                          " bytes, over the limit of " +
