@@ -23,6 +23,7 @@ int main(int argc, char **argv) {
     const int runs = std::max(1, std::atoi(argv[1]));
     std::vector<double> wall, cpu, user, sys;
     long max_rss_kb = 0;
+    std::vector<long> faults;  // minor page faults: each is a first touch of a page
     int last_status = 0;
     for (int i = 0; i < runs; ++i) {
         const auto start = std::chrono::steady_clock::now();
@@ -42,15 +43,17 @@ int main(int argc, char **argv) {
         sys.push_back(ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
         cpu.push_back(user.back() + sys.back());
         max_rss_kb = std::max(max_rss_kb, ru.ru_maxrss);
+        faults.push_back(ru.ru_minflt);
         last_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
     std::sort(user.begin(), user.end());
     std::sort(sys.begin(), sys.end());
+    std::sort(faults.begin(), faults.end());
     std::printf("median_wall_s=%.4f\tmin_wall_s=%.4f\tmedian_cpu_s=%.4f\tmax_rss_kb=%ld\texit=%d"
-                "\tmedian_user_s=%.4f\tmedian_sys_s=%.4f\n",
+                "\tmedian_user_s=%.4f\tmedian_sys_s=%.4f\tmedian_minor_faults=%ld\n",
                 wall[wall.size() / 2], wall.front(), cpu[cpu.size() / 2], max_rss_kb, last_status,
-                user[user.size() / 2], sys[sys.size() / 2]);
+                user[user.size() / 2], sys[sys.size() / 2], faults[faults.size() / 2]);
     return 0;
 }

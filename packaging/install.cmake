@@ -4,6 +4,9 @@ include(CMakePackageConfigHelpers)
 install(TARGETS coursecrew EXPORT coursecrewTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The network module the plugin loads on demand, beside it (not exported:
+# nothing links against it).
+install(TARGETS coursecrew_lms LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES include/coursecrew/coursecrew.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/coursecrew)
 install(DIRECTORY schemas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/coursecrew/schemas)
 if(TARGET coursecrew_cli)

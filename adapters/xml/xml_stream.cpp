@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace coursecrew::xml {
@@ -35,6 +36,8 @@ constexpr std::size_t kChunk = 64 * 1024;
 
 // libxml2 calls these; they only append to the stream's queue.
 struct StreamAccess {
+    // The Stream is set as _private right after the context is created and
+    // before any byte is parsed, so every SAX callback finds it.
     static Stream &self(void *ctx) {
         auto *pctx = static_cast<xmlParserCtxtPtr>(ctx);
         return *static_cast<Stream *>(pctx->_private);
@@ -136,6 +139,12 @@ struct StreamAccess {
         s.fail_now();
     }
 
+    // Errors libxml2 raises outside a parser context (its encoding layer:
+    // "input conversion failed") would go to the thread's generic handler,
+    // which prints to the host's stderr. The parser reports the same failure
+    // through error() just after, so these are dropped.
+    static void contextless_error(void *, xmlErrorPtr) {}
+
     // Only the five predefined entities (&amp; ...) ever resolve.
     static xmlEntityPtr get_entity(void *, const xmlChar *name) {
         return xmlGetPredefinedEntity(name);
@@ -147,9 +156,17 @@ struct StreamAccess {
         self(ctx).doctype_line_ = xmlSAX2GetLineNumber(ctx);
     }
 
+    // libxml2 reports errors while it builds a context it was given a first
+    // chunk for (an unsupported encoding: the issue 10 crash). The
+    // constructor creates the context empty, so that no longer happens; a
+    // context without its Stream is still never dereferenced. The same
+    // error comes again from the first xmlParseChunk, with _private set.
     static void error(void *ctx, xmlErrorPtr err) {
         if (!err || !ctx) return;
-        self(ctx).report_libxml_error(err->level, err->code, err->line, err->int2, err->message);
+        auto *stream = static_cast<Stream *>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+        if (!stream) return;
+        stream->report_libxml_error(err->level, err->domain, err->code, err->line, err->int2,
+                                    err->message);
     }
 };
 
@@ -160,7 +177,8 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-Stream::Stream(InputStream &in, std::string file, Diagnostics &diags, const PackageLimits &limits)
+Stream::Stream(InputStream &in, std::string file, Diagnostics &diags, const PackageLimits &limits,
+               std::uint64_t size_hint)
     : in_(in), file_(std::move(file)), diags_(diags), limits_(limits) {
     xmlSAXHandler sax;
     std::memset(&sax, 0, sizeof sax);
@@ -176,12 +194,23 @@ Stream::Stream(InputStream &in, std::string file, Diagnostics &diags, const Pack
     sax.serror = &StreamAccess::error;
     // resolveEntity, externalSubset stay NULL: nothing outside the file is read.
 
-    // The first bytes let libxml2 detect the encoding (BOM, UTF-16, declaration).
-    unsigned char first[4];
-    long n = read_input(first, sizeof first);
-    if (n < 0) return;
-    ctxt_ = xmlCreatePushParserCtxt(&sax, nullptr, reinterpret_cast<const char *>(first),
-                                    static_cast<int>(n), file_.c_str());
+    if (size_hint != kUnknownSize && size_hint > limits_.max_manifest_bytes) {
+        // Refused before a byte is parsed: the byte count in read_input()
+        // would only stop a huge file after parsing up to the limit.
+        diags_.error("xml.too_large",
+                     "the manifest is " + std::to_string(size_hint) +
+                         " bytes, over the limit of " +
+                         std::to_string(limits_.max_manifest_bytes) +
+                         " bytes (max_manifest_bytes); it was not read",
+                     file_);
+        failed_ = true;
+        return;
+    }
+    // The context is created empty and fed afterwards, once _private leads
+    // back to this Stream: libxml2 detects the encoding (BOM, UTF-16,
+    // declaration) from the first bytes it is fed, and may report an
+    // unsupported encoding right then.
+    ctxt_ = xmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, file_.c_str());
     if (!ctxt_) {
         diags_.error("xml.malformed", "cannot start the XML parser for this file", file_);
         failed_ = true;
@@ -228,11 +257,24 @@ void Stream::fail_now() {
     if (ctxt_) xmlStopParser(ctxt_);
 }
 
-void Stream::report_libxml_error(int level, int code, int line, int column, const char *message) {
+void Stream::report_libxml_error(int level, int domain, int code, int line, int column,
+                                 const char *message) {
     std::string msg = message ? message : "unknown XML error";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    std::replace(msg.begin(), msg.end(), '\n', ' ');  // "... UTF-8, indicate encoding !\nBytes: ..."
     if (level == XML_ERR_WARNING) {
         diags_.warning("xml.warning", "XML parser warning: " + msg, file_, line, column);
+        return;
+    }
+    // A prefix without its xmlns declaration (xsi:schemaLocation with no
+    // xmlns:xsi, common in exported packages) breaks only the namespace
+    // rules, not the XML: LMSs read such manifests, so we do too. libxml2
+    // keeps parsing and hands the name over without a namespace.
+    if (domain == XML_FROM_NAMESPACE && code == XML_NS_ERR_UNDEFINED_NAMESPACE) {
+        if (!failed_)
+            diags_.warning("xml.undeclared_prefix",
+                           msg + "; read without a namespace (declare it with xmlns:PREFIX)",
+                           file_, line, column);
         return;
     }
     if (failed_) return;  // the first fatal error is the one that matters
@@ -254,6 +296,15 @@ void Stream::report_libxml_error(int level, int code, int line, int column, cons
                      file_, line, column);
         return;
     }
+    if (domain == XML_FROM_I18N || code == XML_ERR_UNKNOWN_ENCODING ||
+        code == XML_ERR_UNSUPPORTED_ENCODING || code == XML_ERR_INVALID_ENCODING) {
+        diags_.error("xml.encoding",
+                     "the manifest's characters cannot be decoded: " + msg +
+                         " (save it as UTF-8, or as UTF-16 with a byte order mark, and say so "
+                         "in the XML declaration)",
+                     file_, line, column);
+        return;
+    }
     diags_.error("xml.malformed",
                  "the manifest is not well-formed XML: " + msg +
                      " (fix the XML at this line and column, then publish again)",
@@ -267,6 +318,14 @@ bool Stream::feed() {
     attr_recs_.clear();
     buf_.clear();
     unsigned char chunk[kChunk];
+    // libxml2's error handlers are per thread: ours is set only while the
+    // parser runs, and the host's is put back.
+    struct ContextlessErrors {
+        xmlStructuredErrorFunc saved = xmlStructuredError;
+        void *saved_ctx = xmlStructuredErrorContext;
+        ContextlessErrors() { xmlSetStructuredErrorFunc(nullptr, &StreamAccess::contextless_error); }
+        ~ContextlessErrors() { xmlSetStructuredErrorFunc(saved_ctx, saved); }
+    } quiet;
     while (queue_.empty() && !failed_ && !done_feeding_) {
         long n = read_input(chunk, sizeof chunk);
         if (n < 0) break;

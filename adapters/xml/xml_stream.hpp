@@ -7,6 +7,7 @@
 // Problems become diagnostics (xml.*) with file, line and column.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -46,8 +47,14 @@ struct Attribute {
 
 class Stream {
 public:
+    static constexpr std::uint64_t kUnknownSize = UINT64_MAX;
+
     // `file` names the document in diagnostics (package-relative path).
-    Stream(InputStream &in, std::string file, Diagnostics &diags, const PackageLimits &limits);
+    // `size_hint`: its size as the package states it (stat, zip header);
+    // a file over max_manifest_bytes is then refused before it is parsed.
+    // The byte count is checked while reading too, for sizes that lie.
+    Stream(InputStream &in, std::string file, Diagnostics &diags, const PackageLimits &limits,
+           std::uint64_t size_hint = kUnknownSize);
     ~Stream();
     Stream(const Stream &) = delete;
     Stream &operator=(const Stream &) = delete;
@@ -112,7 +119,8 @@ private:
     long read_input(unsigned char *buf, std::size_t len);
     bool feed();
     void fail_now();
-    void report_libxml_error(int level, int code, int line, int column, const char *message);
+    void report_libxml_error(int level, int domain, int code, int line, int column,
+                             const char *message);
 
     InputStream &in_;
     std::string file_;

@@ -13,7 +13,8 @@ namespace coursecrew {
 int inspect_package(const std::string &path, const InspectOptions &options, Inspection &out);
 
 // Builds the adapter for an LMS target by its kind ("xapi", "webhook");
-// nullptr for an unknown kind.
+// nullptr for an unknown kind. The adapters live in libcoursecrew_lms.so,
+// loaded on the first call (plugin/engine/lms_module.hpp).
 TargetFactory target_factory();
 
 }  // namespace coursecrew

@@ -99,8 +99,6 @@ void check_presence(Course &c, const EntryIndex &index, EntryMarks &marks,
             marks.mark(e);
             f.present = true;
             f.size = e->size;
-            f.stamp = e->stamp;
-            f.changed_ns = e->changed_ns;
             if (case_mismatch) {
                 diags.add_lazy(Severity::Warning, case_code, file, f.line, [&] {
                     return "file " + quoted(f.path) + " is stored as " + quoted(e->path) +
@@ -143,8 +141,8 @@ void check_unlisted(const PackageSource &src, const EntryMarks &marks,
     }
 }
 
-void hash_files(Course &c, const PackageSource &src, const std::string &file, Diagnostics &diags,
-                DigestCache *cache) {
+void hash_files(Course &c, const PackageSource &src, const EntryIndex &index,
+                const std::string &file, Diagnostics &diags, DigestCache *cache) {
     std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
     for (File &f : c.files) {
         if (!f.present) continue;
@@ -152,8 +150,11 @@ void hash_files(Course &c, const PackageSource &src, const std::string &file, Di
             f.digest = it->second;
             continue;
         }
-        const bool cacheable = cache && f.stamp != 0;
-        if (const Sha256Hex *known = cacheable ? cache->find(f.path, f.size, f.stamp, f.changed_ns) : nullptr) {
+        // A present file's path is its entry's (check_presence), so this finds it.
+        const PackageEntry *entry = cache ? index.find(f.path) : nullptr;
+        const bool cacheable = entry && entry->stamp != 0;
+        if (const Sha256Hex *known =
+                cacheable ? cache->find(f.path, f.size, entry->stamp, entry->changed_ns) : nullptr) {
             f.digest = static_cast<std::uint32_t>(c.digests.size());
             c.digests.push_back(*known);
             done.emplace(f.path, f.digest);
@@ -169,7 +170,7 @@ void hash_files(Course &c, const PackageSource &src, const std::string &file, Di
         f.digest = static_cast<std::uint32_t>(c.digests.size());
         c.digests.emplace_back(hex);
         done.emplace(f.path, f.digest);
-        if (cacheable) cache->remember(f.path, f.size, f.stamp, c.digests.back());
+        if (cacheable) cache->remember(f.path, f.size, entry->stamp, c.digests.back());
     }
 }
 
@@ -242,7 +243,10 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     }
     {
         // The parser and its buffers live only while the manifest is read.
-        xml::Stream x(*in, manifest_path, diags, options.limits);
+        // The size the package states is checked before anything is parsed.
+        const PackageEntry *entry = index.find(manifest_path);
+        xml::Stream x(*in, manifest_path, diags, options.limits,
+                      entry ? entry->size : xml::Stream::kUnknownSize);
         xml::Event e = x.next();
         while (e == xml::Event::Text) e = x.next();
         if (e != xml::Event::Start) {
@@ -281,7 +285,7 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     check_presence(c, index, marks, manifest_path, diags);
     if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
         check_unlisted(source, marks, manifest_path, diags);
-    if (options.hash_files) hash_files(c, source, manifest_path, diags, options.digests);
+    if (options.hash_files) hash_files(c, source, index, manifest_path, diags, options.digests);
     choose_modules(c);
     count(c, index);
     diags.finish();

@@ -107,14 +107,15 @@ private:
     std::size_t used_ = 0, capacity_ = 0;
 };
 
+// One <file> reference. A big course has hundreds of thousands, so this
+// stays small (40 bytes): what the package says about a present file beyond
+// its size (stamp, change time) is looked up in its PackageEntry when needed.
 struct File {
     std::string_view path;      // package-relative path the href resolves to (in Course::strings)
     std::uint64_t size = 0;     // bytes, when present
     std::uint32_t resource = kNone;
     std::uint32_t line = 0;
     std::uint32_t digest = kNone;  // index into Course::digests (SHA-256 hex), when hashed
-    std::uint64_t stamp = 0;       // PackageEntry::stamp and changed_ns, when present
-    std::int64_t changed_ns = 0;
     bool present = false;
 };
 

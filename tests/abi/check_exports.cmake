@@ -1,4 +1,8 @@
-# Fails unless LIB's dynamic symbol table defines exactly `coursecrew_entry`.
+# Fails unless LIB's dynamic symbol table defines exactly EXPECT
+# (default `coursecrew_entry`; the network module: `coursecrew_lms_entry`).
+if(NOT EXPECT)
+  set(EXPECT coursecrew_entry)
+endif()
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -15,7 +19,7 @@ foreach(line IN LISTS lines)
     endif()
   endif()
 endforeach()
-if(NOT symbols STREQUAL "coursecrew_entry")
-  message(FATAL_ERROR "libcoursecrew exports [${symbols}], expected exactly [coursecrew_entry]")
+if(NOT symbols STREQUAL "${EXPECT}")
+  message(FATAL_ERROR "${LIB} exports [${symbols}], expected exactly [${EXPECT}]")
 endif()
 message(STATUS "exports: ${symbols}")
