@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/xml/xml_stream.hpp"
+#include "adapters/xml_common/children.hpp"
 #include "plugin/model/paths.hpp"
 #include "plugin/model/reader.hpp"
 
@@ -129,12 +130,7 @@ private:
                                    file(), line);
         }
         OrgScope scope;
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) break;
-            if (e == Event::End && x_.depth() < my_depth) break;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (local == "metadata") {
                 read_manifest_metadata(depth == 0 ? &c_.metadata : nullptr, depth == 0);
@@ -166,12 +162,7 @@ private:
     }
 
     void read_manifest_metadata(Metadata *md, bool top) {
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (top && local == "schema") {
                 c_.schema = trimmed(x_.read_text());
@@ -272,12 +263,7 @@ private:
         } else {
             scope.default_attr = trimmed(x_.attr("default"));
         }
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             if (x_.local_name() == "organization") {
                 scope.orgs.push_back(read_item(kNone, ItemKind::Organization, depth));
             } else {
@@ -307,12 +293,7 @@ private:
         }
         if (parent != kNone) c_.items[parent].children.push_back(index);
 
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return index;
-            if (e == Event::End && x_.depth() < my_depth) break;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (local == "item") {
                 read_item(index, ItemKind::Item, manifest_depth);
@@ -360,12 +341,7 @@ private:
     void read_sequencing(StructureFacts &facts) {
         facts.has_sequencing = true;
         facts.sequencing_idref = trimmed(x_.attr("IDRef"));
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             const std::string_view ns = x_.ns_uri();
             if (local == "preConditionRule" || local == "exitConditionRule" ||
@@ -377,13 +353,8 @@ private:
     }
 
     void read_sequencing_collection() {
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
-            if (x_.local_name() == "sequencing" && x_.depth() == my_depth + 1) {
+        for (xml::Children in(x_); in.next();) {
+            if (x_.local_name() == "sequencing" && in.at_child()) {
                 std::string id = trimmed(x_.attr("ID"));
                 if (!id.empty()) sequencing_ids_.insert(id);
             }
@@ -391,12 +362,7 @@ private:
     }
 
     void read_resources(int depth, const std::string &base) {
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             if (x_.local_name() == "resource") read_resource(depth, base);
             else x_.skip();
         }
@@ -431,17 +397,12 @@ private:
                 r.launch_query = std::move(h.query);
             }
         }
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (local == "file") {
                 ++c_.resources[index].file_elements;
                 add_file(index, base);
-                if (x_.depth() == my_depth + 1) {
+                if (in.at_child()) {
                     // <file> may carry <metadata>; nothing in it matters here.
                     x_.skip();
                 }
