@@ -84,8 +84,10 @@ private:
 
     std::string default_org_attr_;
     long default_org_line_ = 0;
+    long manifest_line_ = 0;  // of the root <manifest>: where format warnings point
     bool saw_organizations_ = false;
     std::string schemaversion_;
+    long schemaversion_line_ = 0;
     std::unordered_map<std::string, std::uint32_t> resource_ids_;  // id -> index
     std::unordered_map<std::string, long> item_ids_;               // id -> line
     std::unordered_map<std::string, SubManifest> submanifests_;
@@ -121,6 +123,7 @@ private:
         const std::string base = join_base(outer_base, x_.attr("base", xml::ns::kXml));
         const long line = x_.line();
         if (depth == 0) {
+            manifest_line_ = line;
             c_.identifier = id;
             c_.version = trimmed(x_.attr("version"));
             if (id.empty())
@@ -167,6 +170,7 @@ private:
             if (top && local == "schema") {
                 c_.schema = trimmed(x_.read_text());
             } else if (top && local == "schemaversion") {
+                schemaversion_line_ = x_.line();
                 schemaversion_ = trimmed(x_.read_text());
                 c_.schema_version = schemaversion_;
             } else if (local == "lom" && md) {
@@ -563,17 +567,17 @@ private:
                                    (c_.format == Format::Scorm12 ? "SCORM 1.2" : "SCORM 2004") +
                                    " from its namespaces" +
                                    (c_.format == Format::Scorm2004 ? " (edition unknown)" : ""),
-                               file());
+                               file(), manifest_line_);
         else if (c_.format == Format::Scorm2004 && c_.edition.empty())
             ctx_.diags.warning("manifest.schemaversion_unknown",
                                "schemaversion '" + sv + "' is not a SCORM 2004 edition "
                                "('CAM 1.3', '2004 3rd Edition', '2004 4th Edition'); edition unknown",
-                               file());
+                               file(), schemaversion_line_);
         if (!has(xml::ns::kImscp12) && !has(xml::ns::kImscp2004))
             ctx_.diags.warning("manifest.no_namespace",
                                "the manifest does not declare the IMS content packaging "
                                "namespace; read anyway, but strict LMSs may reject it",
-                               file());
+                               file(), manifest_line_);
         if (c_.title.empty() && c_.default_org != kNone) c_.title = c_.items[c_.default_org].title;
         if (c_.title.empty()) c_.title = c_.metadata.title;
         c_.description = c_.metadata.description;
