@@ -75,6 +75,27 @@ bool url_looks_invalid(std::string_view url) {
     return false;
 }
 
+// The first query parameter of `url` that the LMS itself adds when it launches
+// an AU (cmi5 section 8.1), or "" when there is none. An AU url that sets one
+// conflicts with the LMS's; CATAPULT expects an LMS to refuse such a course.
+std::string reserved_launch_parameter(std::string_view url) {
+    constexpr std::string_view kReserved[] = {"endpoint", "fetch", "actor", "registration",
+                                              "activityId"};
+    url = url.substr(0, url.find('#'));
+    const auto q = url.find('?');
+    if (q == std::string_view::npos) return "";
+    std::string_view query = url.substr(q + 1);
+    for (;;) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const std::string_view name = pair.substr(0, pair.find('='));
+        if (std::find(std::begin(kReserved), std::end(kReserved), name) != std::end(kReserved))
+            return std::string(name);
+        if (amp == std::string_view::npos) return "";
+        query.remove_prefix(amp + 1);
+    }
+}
+
 // ---------------------------------------------------------------------------
 
 struct SeenId {
@@ -457,6 +478,13 @@ void Cmi5Reader::finish_au(std::uint32_t au, const std::string &raw_url, bool ha
                            "broken %-escape or an http(s) URL without a host): fix it, "
                            "percent-encoding what must stay",
                        ctx_.manifest_path, url_line);
+    if (const std::string name = reserved_launch_parameter(url); !name.empty())
+        diags_.error("cmi5.url_reserved_parameter",
+                     "the <url> of AU " + quoted_clipped(id) + " sets the launch parameter " +
+                         quoted_clipped(name) +
+                         ", which the LMS adds itself when it launches the AU (cmi5 section "
+                         "8.1), so LMSs refuse the course: remove it from the url",
+                     ctx_.manifest_path, url_line);
     if (!ctx_.in_package && !has_url_scheme(url))
         diags_.warning("cmi5.relative_url_outside_package",
                        "AU " + quoted_clipped(id) + " has the relative url " + quoted_clipped(url) +

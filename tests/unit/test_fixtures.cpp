@@ -163,6 +163,15 @@ BOOST_DATA_TEST_CASE(fixture_matches_expected, bdata::make(fixture_cases()), dir
             for (const auto &c : exp["diagnostic_codes"].GetArray()) want.insert(c.GetString());
             BOOST_TEST(join(r.codes()) == join(want));
         }
+        // "diagnostics": every diagnostic as "code@line", in the order reported.
+        if (exp.HasMember("diagnostics")) {
+            std::vector<std::string> want, got;
+            for (const auto &d : exp["diagnostics"].GetArray()) want.push_back(d.GetString());
+            for (const auto &d : r.doc["diagnostics"].GetArray())
+                got.push_back(std::string(d["code"].GetString()) + "@" +
+                              (d["line"].IsInt64() ? std::to_string(d["line"].GetInt64()) : "-"));
+            BOOST_TEST(got == want, boost::test_tools::per_element());
+        }
         if (exp.HasMember("exit")) {
             const int exit_code = r.status == COURSECREW_OK ? 0 : 1;
             BOOST_TEST(exit_code == exp["exit"].GetInt());
