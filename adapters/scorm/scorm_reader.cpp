@@ -92,6 +92,7 @@ private:
     std::unordered_map<std::string, long> item_ids_;               // id -> line
     std::unordered_map<std::string, SubManifest> submanifests_;
     std::unordered_set<std::string> sequencing_ids_;
+    std::unordered_set<std::uint32_t> without_href_;  // resources with no href: nothing to launch
     // Per sub-manifest depth, its organizations and default attribute.
     struct OrgScope {
         std::string default_attr;
@@ -391,6 +392,7 @@ private:
         {
             Resource &r = c_.resources[index];
             std::string_view href = x_.attr("href");
+            if (xml::trim(href).empty()) without_href_.insert(index);
             if (!xml::trim(href).empty()) {
                 ResolvedHref h = resolve_href(ctx_.manifest_dir, base, href,
                                               HrefSite{file(), r.line, "launch"}, ctx_.diags);
@@ -529,12 +531,19 @@ private:
             }
         }
         c_.default_organization = wanted;
-        for (std::uint32_t o : scope.orgs)
+        for (std::uint32_t o : scope.orgs) {
             if (c_.items[o].children.empty())
                 ctx_.diags.error("org.no_items",
                                  "organization '" + c_.items[o].id +
                                      "' has no items; add the course's items to it",
                                  file(), c_.items[o].line);
+            if (c_.items[o].title.empty())
+                ctx_.diags.warning("org.title_missing",
+                                   "organization '" + c_.items[o].id +
+                                       "' has no <title>, which SCORM requires; LMSs show the "
+                                       "course under it: add one",
+                                   file(), c_.items[o].line);
+        }
     }
 
     void decide_format() {
@@ -598,6 +607,12 @@ private:
             }
             if (auto r = resource_ids_.find(it.identifierref); r != resource_ids_.end()) {
                 it.resource = r->second;
+                if (it.is_leaf() && without_href_.count(r->second))
+                    ctx_.diags.error("resource.href_missing",
+                                     "item '" + it.id + "' launches resource '" + it.identifierref +
+                                         "', which has no href, so an LMS has nothing to launch: "
+                                         "give the resource the href of its start page",
+                                     file(), it.line);
                 if (!it.is_leaf())
                     ctx_.diags.warning("item.nonleaf_reference",
                                        "item '" + it.id +
