@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "adapters/xml/xml_stream.hpp"
+#include "adapters/xml_common/children.hpp"
 #include "plugin/model/course.hpp"
 #include "plugin/model/paths.hpp"
 #include "plugin/model/reader.hpp"
@@ -30,14 +31,7 @@ namespace {
 using xml::Event;
 
 // ---------------------------------------------------------------------------
-// Small helpers (the tincan reader has its own copies: no shared utils file).
-
-// Quotes a value for a message, shortened so one absurd id cannot flood the output.
-std::string quoted(std::string_view s) {
-    constexpr std::size_t kMax = 200;
-    if (s.size() <= kMax) return "'" + std::string(s) + "'";
-    return "'" + std::string(s.substr(0, kMax)) + "...'";
-}
+// Small helpers (those the tincan reader needs too are in plugin/model/reader.hpp).
 
 bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -81,14 +75,25 @@ bool url_looks_invalid(std::string_view url) {
     return false;
 }
 
-// cmi5 ids must be absolute IRIs: a scheme, no whitespace, and no template
-// placeholders such as "[HOST]" left over from a sample.
-bool is_absolute_iri(std::string_view id) {
-    if (!has_url_scheme(id)) return false;
-    for (char c : id)
-        if (c == '[' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            return false;
-    return true;
+// The first query parameter of `url` that the LMS itself adds when it launches
+// an AU (cmi5 section 8.1), or "" when there is none. An AU url that sets one
+// conflicts with the LMS's; CATAPULT expects an LMS to refuse such a course.
+std::string reserved_launch_parameter(std::string_view url) {
+    constexpr std::string_view kReserved[] = {"endpoint", "fetch", "actor", "registration",
+                                              "activityId"};
+    url = url.substr(0, url.find('#'));
+    const auto q = url.find('?');
+    if (q == std::string_view::npos) return "";
+    std::string_view query = url.substr(q + 1);
+    for (;;) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const std::string_view name = pair.substr(0, pair.find('='));
+        if (std::find(std::begin(kReserved), std::end(kReserved), name) != std::end(kReserved))
+            return std::string(name);
+        if (amp == std::string_view::npos) return "";
+        query.remove_prefix(amp + 1);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -125,10 +130,7 @@ private:
     bool read_block(std::uint32_t parent);
     bool read_au(std::uint32_t parent);
     bool read_langtext(LangText &out);
-    bool read_text(std::string &out);
-    // Pulls the next child of the current element into a Start event. Returns
-    // false at the element's End or when the stream ended (see ended_).
-    bool next_child();
+    bool read_text(std::string &out) { return xml::read_text(xml_, out, ended_); }
 
     void check_root_namespace();
     bool is_cmi5_element() const;
@@ -156,11 +158,9 @@ void Cmi5Reader::read() {
     check_root_namespace();
 
     // The root Organization item stands for the course; <course> fills it in.
-    root_ = push_item(ItemKind::Organization, kNone);
-    course_.organizations.push_back(root_);
-    course_.default_org = root_;
+    root_ = add_course_root(course_, xml_.line());
 
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         const std::string_view name = xml_.local_name();
         bool ok = true;
         if (!is_cmi5_element()) xml_.skip();  // extension elements from other namespaces
@@ -172,10 +172,7 @@ void Cmi5Reader::read() {
         if (!ok) break;
     }
 
-    Item &root = course_.items[root_];
-    root.id = course_.identifier;
-    root.title = course_.title;
-    root.details().description = course_.description;
+    name_course_root(course_, root_);
 
     if (ended_) return;  // malformed: the stream has reported it; keep what was read
     check_objective_refs();
@@ -194,18 +191,18 @@ void Cmi5Reader::check_root_namespace() {
     const long line = xml_.line();
     if (ns == xml::ns::kCmi5Early) {
         diags_.warning("cmi5.namespace_legacy",
-                       "the course structure uses the early namespace " + quoted(ns) +
-                           "; cmi5 LMSs expect " + quoted(xml::ns::kCmi5) + ": update xmlns",
+                       "the course structure uses the early namespace " + quoted_clipped(ns) +
+                           "; cmi5 LMSs expect " + quoted_clipped(xml::ns::kCmi5) + ": update xmlns",
                        ctx_.manifest_path, line);
     } else if (ns.empty()) {
         diags_.warning("manifest.no_namespace",
                        "<courseStructure> has no namespace; cmi5 requires xmlns=" +
-                           quoted(xml::ns::kCmi5),
+                           quoted_clipped(xml::ns::kCmi5),
                        ctx_.manifest_path, line);
     } else {
         diags_.warning("cmi5.namespace_unknown",
-                       "<courseStructure> is in the namespace " + quoted(ns) +
-                           ", not the cmi5 one " + quoted(xml::ns::kCmi5) +
+                       "<courseStructure> is in the namespace " + quoted_clipped(ns) +
+                           ", not the cmi5 one " + quoted_clipped(xml::ns::kCmi5) +
                            "; it was read as cmi5 anyway: fix xmlns",
                        ctx_.manifest_path, line);
     }
@@ -216,25 +213,6 @@ void Cmi5Reader::check_root_namespace() {
 bool Cmi5Reader::is_cmi5_element() const {
     const std::string_view ns = xml_.ns_uri();
     return ns.empty() || ns == root_ns_ || ns == xml::ns::kCmi5 || ns == xml::ns::kCmi5Early;
-}
-
-bool Cmi5Reader::next_child() {
-    if (ended_) return false;
-    for (;;) {
-        switch (xml_.next()) {
-        case Event::Start: return true;
-        case Event::End: return false;
-        case Event::Text: continue;  // stray text between elements
-        case Event::Eof:
-        case Event::Error: ended_ = true; return false;
-        }
-    }
-}
-
-bool Cmi5Reader::read_text(std::string &out) {
-    out = xml_.read_text();
-    if (xml_.failed()) ended_ = true;
-    return !ended_;
 }
 
 std::uint32_t Cmi5Reader::push_item(ItemKind kind, std::uint32_t parent) {
@@ -263,7 +241,7 @@ void Cmi5Reader::register_id(const std::string &id, const char *what, long line)
     if (inserted) return;
     diags_.error("id.duplicate",
                  std::string("the ") + what + " on line " + std::to_string(line) +
-                     " reuses the id " + quoted(id) + " of the " + it->second.what +
+                     " reuses the id " + quoted_clipped(id) + " of the " + it->second.what +
                      " on line " + std::to_string(it->second.line) +
                      "; ids must be unique in the course structure: rename one of them",
                  ctx_.manifest_path, line);
@@ -272,7 +250,7 @@ void Cmi5Reader::register_id(const std::string &id, const char *what, long line)
 void Cmi5Reader::check_iri(const std::string &id, const char *what, long line) {
     if (id.empty() || is_absolute_iri(id)) return;
     diags_.warning("cmi5.id_not_iri",
-                   std::string("the ") + what + " id " + quoted(id) +
+                   std::string("the ") + what + " id " + quoted_clipped(id) +
                        " is not an absolute IRI (it needs a scheme such as https:, and no "
                        "spaces or [PLACEHOLDER] parts); cmi5 LMSs may reject the course: use a "
                        "full IRI",
@@ -320,7 +298,7 @@ bool Cmi5Reader::read_course() {
                      ctx_.manifest_path, xml_.line());
     else
         check_iri(course_.identifier, "course", xml_.line());
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         const std::string_view name = xml_.local_name();
         bool ok = true;
         if (!is_cmi5_element()) xml_.skip();
@@ -334,7 +312,7 @@ bool Cmi5Reader::read_course() {
 
 // Course-level <objectives>: only the ids matter (AUs and blocks refer to them).
 bool Cmi5Reader::read_objective_definitions() {
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         if (is_cmi5_element() && xml_.local_name() == "objective") {
             std::string id(xml::trim(xml_.attr("id")));
             register_id(id, "objective", xml_.line());
@@ -347,7 +325,7 @@ bool Cmi5Reader::read_objective_definitions() {
 
 // <objectives><objective idref=".."/></objectives> inside an AU or block.
 bool Cmi5Reader::read_objective_refs(std::uint32_t item) {
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         if (is_cmi5_element() && xml_.local_name() == "objective") {
             std::string idref(xml::trim(xml_.attr("idref")));
             if (!idref.empty()) {
@@ -367,7 +345,7 @@ bool Cmi5Reader::read_block(std::uint32_t parent) {
     // `course_.items` grows while children are read: always index, never hold a reference.
     course_.items[block].id = std::string(xml::trim(xml_.attr("id")));
     register_id(course_.items[block].id, "block", course_.items[block].line);
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         const std::string_view name = xml_.local_name();
         bool ok = true;
         if (!is_cmi5_element()) xml_.skip();
@@ -401,7 +379,7 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
     long url_line = course_.items[au].line;
     std::string as_elements;  // attribute names written as child elements, for one warning
 
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         const std::string_view name = xml_.local_name();
         bool ok = true;
         if (!is_cmi5_element()) {
@@ -450,7 +428,7 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
     const std::string &id = course_.items[au].id;
     if (!as_elements.empty())
         diags_.warning("cmi5.attribute_as_element",
-                       "AU " + quoted(id) + " gives " + as_elements +
+                       "AU " + quoted_clipped(id) + " gives " + as_elements +
                            " as child elements; cmi5 defines them as attributes of <au>, so "
                            "an LMS may ignore them: write them as attributes",
                        ctx_.manifest_path, line);
@@ -463,7 +441,7 @@ bool Cmi5Reader::read_au(std::uint32_t parent) {
         if (s.empty() || ec != std::errc() || end != s.data() + s.size() ||
             !std::isfinite(score) || score < 0.0 || score > 1.0)
             diags_.warning("cmi5.mastery_score_invalid",
-                           "AU " + quoted(id) + " has masteryScore " + quoted(mastery) +
+                           "AU " + quoted_clipped(id) + " has masteryScore " + quoted_clipped(mastery) +
                                "; it must be a decimal number from 0 to 1 (it was ignored)",
                            ctx_.manifest_path, line);
         else
@@ -481,7 +459,7 @@ void Cmi5Reader::finish_au(std::uint32_t au, const std::string &raw_url, bool ha
     const std::string url(xml::trim(raw_url));
     if (url.empty()) {
         diags_.error("cmi5.au_missing_url",
-                     "AU " + quoted(id) +
+                     "AU " + quoted_clipped(id) +
                          (has_url ? " has an empty <url>" : " has no <url>") +
                          ": an LMS cannot launch it; give the AU's launch URL",
                      ctx_.manifest_path, has_url ? url_line : line);
@@ -489,20 +467,27 @@ void Cmi5Reader::finish_au(std::uint32_t au, const std::string &raw_url, bool ha
     }
     if (url.size() != raw_url.size())
         diags_.warning("cmi5.url_whitespace",
-                       "the <url> of AU " + quoted(id) +
+                       "the <url> of AU " + quoted_clipped(id) +
                            " is padded with whitespace; it was trimmed, but some LMSs launch "
                            "the URL as written: remove the padding",
                        ctx_.manifest_path, url_line);
     if (url_looks_invalid(url))
         diags_.warning("cmi5.url_invalid",
-                       "the <url> " + quoted(url) + " of AU " + quoted(id) +
+                       "the <url> " + quoted_clipped(url) + " of AU " + quoted_clipped(id) +
                            " is not a valid URL (spaces, characters URLs cannot contain, a "
                            "broken %-escape or an http(s) URL without a host): fix it, "
                            "percent-encoding what must stay",
                        ctx_.manifest_path, url_line);
+    if (const std::string name = reserved_launch_parameter(url); !name.empty())
+        diags_.error("cmi5.url_reserved_parameter",
+                     "the <url> of AU " + quoted_clipped(id) + " sets the launch parameter " +
+                         quoted_clipped(name) +
+                         ", which the LMS adds itself when it launches the AU (cmi5 section "
+                         "8.1), so LMSs refuse the course: remove it from the url",
+                     ctx_.manifest_path, url_line);
     if (!ctx_.in_package && !has_url_scheme(url))
         diags_.warning("cmi5.relative_url_outside_package",
-                       "AU " + quoted(id) + " has the relative url " + quoted(url) +
+                       "AU " + quoted_clipped(id) + " has the relative url " + quoted_clipped(url) +
                            ", but this course structure is not inside a package; cmi5 requires "
                            "absolute URLs for a bare course structure: zip it with its content "
                            "or use an absolute URL",
@@ -517,7 +502,7 @@ void Cmi5Reader::check_objective_refs() {
     for (const ObjectiveRef &ref : objective_refs_) {
         if (objective_ids_.count(ref.idref)) continue;
         diags_.warning("cmi5.objective_unknown",
-                       "the objective reference " + quoted(ref.idref) +
+                       "the objective reference " + quoted_clipped(ref.idref) +
                            " names no objective defined in the course's <objectives>: define "
                            "it there or fix the idref",
                        ctx_.manifest_path, ref.line);

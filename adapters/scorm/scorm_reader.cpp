@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/xml/xml_stream.hpp"
+#include "adapters/xml_common/children.hpp"
 #include "plugin/model/paths.hpp"
 #include "plugin/model/reader.hpp"
 
@@ -83,12 +84,15 @@ private:
 
     std::string default_org_attr_;
     long default_org_line_ = 0;
+    long manifest_line_ = 0;  // of the root <manifest>: where format warnings point
     bool saw_organizations_ = false;
     std::string schemaversion_;
+    long schemaversion_line_ = 0;
     std::unordered_map<std::string, std::uint32_t> resource_ids_;  // id -> index
     std::unordered_map<std::string, long> item_ids_;               // id -> line
     std::unordered_map<std::string, SubManifest> submanifests_;
     std::unordered_set<std::string> sequencing_ids_;
+    std::unordered_set<std::uint32_t> without_href_;  // resources with no href: nothing to launch
     // Per sub-manifest depth, its organizations and default attribute.
     struct OrgScope {
         std::string default_attr;
@@ -120,6 +124,7 @@ private:
         const std::string base = join_base(outer_base, x_.attr("base", xml::ns::kXml));
         const long line = x_.line();
         if (depth == 0) {
+            manifest_line_ = line;
             c_.identifier = id;
             c_.version = trimmed(x_.attr("version"));
             if (id.empty())
@@ -129,12 +134,7 @@ private:
                                    file(), line);
         }
         OrgScope scope;
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) break;
-            if (e == Event::End && x_.depth() < my_depth) break;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (local == "metadata") {
                 read_manifest_metadata(depth == 0 ? &c_.metadata : nullptr, depth == 0);
@@ -166,16 +166,12 @@ private:
     }
 
     void read_manifest_metadata(Metadata *md, bool top) {
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (top && local == "schema") {
                 c_.schema = trimmed(x_.read_text());
             } else if (top && local == "schemaversion") {
+                schemaversion_line_ = x_.line();
                 schemaversion_ = trimmed(x_.read_text());
                 c_.schema_version = schemaversion_;
             } else if (local == "lom" && md) {
@@ -272,12 +268,7 @@ private:
         } else {
             scope.default_attr = trimmed(x_.attr("default"));
         }
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             if (x_.local_name() == "organization") {
                 scope.orgs.push_back(read_item(kNone, ItemKind::Organization, depth));
             } else {
@@ -307,12 +298,7 @@ private:
         }
         if (parent != kNone) c_.items[parent].children.push_back(index);
 
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return index;
-            if (e == Event::End && x_.depth() < my_depth) break;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (local == "item") {
                 read_item(index, ItemKind::Item, manifest_depth);
@@ -360,12 +346,7 @@ private:
     void read_sequencing(StructureFacts &facts) {
         facts.has_sequencing = true;
         facts.sequencing_idref = trimmed(x_.attr("IDRef"));
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             const std::string_view ns = x_.ns_uri();
             if (local == "preConditionRule" || local == "exitConditionRule" ||
@@ -377,13 +358,8 @@ private:
     }
 
     void read_sequencing_collection() {
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
-            if (x_.local_name() == "sequencing" && x_.depth() == my_depth + 1) {
+        for (xml::Children in(x_); in.next();) {
+            if (x_.local_name() == "sequencing" && in.at_child()) {
                 std::string id = trimmed(x_.attr("ID"));
                 if (!id.empty()) sequencing_ids_.insert(id);
             }
@@ -391,12 +367,7 @@ private:
     }
 
     void read_resources(int depth, const std::string &base) {
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             if (x_.local_name() == "resource") read_resource(depth, base);
             else x_.skip();
         }
@@ -421,6 +392,7 @@ private:
         {
             Resource &r = c_.resources[index];
             std::string_view href = x_.attr("href");
+            if (xml::trim(href).empty()) without_href_.insert(index);
             if (!xml::trim(href).empty()) {
                 ResolvedHref h = resolve_href(ctx_.manifest_dir, base, href,
                                               HrefSite{file(), r.line, "launch"}, ctx_.diags);
@@ -431,17 +403,12 @@ private:
                 r.launch_query = std::move(h.query);
             }
         }
-        const int my_depth = x_.depth();
-        for (;;) {
-            Event e = x_.next();
-            if (e == Event::Eof || e == Event::Error) return;
-            if (e == Event::End && x_.depth() < my_depth) return;
-            if (e != Event::Start) continue;
+        for (xml::Children in(x_); in.next();) {
             const std::string_view local = x_.local_name();
             if (local == "file") {
                 ++c_.resources[index].file_elements;
                 add_file(index, base);
-                if (x_.depth() == my_depth + 1) {
+                if (in.at_child()) {
                     // <file> may carry <metadata>; nothing in it matters here.
                     x_.skip();
                 }
@@ -564,12 +531,19 @@ private:
             }
         }
         c_.default_organization = wanted;
-        for (std::uint32_t o : scope.orgs)
+        for (std::uint32_t o : scope.orgs) {
             if (c_.items[o].children.empty())
                 ctx_.diags.error("org.no_items",
                                  "organization '" + c_.items[o].id +
                                      "' has no items; add the course's items to it",
                                  file(), c_.items[o].line);
+            if (c_.items[o].title.empty())
+                ctx_.diags.warning("org.title_missing",
+                                   "organization '" + c_.items[o].id +
+                                       "' has no <title>, which SCORM requires; LMSs show the "
+                                       "course under it: add one",
+                                   file(), c_.items[o].line);
+        }
     }
 
     void decide_format() {
@@ -602,17 +576,17 @@ private:
                                    (c_.format == Format::Scorm12 ? "SCORM 1.2" : "SCORM 2004") +
                                    " from its namespaces" +
                                    (c_.format == Format::Scorm2004 ? " (edition unknown)" : ""),
-                               file());
+                               file(), manifest_line_);
         else if (c_.format == Format::Scorm2004 && c_.edition.empty())
             ctx_.diags.warning("manifest.schemaversion_unknown",
                                "schemaversion '" + sv + "' is not a SCORM 2004 edition "
                                "('CAM 1.3', '2004 3rd Edition', '2004 4th Edition'); edition unknown",
-                               file());
+                               file(), schemaversion_line_);
         if (!has(xml::ns::kImscp12) && !has(xml::ns::kImscp2004))
             ctx_.diags.warning("manifest.no_namespace",
                                "the manifest does not declare the IMS content packaging "
                                "namespace; read anyway, but strict LMSs may reject it",
-                               file());
+                               file(), manifest_line_);
         if (c_.title.empty() && c_.default_org != kNone) c_.title = c_.items[c_.default_org].title;
         if (c_.title.empty()) c_.title = c_.metadata.title;
         c_.description = c_.metadata.description;
@@ -633,6 +607,12 @@ private:
             }
             if (auto r = resource_ids_.find(it.identifierref); r != resource_ids_.end()) {
                 it.resource = r->second;
+                if (it.is_leaf() && without_href_.count(r->second))
+                    ctx_.diags.error("resource.href_missing",
+                                     "item '" + it.id + "' launches resource '" + it.identifierref +
+                                         "', which has no href, so an LMS has nothing to launch: "
+                                         "give the resource the href of its start page",
+                                     file(), it.line);
                 if (!it.is_leaf())
                     ctx_.diags.warning("item.nonleaf_reference",
                                        "item '" + it.id +

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "adapters/xml/xml_stream.hpp"
+#include "adapters/xml_common/children.hpp"
 #include "plugin/model/course.hpp"
 #include "plugin/model/paths.hpp"
 #include "plugin/model/reader.hpp"
@@ -21,34 +22,6 @@
 namespace coursecrew {
 
 namespace {
-
-using xml::Event;
-
-// ---------------------------------------------------------------------------
-// Small helpers (the cmi5 reader has its own copies: no shared utils file).
-
-// Quotes a value for a message, shortened so one absurd id cannot flood the output.
-std::string quoted(std::string_view s) {
-    constexpr std::size_t kMax = 200;
-    if (s.size() <= kMax) return "'" + std::string(s) + "'";
-    return "'" + std::string(s.substr(0, kMax)) + "...'";
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// An activity id must be an absolute IRI: a scheme, no whitespace, and no
-// template placeholders such as "[YOUR_HOST]" left over from a sample.
-bool is_absolute_iri(std::string_view id) {
-    if (!has_url_scheme(id)) return false;
-    for (char c : id)
-        if (c == '[' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            return false;
-    return true;
-}
-
-// ---------------------------------------------------------------------------
 
 constexpr std::string_view kCourseTypeSuffix = "/course";
 constexpr std::string_view kInteractionTypeSuffix = "cmi.interaction";
@@ -65,10 +38,7 @@ private:
     // or false when the stream ended (malformed XML): then everything stops.
     bool read_activities();
     bool read_activity();
-    // Pulls the next child of the current element into a Start event. Returns
-    // false at the element's End or when the stream ended (see ended_).
-    bool next_child();
-    bool read_text(std::string &out);
+    bool read_text(std::string &out) { return xml::read_text(xml_, out, ended_); }
     bool is_tincan_element() const;
     void choose_course();
 
@@ -88,15 +58,9 @@ void TincanReader::read() {
 
     // The root Organization item stands for the course; its id and title are
     // known only once the course activity has been found.
-    root_ = static_cast<std::uint32_t>(course_.items.size());
-    Item root;
-    root.kind = ItemKind::Organization;
-    root.line = xml_.line();
-    course_.items.push_back(std::move(root));
-    course_.organizations.push_back(root_);
-    course_.default_org = root_;
+    root_ = add_course_root(course_, xml_.line());
 
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         bool ok = true;
         if (!is_tincan_element()) xml_.skip();
         else if (xml_.local_name() == "activities") ok = read_activities();
@@ -122,27 +86,8 @@ bool TincanReader::is_tincan_element() const {
     return ns.empty() || ns == root_ns_ || ns == xml::ns::kTincan;
 }
 
-bool TincanReader::next_child() {
-    if (ended_) return false;
-    for (;;) {
-        switch (xml_.next()) {
-        case Event::Start: return true;
-        case Event::End: return false;
-        case Event::Text: continue;  // stray text between elements
-        case Event::Eof:
-        case Event::Error: ended_ = true; return false;
-        }
-    }
-}
-
-bool TincanReader::read_text(std::string &out) {
-    out = xml_.read_text();
-    if (xml_.failed()) ended_ = true;
-    return !ended_;
-}
-
 bool TincanReader::read_activities() {
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         bool ok = true;
         if (is_tincan_element() && xml_.local_name() == "activity") ok = read_activity();
         else xml_.skip();
@@ -160,7 +105,8 @@ bool TincanReader::read_activity() {
         item.line = xml_.line();
         item.id = std::string(xml::trim(xml_.attr("id")));
         item.details().activity_type = std::string(xml::trim(xml_.attr("type")));
-        item.details().facts.has_interactions = ends_with(item.details().activity_type, kInteractionTypeSuffix);
+        item.details().facts.has_interactions =
+            item.details().activity_type.ends_with(kInteractionTypeSuffix);
         course_.items.push_back(std::move(item));
         course_.items[root_].children.push_back(index);
     }
@@ -168,7 +114,7 @@ bool TincanReader::read_activity() {
     std::string launch;
     bool has_launch = false;
     long launch_line = course_.items[index].line;
-    while (next_child()) {
+    for (xml::Children in(xml_, ended_); in.next();) {
         const std::string_view name = xml_.local_name();
         if (!is_tincan_element() ||
             (name != "name" && name != "description" && name != "launch")) {
@@ -206,7 +152,7 @@ bool TincanReader::read_activity() {
     } else {
         if (!is_absolute_iri(item.id))
             diags_.warning("tincan.activity_id_not_iri",
-                           "the activity id " + quoted(item.id) +
+                           "the activity id " + quoted_clipped(item.id) +
                                " is not an absolute IRI (it needs a scheme such as https:, and "
                                "no spaces or [PLACEHOLDER] parts); statements about it will be "
                                "rejected by an LRS: use the course's real IRI",
@@ -215,7 +161,7 @@ bool TincanReader::read_activity() {
         if (!inserted)
             diags_.error("id.duplicate",
                          "the activity on line " + std::to_string(item.line) +
-                             " reuses the id " + quoted(item.id) + " of the activity on line " +
+                             " reuses the id " + quoted_clipped(item.id) + " of the activity on line " +
                              std::to_string(it->second) +
                              "; activity ids must be unique: rename one of them",
                          ctx_.manifest_path, item.line);
@@ -237,7 +183,7 @@ void TincanReader::choose_course() {
     if (children.empty()) return;
     std::uint32_t chosen = children.front();
     for (std::uint32_t child : children) {
-        if (ends_with(course_.items[child].details().activity_type, kCourseTypeSuffix)) {
+        if (course_.items[child].details().activity_type.ends_with(kCourseTypeSuffix)) {
             chosen = child;
             break;
         }
@@ -246,11 +192,7 @@ void TincanReader::choose_course() {
     course_.identifier = course_item.id;
     course_.title = course_item.title;
     course_.description = course_item.details().description;
-
-    Item &root = course_.items[root_];
-    root.id = course_.identifier;
-    root.title = course_.title;
-    root.details().description = course_.description;
+    name_course_root(course_, root_);
 }
 
 }  // namespace

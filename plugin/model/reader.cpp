@@ -42,4 +42,36 @@ std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::s
     return index;
 }
 
+std::uint32_t add_course_root(Course &course, long line) {
+    const auto index = static_cast<std::uint32_t>(course.items.size());
+    Item root;
+    root.kind = ItemKind::Organization;
+    root.line = line;
+    course.items.push_back(std::move(root));
+    course.organizations.push_back(index);
+    course.default_org = index;
+    return index;
+}
+
+void name_course_root(Course &course, std::uint32_t root) {
+    Item &item = course.items[root];
+    item.id = course.identifier;
+    item.title = course.title;
+    item.details().description = course.description;
+}
+
+std::string quoted_clipped(std::string_view s) {
+    constexpr std::size_t kMax = 200;
+    if (s.size() <= kMax) return "'" + std::string(s) + "'";
+    return "'" + std::string(s.substr(0, kMax)) + "...'";
+}
+
+bool is_absolute_iri(std::string_view id) {
+    if (!has_url_scheme(id)) return false;
+    for (char c : id)
+        if (c == '[' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            return false;
+    return true;
+}
+
 }  // namespace coursecrew

@@ -6,7 +6,9 @@
 // same way for every format.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "plugin/model/course.hpp"
 #include "plugin/model/diagnostics.hpp"
@@ -37,6 +39,20 @@ struct ReadContext {
 // checks it like any other. Returns the resource's index.
 std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::string &id,
                                   const std::string &href, long item_line, long href_line);
+
+// The root Organization item of a cmi5 or tincan course (those formats have
+// no organizations): added first, it is the course's one and default
+// organization. name_course_root gives it the course's id, title and
+// description once the reader knows them.
+std::uint32_t add_course_root(Course &course, long line);
+void name_course_root(Course &course, std::uint32_t root);
+
+// Quotes a value for a message, shortened so one absurd id cannot flood the output.
+std::string quoted_clipped(std::string_view s);
+
+// cmi5 and xAPI ids must be absolute IRIs: a scheme, no whitespace, and no
+// template placeholders such as "[HOST]" left over from a sample.
+bool is_absolute_iri(std::string_view id);
 
 // Each reader consumes the stream positioned on the root element's Start event.
 void read_scorm(xml::Stream &xml, ReadContext &ctx, Course &course);

@@ -2,6 +2,7 @@
 // content fingerprints, modules and pieces.
 #include <boost/test/unit_test.hpp>
 
+#include "plugin/model/reader.hpp"
 #include "support.hpp"
 
 namespace {
@@ -124,6 +125,25 @@ BOOST_AUTO_TEST_CASE(a_zip_reads_like_its_folder) {
     BOOST_TEST(std::string(pkg.piece(zipped, 0)["fingerprint"].GetString()) ==
                pkg.piece(folder, 0)["fingerprint"].GetString());
     BOOST_TEST(zipped.doc["counts"]["package_files"].GetUint64() == 5u);
+}
+
+// cmi5 and Tin Can have no organizations: one root item stands for the
+// course, and carries its id, title and description.
+BOOST_AUTO_TEST_CASE(course_root_is_the_one_default_organization_named_after_the_course) {
+    coursecrew::Course c;
+    const std::uint32_t root = coursecrew::add_course_root(c, 7);
+    BOOST_TEST(root == 0u);
+    BOOST_TEST(c.organizations == std::vector<std::uint32_t>{root}, boost::test_tools::per_element());
+    BOOST_TEST(c.default_org == root);
+    BOOST_TEST((c.items[root].kind == coursecrew::ItemKind::Organization));
+    BOOST_TEST(c.items[root].line == 7);
+    c.identifier = "https://example.org/courses/bees";
+    c.title.add("en", "Bees");
+    c.description.add("en", "Your first hive.");
+    coursecrew::name_course_root(c, root);
+    BOOST_TEST(c.items[root].id == "https://example.org/courses/bees");
+    BOOST_TEST(c.items[root].title.primary() == "Bees");
+    BOOST_TEST(c.items[root].details().description.primary() == "Your first hive.");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
