@@ -94,6 +94,12 @@ class Lrs(http.server.ThreadingHTTPServer):
     scenario = {}
     puts = 0  # documents written
 
+    def handle_error(self, request, client_address):
+        # A client that gives up on a huge or endless answer closes the
+        # connection: expected here, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class LrsHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
