@@ -50,57 +50,33 @@ def declared(encoding):
     return b'<?xml version="1.0" encoding="' + encoding.encode() + b'"?>\n' + BODY
 
 
-@gen("xml/utf16le-bom.xml")
-def utf16le_bom(path):
-    write(path, b"\xff\xfe" + declared("UTF-16").decode().encode("utf-16-le"))
+def encoded_generator(bom, declaration, codec):
+    """The base, declared as `declaration` (None: no declaration), encoded
+    with `codec`, after `bom`."""
+    def run(path):
+        text = (declared(declaration) if declaration else BODY).decode()
+        write(path, bom + text.encode(codec))
+    return run
 
 
-@gen("xml/utf16be-bom.xml")
-def utf16be_bom(path):
-    write(path, b"\xfe\xff" + declared("UTF-16").decode().encode("utf-16-be"))
-
-
-@gen("xml/utf16le-nobom.xml")
-def utf16le_nobom(path):
-    write(path, declared("UTF-16").decode().encode("utf-16-le"))
-
-
-@gen("xml/utf16be-nobom.xml")
-def utf16be_nobom(path):
-    write(path, declared("UTF-16").decode().encode("utf-16-be"))
-
-
-@gen("xml/utf16-nodecl-nobom.xml")
-def utf16_nodecl(path):
+# name: (BOM, declared encoding, actual encoding)
+ENCODINGS = {
+    "utf16le-bom": (b"\xff\xfe", "UTF-16", "utf-16-le"),
+    "utf16be-bom": (b"\xfe\xff", "UTF-16", "utf-16-be"),
+    "utf16le-nobom": (b"", "UTF-16", "utf-16-le"),
+    "utf16be-nobom": (b"", "UTF-16", "utf-16-be"),
     # No BOM and no declaration: nothing says UTF-16, so it is not XML.
-    write(path, BODY.decode().encode("utf-16-le"))
-
-
-@gen("xml/utf32le-bom.xml")
-def utf32le_bom(path):
-    write(path, b"\xff\xfe\x00\x00" + declared("UTF-32").decode().encode("utf-32-le"))
-
-
-@gen("xml/utf32be-bom.xml")
-def utf32be_bom(path):
-    write(path, b"\x00\x00\xfe\xff" + declared("UTF-32").decode().encode("utf-32-be"))
-
-
-@gen("xml/utf32le-nobom.xml")
-def utf32le_nobom(path):
-    write(path, declared("UTF-32").decode().encode("utf-32-le"))
-
-
-@gen("xml/utf8-bom-declares-utf16.xml")
-def utf8_bom_declares_utf16(path):
-    # The BOM says UTF-8, the declaration says UTF-16: the BOM wins.
-    write(path, b"\xef\xbb\xbf" + declared("UTF-16"))
-
-
-@gen("xml/utf16-declares-utf8.xml")
-def utf16_declares_utf8(path):
-    # UTF-16 with a BOM whose declaration lies (says UTF-8).
-    write(path, b"\xff\xfe" + declared("UTF-8").decode().encode("utf-16-le"))
+    "utf16-nodecl-nobom": (b"", None, "utf-16-le"),
+    "utf32le-bom": (b"\xff\xfe\x00\x00", "UTF-32", "utf-32-le"),
+    "utf32be-bom": (b"\x00\x00\xfe\xff", "UTF-32", "utf-32-be"),
+    "utf32le-nobom": (b"", "UTF-32", "utf-32-le"),
+    # The BOM says UTF-8, the declaration UTF-16.
+    "utf8-bom-declares-utf16": (b"\xef\xbb\xbf", "UTF-16", "utf-8"),
+    # UTF-16 with a BOM whose declaration lies (says UTF-8): the BOM wins.
+    "utf16-declares-utf8": (b"\xff\xfe", "UTF-8", "utf-16-le"),
+}
+for _name, _how in ENCODINGS.items():
+    GENERATORS["xml/%s.xml" % _name] = encoded_generator(*_how)
 
 
 def with_title(title_bytes):
@@ -108,29 +84,22 @@ def with_title(title_bytes):
     return BASE.replace(b"<title>Catalogue course</title>", b"<title>" + title_bytes + b"</title>")
 
 
-@gen("xml/invalid-utf8.xml")
-def invalid_utf8(path):
-    write(path, with_title(b"caf\xc3\x28"))
+def titled_generator(title):
+    def run(path):
+        write(path, with_title(title))
+    return run
 
 
-@gen("xml/overlong-utf8.xml")
-def overlong_utf8(path):
-    write(path, with_title(b"slash \xc0\xaf"))
-
-
-@gen("xml/surrogate-utf8.xml")
-def surrogate_utf8(path):
-    write(path, with_title(b"half \xed\xa0\x80 pair"))
-
-
-@gen("xml/latin1-declared-utf8.xml")
-def latin1_declared_utf8(path):
-    write(path, with_title(b"caf\xe9"))
-
-
-@gen("xml/nul-in-text.xml")
-def nul_in_text(path):
-    write(path, with_title(b"before\x00after"))
+# Byte sequences in the title (line 9) that are not well-formed UTF-8 or XML.
+BAD_TITLES = {
+    "invalid-utf8": b"caf\xc3\x28",
+    "overlong-utf8": b"slash \xc0\xaf",
+    "surrogate-utf8": b"half \xed\xa0\x80 pair",
+    "latin1-declared-utf8": b"caf\xe9",
+    "nul-in-text": b"before\x00after",
+}
+for _name, _title in BAD_TITLES.items():
+    GENERATORS["xml/%s.xml" % _name] = titled_generator(_title)
 
 
 @gen("xml/nul-padding.xml")

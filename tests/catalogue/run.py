@@ -263,28 +263,25 @@ def content_rows(path):
         db.close()
 
 
-def document_rows(path):
-    """(module documents, of them still pending or dead-lettered)."""
+def query_one(path, sql):
+    """The first row of sql over the store, or None when there is no store."""
     if not os.path.exists(path):
-        return 0, 0
+        return None
     db = open_ro(path)
     try:
-        return db.execute("SELECT count(*), coalesce(sum(pending <> 0 OR dead <> 0), 0) FROM documents").fetchone()
+        return db.execute(sql).fetchone()
     finally:
         db.close()
+
+
+def document_rows(path):
+    """(module documents, of them still pending or dead-lettered)."""
+    return query_one(path, "SELECT count(*), coalesce(sum(pending <> 0 OR dead <> 0), 0) FROM documents") or (0, 0)
 
 
 def outbox_rows(path):
     """(events recorded for delivery, of them still queued or dead-lettered)."""
-    if not os.path.exists(path):
-        return 0, 0
-    db = open_ro(path)
-    try:
-        events = db.execute("SELECT count(*) FROM events").fetchone()[0]
-        pending = db.execute("SELECT count(*) FROM outbox_pending").fetchone()[0]
-        return events, pending
-    finally:
-        db.close()
+    return query_one(path, "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM outbox_pending)") or (0, 0)
 
 
 class Runner:
@@ -435,6 +432,9 @@ class Runner:
         for kind, secret in SECRETS.items():
             if secret.encode() in out or secret.encode() in err:
                 r.problems.append("the %s secret appears in the output" % kind)
+            for name in sorted(os.listdir(casedir)):  # the store, its WAL and journal included
+                if ".db" in name and secret.encode() in open(os.path.join(casedir, name), "rb").read():
+                    r.problems.append("the %s secret is written in %s" % (kind, name))
 
         # The exit status, code and place.
         if status is not None and status >= 0 and str(status) != case["exit"]:
