@@ -60,7 +60,7 @@ EOF
     echo "SURVIVED  $file: no case of /$cases/ failed"
     survived=$((survived + 1))
   else
-    echo "killed    $file: $(grep -c '^FAIL' "$WORK/run.log") case(s) of /$cases/ failed, e.g.:"
+    echo "killed    $file: $(grep -c '^FAIL ' "$WORK/run.log") case(s) of /$cases/ failed, e.g.:"
     grep -m1 -A1 '^      - ' "$WORK/run.log" | head -1
   fi
   cp "$WORK/$(basename "$file")" "$SRC/$file"
