@@ -330,7 +330,8 @@ class Runner:
         return os.path.join(HERE, "inputs", name)
 
     def prepare(self, case, casedir):
-        """Expands the placeholders of the run column; returns (args, store)."""
+        """Expands the placeholders of the run column; returns (steps, store):
+        the argument lists of its steps and the case's store path."""
         src = self.input_path(case)
         store = os.path.join(casedir, "state.db")
         with open(os.path.join(casedir, "secret.key"), "w") as f:
