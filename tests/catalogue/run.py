@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
 SAMPLE = os.path.join(SOURCE, "samples", "safety-basics")
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import gen  # noqa: E402  (beside this file; its INDEX page)
 
 # Secrets the cases hand to the CLI: none may appear in any output.
