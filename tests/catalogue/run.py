@@ -595,8 +595,17 @@ def main():
     print("\n%d cases: %d ok, %d failed%s" % (
         len(rows), sum(1 for _, _, v in rows if v == "ok"), len(failed),
         ", %d known failures, %d now passing" % (len(xfailed), len(xpassed)) if args.xfail_known else ""))
-    if not args.keep and not failed:
-        shutil.rmtree(runner.work, ignore_errors=True)
+    if not args.keep:
+        # Keep only what explains a failure: the failed cases' folders (their
+        # inputs are hard links, so they survive the generated set).
+        if failed:
+            shutil.rmtree(os.path.join(runner.work, "gen"), ignore_errors=True)
+            for case, _, verdict in rows:
+                if verdict != "FAIL":
+                    shutil.rmtree(os.path.join(runner.work, "cases", case["name"]), ignore_errors=True)
+            print("the failed cases' folders are kept in %s/cases" % runner.work)
+        else:
+            shutil.rmtree(runner.work, ignore_errors=True)
     runner.lrs.shutdown()
     return 1 if failed else 0
 
