@@ -212,6 +212,7 @@ int report_failure(const PluginHost &host, int st) {
     case COURSECREW_E_PACKAGE_INVALID:
     case COURSECREW_E_NOT_FOUND:
     case COURSECREW_E_IO:
+    case COURSECREW_E_UNSUPPORTED:  // e.g. a package path that is a device or a pipe
         return kExitInputErrors;
     default:
         return kExitPlugin;
@@ -248,6 +249,7 @@ int run_inspect(PluginHost &host, const InspectArgs &a) {
     case COURSECREW_E_PACKAGE_INVALID:
     case COURSECREW_E_NOT_FOUND:
     case COURSECREW_E_IO:
+    case COURSECREW_E_UNSUPPORTED:  // e.g. a package path that is a device or a pipe
         // The summary already lists every error; with --json, say the first on stderr.
         if (a.json) std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
         return kExitInputErrors;

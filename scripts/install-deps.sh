@@ -30,6 +30,7 @@ packages=(
   libcli11-dev                          # command line
   libboost-test-dev                     # tests
   chromium python3                      # tests: the review page renders (headless screenshot)
+  time                                  # tests: the catalogue's peak memory per case (GNU time)
 )
 
 missing=()
