@@ -2,7 +2,7 @@
 
 #include <rapidjson/document.h>
 
-#include <chrono>
+#include <ctime>
 #include <set>
 #include <string>
 
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(size_limit_is_checked_first) {
 }
 
 BOOST_AUTO_TEST_CASE(a_million_levels_are_refused_quickly_without_recursion) {
-    const auto start = std::chrono::steady_clock::now();
+    const std::clock_t start = std::clock();  // CPU time: meaningful on a loaded machine
     for (const std::string &text : {nested_arrays(kMillion), repeat("{\"k\":", kMillion) + "1" + repeat("}", kMillion),
                                     repeat("[", kMillion)}) {
         rapidjson::Document doc;
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(a_million_levels_are_refused_quickly_without_recursion) {
         BOOST_TEST((e.kind == JsonError::Kind::TooDeep));
         BOOST_TEST(doc.IsNull());
     }
-    BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 2.0);
+    BOOST_TEST(static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC < 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(options_nested_a_million_deep) {

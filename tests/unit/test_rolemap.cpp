@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -302,8 +302,10 @@ std::string repeat(const std::string &piece, std::size_t n) {
     return out;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+// CPU seconds this process used since `start` (= std::clock()): the bounds
+// below hold on a loaded machine, where wall time does not.
+double seconds_since(std::clock_t start) {
+    return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
 }
 
 // A map with `n` people, each given by `person(i)`.
@@ -1186,7 +1188,7 @@ BOOST_AUTO_TEST_CASE(glob_of_a_thousand_globstars_is_linear) {
     const std::string deep = repeat("a/", 300);
     const std::string hit = deep + "x/b/y.html", miss = deep + "x/b/z.html";
     BOOST_TEST(pattern.size() > 3000u);
-    const auto start = std::chrono::steady_clock::now();
+    const std::clock_t start = std::clock();
     BOOST_TEST(glob_match(pattern, hit));
     BOOST_TEST(!glob_match(pattern, miss));
     BOOST_TEST(!glob_match(repeat("*a", 1000), repeat("a", 2000) + "b"));  // stars within a segment
@@ -1229,7 +1231,7 @@ BOOST_AUTO_TEST_CASE(role_map_nested_a_million_deep_is_an_error_not_a_crash) {
         BOOST_TEST_CONTEXT(what) {
             RoleMap m;
             std::vector<MapError> errors;
-            const auto start = std::chrono::steady_clock::now();
+            const std::clock_t start = std::clock();
             BOOST_TEST(!load_role_map(json, "deep.json", m, errors));
             BOOST_TEST(seconds_since(start) < 2.0);
             BOOST_TEST_REQUIRE(errors.size() == 1u);
@@ -1269,9 +1271,9 @@ BOOST_AUTO_TEST_CASE(problems_are_capped_per_kind_with_an_exact_count) {
     });
     RoleMap m;
     std::vector<MapError> errors;
-    const auto start = std::chrono::steady_clock::now();
+    const std::clock_t start = std::clock();
     BOOST_TEST(!load_role_map(json, "crowd.json", m, errors));
-    BOOST_TEST(seconds_since(start) < 3.0);  // 10 s before; about 0.3 s now
+    BOOST_TEST(seconds_since(start) < 3.0);  // 16 s of CPU before; 0.35 s now
     BOOST_TEST_REQUIRE(errors.size() == kMapErrorsPerKind + 1);
     std::size_t bytes = 0;
     for (const auto &e : errors) bytes += e.message.size() + e.pointer.size();
@@ -1307,7 +1309,7 @@ BOOST_AUTO_TEST_CASE(a_hundred_thousand_people_load_fast_and_duplicates_are_foun
     };
     RoleMap m;
     std::vector<MapError> errors;
-    auto start = std::chrono::steady_clock::now();
+    const std::clock_t start = std::clock();
     BOOST_TEST(load_role_map(map_of_people(n, person), "team.json", m, errors));
     BOOST_TEST(m.people.size() == n);
     // Every person listed twice: the duplicate check used to compare each
