@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -716,6 +717,17 @@ bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapEr
     std::ostringstream text;
     text << in.rdbuf();
     return load_role_map(text.str(), path, out, errors, max_per_kind);
+}
+
+void cap_map_errors(std::vector<MapError> &errors, std::size_t from, std::size_t max_per_kind) {
+    if (from >= errors.size()) return;
+    std::vector<MapError> added(std::make_move_iterator(errors.begin() + static_cast<std::ptrdiff_t>(from)),
+                                std::make_move_iterator(errors.end()));
+    errors.resize(from);
+    const std::string file = added.front().file;
+    Problems problems(file, max_per_kind, errors);
+    for (MapError &e : added) problems.add(e.code, std::move(e.pointer), std::move(e.message));
+    problems.finish();
 }
 
 const RoleMap &default_role_map() {

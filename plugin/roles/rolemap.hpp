@@ -112,6 +112,11 @@ bool load_role_map(std::string_view json_text, const std::string &file, RoleMap 
 bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapError> &errors,
                         std::size_t max_per_kind = kMapErrorsPerKind);
 
+// Caps errors[from...] as load_role_map does: of each kind the first
+// `max_per_kind`, then one "... and N more" entry with the exact count.
+void cap_map_errors(std::vector<MapError> &errors, std::size_t from,
+                    std::size_t max_per_kind = kMapErrorsPerKind);
+
 // The built-in defaults (roles/defaults.json, compiled in): text, HTML pages,
 // titles and documents to writer; images, audio, video and fonts to artist;
 // sequencing, objectives, interactions, mastery scores, scripts and styles to

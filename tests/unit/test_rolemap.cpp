@@ -1323,4 +1323,23 @@ BOOST_AUTO_TEST_CASE(a_hundred_thousand_people_load_fast_and_duplicates_are_foun
     BOOST_TEST(mentions(errors.back(), "... and 99,980 more"));
 }
 
+BOOST_AUTO_TEST_CASE(scopes_that_match_nothing_are_checked_once_and_capped) {
+    // 100,000 people sharing two scopes, one of which matches no module.
+    const std::size_t n = 100000;
+    RoleMap m = load_ok(map_of_people(n, [](std::size_t i) {
+        return R"({"agent": {"mbox": "mailto:p)" + std::to_string(i) +
+               R"(@x.org"}, "name": "P", "roles": ["writer"], "scope": [")" +
+               (i % 2 ? "M1" : "M9*") + R"("]})";
+    }));
+    std::vector<MapError> errors;
+    const std::clock_t start = std::clock();
+    check_against_course(m, hand_course(), errors);
+    BOOST_TEST(seconds_since(start) < 2.0);
+    BOOST_TEST_REQUIRE(errors.size() == kMapErrorsPerKind + 1);
+    BOOST_TEST(errors[0].pointer == "/people/0/scope/0");
+    BOOST_TEST(errors[0].code == "rolemap.matches_nothing");
+    BOOST_TEST(errors[1].pointer == "/people/2/scope/0");
+    BOOST_TEST(mentions(errors.back(), "... and 49,980 more like this at /people/*/scope/*"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
