@@ -323,7 +323,7 @@ int run_publish(PluginHost &host, const PublishArgs &a) {
     }
     if (a.delivery.dry_run) return deliver(host, a.ws, a.delivery, json.get(), false);
     rapidjson::Document d;
-    d.Parse(json.get());
+    d.Parse<rapidjson::kParseIterativeFlag>(json.get());
     std::cout << "Recorded " << d["course"].GetString() << " in " << d["store"].GetString() << ": "
               << d["pieces"].GetUint64() << " pieces, " << d["pairs"].GetUint64() << " (piece, role) pairs; "
               << d["added"].GetUint64() << " new, " << d["reopened"].GetUint64()
@@ -347,7 +347,7 @@ int run_set_status(PluginHost &host, const std::string &request, const Workspace
     }
     if (delivery.dry_run) return deliver(host, ws, delivery, json.get(), false);
     rapidjson::Document d;
-    d.Parse(json.get());
+    d.Parse<rapidjson::kParseIterativeFlag>(json.get());
     std::cout << "Updated " << d["changes"].Size() << " status(es)" << (d["changes"].Size() > 50 ? "" : ":") << "\n";
     if (d["changes"].Size() <= 50) print_changes(d["changes"]);
     return deliver(host, ws, delivery, json.get(), false);

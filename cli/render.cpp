@@ -43,7 +43,7 @@ const char *format_name(const std::string &f) {
 
 bool render_inspect(const std::string &json, std::ostream &out, std::string &error) {
     rapidjson::Document d;
-    d.Parse(json.c_str(), json.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
     if (d.HasParseError() || !d.IsObject()) {
         error = "the plugin returned malformed JSON";
         return false;

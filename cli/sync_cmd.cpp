@@ -44,7 +44,7 @@ struct Progress {
 void on_event(void *user, const char *event_json) {
     auto *p = static_cast<Progress *>(user);
     rapidjson::Document d;
-    d.Parse(event_json);
+    d.Parse<rapidjson::kParseIterativeFlag>(event_json);
     if (d.HasParseError() || !d.IsObject() || !d.HasMember("event")) return;
     const std::string kind = d["event"].GetString();
     std::lock_guard<std::mutex> lock(p->mutex);
@@ -84,7 +84,7 @@ int wait_for_delivery(PluginHost &host, const std::string &options_json, double 
             return 1;
         }
         rapidjson::Document d;
-        d.Parse(first.get());
+        d.Parse<rapidjson::kParseIterativeFlag>(first.get());
         progress.total = pending_of(d);
     }
     e.set_event_callback(host.instance(), &on_event, &progress);
@@ -144,7 +144,7 @@ int run_outbox(PluginHost &host, const std::string &options_json, const OutboxAr
         return 0;
     }
     rapidjson::Document d;
-    d.Parse(out.get());
+    d.Parse<rapidjson::kParseIterativeFlag>(out.get());
     if (d.HasMember("changed")) {
         std::cout << (retry ? "Queued again: " : "Dropped: ") << d["changed"].GetInt64() << "\n";
         return 0;

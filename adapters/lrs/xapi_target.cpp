@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "adapters/http/http.hpp"
+#include "plugin/model/json_in.hpp"
 
 namespace coursecrew {
 
@@ -36,8 +37,7 @@ bool offers(const std::vector<std::string> &offered, const std::string &version)
 
 std::optional<std::vector<std::string>> parse_about_versions(std::string_view json) {
     rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
-    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    if (!parse_json(json, kRemoteJsonLimits, doc) || !doc.IsObject()) return std::nullopt;
     const auto it = doc.FindMember("version");
     if (it == doc.MemberEnd()) return std::nullopt;
     std::vector<std::string> versions;

@@ -13,6 +13,7 @@
 #include <rapidjson/writer.h>
 
 #include "plugin/engine/options.hpp"
+#include "plugin/model/json_in.hpp"
 #include "plugin/sync/outbox.hpp"
 #include "plugin/engine/registry.hpp"
 #include "plugin/store/sql.hpp"
@@ -315,9 +316,9 @@ int cc_set_status(coursecrew_instance *in, const char *request_json, const char 
         if (!request_json || !out_json)
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "set_status needs a request and an output pointer");
         rapidjson::Document req;
-        req.Parse(request_json);
-        if (req.HasParseError() || !req.IsObject())
-            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "the request is not a JSON object");
+        JsonError bad_json;
+        if (!parse_json(request_json, kLocalJsonLimits, req, bad_json) || !req.IsObject())
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, bad_json ? "the request: " + bad_json.message : "the request is not a JSON object");
         auto text = [&](const rapidjson::Value &o, const char *key) -> std::string {
             auto it = o.FindMember(key);
             return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
@@ -427,8 +428,10 @@ int cc_outbox(coursecrew_instance *in, const char *request_json, const char *opt
         if (!request_json || !out_json)
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "outbox needs a request and an output pointer");
         rapidjson::Document req;
-        req.Parse(request_json);
-        if (req.HasParseError() || !req.IsObject() || !req.HasMember("action") || !req["action"].IsString())
+        JsonError bad_json;
+        if (!parse_json(request_json, kLocalJsonLimits, req, bad_json))
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "the request: " + bad_json.message);
+        if (!req.IsObject() || !req.HasMember("action") || !req["action"].IsString())
             return fail(in, COURSECREW_E_INVALID_ARGUMENT, "the request needs \"action\": list, retry or drop");
         const std::string action = req["action"].GetString();
         std::vector<std::string> ids;

@@ -1,10 +1,11 @@
 #include "plugin/engine/options.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <cstdint>
 #include <functional>
+
+#include "plugin/model/json_in.hpp"
 
 namespace coursecrew {
 
@@ -144,11 +145,8 @@ const std::vector<OptionSpec> &option_specs() {
 bool apply_options(const char *json, Settings &inout, std::string &error) {
     if (!json || !*json) return true;
     rapidjson::Document doc;
-    doc.Parse(json);
-    if (doc.HasParseError()) {
-        error = std::string("options are not valid JSON: ") +
-                rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
-                std::to_string(doc.GetErrorOffset());
+    if (JsonError e; !parse_json(json, kLocalJsonLimits, doc, e)) {
+        error = "options: " + e.message;
         return false;
     }
     if (!doc.IsObject()) {

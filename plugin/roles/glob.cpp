@@ -51,70 +51,91 @@ bool match_class(const char *p, const char *pe, char c, const char *&end, bool &
     return false;
 }
 
-struct Matcher {
-    const char *pattern_begin;  // to know whether "**" starts a segment
-
-    bool at_segment_start(const char *p) const { return p == pattern_begin || p[-1] == '/'; }
-
-    bool match(const char *p, const char *pe, const char *t, const char *te) const {
-        while (p < pe) {
+// One pass over pattern and text, with at most two places to resume from
+// (no recursion, so a pattern of a million "**/" cannot exhaust the stack):
+//  - the last "**/": on a mismatch after it, the rest of the pattern is tried
+//    again one text segment further on;
+//  - the last '*' of the current segment: on a mismatch, it takes one more
+//    character, never a '/'.
+// Dropping the older places is safe: a later "**/" can take any segments an
+// earlier one could, and a '*' cannot reach past the next '/', so once a '/'
+// is matched the text position after it is the same whatever the '*' took.
+// Each pattern segment is matched against each text segment a bounded number
+// of times, so the time is linear in pattern length times text length.
+bool match(const char *pattern_begin, const char *pe, const char *t, const char *te) {
+    const char *p = pattern_begin;
+    const char *globstar_p = nullptr, *globstar_t = nullptr;  // after the last "**/"
+    const char *star_p = nullptr, *star_t = nullptr;          // after the last '*'
+    auto at_segment_start = [&](const char *q) { return q == pattern_begin || q[-1] == '/'; };
+    for (;;) {
+        if (p < pe) {
             // "**" as a whole segment spans any number of segments, none included.
             if (p[0] == '*' && p + 1 < pe && p[1] == '*' && at_segment_start(p) &&
                 (p + 2 == pe || p[2] == '/')) {
                 if (p + 2 == pe) return true;  // a trailing "**": everything below
-                const char *rest = p + 3;      // after "**/"
-                for (const char *s = t;;) {
-                    if (match(rest, pe, s, te)) return true;
-                    s = std::find(s, te, '/');
-                    if (s == te) return false;
-                    ++s;
-                }
+                p += 3;                        // after "**/"
+                globstar_p = p;
+                globstar_t = t;
+                star_p = nullptr;
+                continue;
             }
+            bool ok = false;
             switch (*p) {
-            case '*': {
+            case '*':
                 // Within one segment; "a**b" (not a whole segment) is one '*'.
                 while (p < pe && *p == '*') ++p;
-                for (const char *s = t;; ++s) {
-                    if (match(p, pe, s, te)) return true;
-                    if (s == te || *s == '/') return false;
-                }
-            }
-            case '?':
-                if (t == te || *t == '/') return false;
-                ++p;
-                ++t;
+                star_p = p;
+                star_t = t;
                 continue;
+            case '?':
+                ok = t != te && *t != '/';
+                if (ok) ++p;
+                break;
             case '[': {
                 const char *end = nullptr;
                 bool hit = false;
                 if (t < te && *t != '/' && match_class(p, pe, *t, end, hit)) {
-                    if (!hit) return false;
-                    p = end;
-                    ++t;
-                    continue;
+                    ok = hit;
+                    if (ok) p = end;
+                } else if (t < te && *t != '/' && end == nullptr) {
+                    ok = *t == '[';  // not a closed class: a literal '['
+                    if (ok) ++p;
                 }
-                if (t < te && *t != '/' && end == nullptr) {
-                    // Not a closed class: a literal '['.
-                    if (*t != '[') return false;
-                    ++p;
-                    ++t;
-                    continue;
-                }
-                return false;
+                break;
             }
             case '\\':
                 if (p + 1 < pe) ++p;  // the next character, literally
                 [[fallthrough]];
             default:
-                if (t == te || *t != *p) return false;
-                ++p;
+                ok = t != te && *t == *p;
+                if (ok) {
+                    if (*t == '/') star_p = nullptr;  // see above: the '*' cannot change what follows
+                    ++p;
+                }
+                break;
+            }
+            if (ok) {
                 ++t;
                 continue;
             }
+        } else if (t == te) {
+            return true;
         }
-        return t == te;
+        // A mismatch: the last '*' takes one more character, else the rest
+        // after the last "**/" starts one segment further on.
+        if (star_p && star_t < te && *star_t != '/') {
+            p = star_p;
+            t = ++star_t;
+            continue;
+        }
+        star_p = nullptr;
+        if (!globstar_p) return false;
+        globstar_t = std::find(globstar_t, te, '/');
+        if (globstar_t == te) return false;
+        p = globstar_p;
+        t = ++globstar_t;
     }
-};
+}
 
 // ---------------------------------------------------------------- kinds
 
@@ -186,9 +207,8 @@ constexpr KindTable kKinds;
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
-    Matcher m{pattern.data()};
-    return m.match(pattern.data(), pattern.data() + pattern.size(), text.data(),
-                   text.data() + text.size());
+    return match(pattern.data(), pattern.data() + pattern.size(), text.data(),
+                 text.data() + text.size());
 }
 
 const char *to_string(FileKind k) {

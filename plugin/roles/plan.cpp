@@ -874,17 +874,26 @@ void check_against_course(const RoleMap &map, const Course &course, std::vector<
     for (const Resource &r : course.resources)
         if (!r.launch_path.empty()) paths.push_back(r.launch_path);
 
+    // Many people share one scope: each distinct glob is tried on each list
+    // of names once, not once per person (globs x names x people).
+    std::map<std::pair<const void *, std::string_view>, bool> matched;
+    const std::size_t first_error = errors.size();
     auto check = [&](const std::vector<std::string> &globs, const std::string &at,
                      const std::vector<std::string_view> &names, const char *what) {
         for (std::size_t i = 0; i < globs.size(); ++i) {
-            const Glob g(globs[i]);
-            if (std::any_of(names.begin(), names.end(),
-                            [&](std::string_view n) { return !n.empty() && g.matches(n); }))
-                continue;
+            auto [known, added] = matched.try_emplace({&names, globs[i]}, false);
+            if (added) {
+                const Glob g(globs[i]);
+                known->second = std::any_of(names.begin(), names.end(), [&](std::string_view n) {
+                    return !n.empty() && g.matches(n);
+                });
+            }
+            if (known->second) continue;
             errors.push_back({map.file, at + "/" + std::to_string(i),
                               "'" + globs[i] + "' matches nothing in this course: no " + what +
                                   " matches it (there are: " + examples(names) +
-                                  "); fix the glob or remove it"});
+                                  "); fix the glob or remove it",
+                              "rolemap.matches_nothing"});
         }
     };
     for (const Rule &r : map.rules) {
@@ -902,8 +911,10 @@ void check_against_course(const RoleMap &map, const Course &course, std::vector<
             errors.push_back({map.file, d.pointer + "/module",
                               "'" + d.module + "' matches nothing in this course: no module id " +
                                   "matches it (modules: " + examples(module_ids) +
-                                  "); fix the id or remove the entry"});
+                                  "); fix the id or remove the entry",
+                              "rolemap.matches_nothing"});
     }
+    cap_map_errors(errors, first_error);
 }
 
 }  // namespace coursecrew

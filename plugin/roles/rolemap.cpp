@@ -4,8 +4,9 @@
 // reported with its JSON pointer; a map with any problem is not applied.
 #include "plugin/roles/rolemap.hpp"
 
+#include "plugin/model/json_in.hpp"
+
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
@@ -16,9 +17,12 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
 // Compiled in by plugin/CMakeLists.txt (cc_embed_text).
 extern const char kDefaultRoleMapJson[];
@@ -146,6 +150,91 @@ bool calendar_date(std::string_view s) {
     return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
+// ------------------------------------------------------------ problems
+
+// "/people/7/agent" -> "/people/*/agent": problems of one kind at the same
+// place in different entries are counted together.
+std::string generalised(std::string_view pointer) {
+    std::string out;
+    out.reserve(pointer.size());
+    std::size_t i = 0;
+    while (i < pointer.size()) {
+        const std::size_t next = std::min(pointer.find('/', i + 1), pointer.size());
+        const std::string_view tok = pointer.substr(i + 1, next - i - 1);
+        const bool index = !tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) {
+            return c >= '0' && c <= '9';
+        });
+        out += '/';
+        out += index ? std::string_view("*") : tok;
+        i = next;
+    }
+    return out;
+}
+
+// Collects a map's problems. Of each kind (code and place, with array
+// indices ignored) the first `cap` are kept; the rest are only counted, and
+// finish() adds one line per such kind with the exact number, so that a map
+// of 100,000 broken entries gives a page of problems, not 25 MB.
+class Problems {
+public:
+    Problems(const std::string &file, std::size_t cap, std::vector<MapError> &out)
+        : file_(file), cap_(cap), out_(out) {}
+
+    void add(const std::string &code, std::string pointer, std::string message) {
+        Tally &t = tallies_[code + ' ' + generalised(pointer)];
+        if (++t.total > cap_) {
+            if (t.total == cap_ + 1) t.first_omitted = std::move(pointer);
+            return;
+        }
+        if (t.total == 1) t.example = message;
+        out_.push_back({file_, std::move(pointer), std::move(message), code});
+    }
+
+    // The "... and N more" lines, one per kind over the cap.
+    void finish() {
+        for (auto &[key, t] : tallies_) {
+            if (t.total <= cap_) continue;
+            const std::string code = key.substr(0, key.find(' '));
+            const std::string where = key.substr(key.find(' ') + 1);
+            std::string example = t.example;
+            if (example.size() > 120) example = example.substr(0, 117) + "...";
+            out_.push_back({file_, t.first_omitted,
+                            "... and " + grouped(t.total - cap_) + " more like this at " + where +
+                                " (" + code + "; the first at " + t.first_omitted +
+                                "): " + example,
+                            code});
+        }
+        tallies_.clear();
+    }
+
+    std::size_t total() const {
+        std::size_t n = 0;
+        for (const auto &kv : tallies_) n += kv.second.total;
+        return n;
+    }
+
+private:
+    // 99980 -> "99,980".
+    static std::string grouped(std::size_t n) {
+        std::string digits = std::to_string(n), out;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i && (digits.size() - i) % 3 == 0) out += ',';
+            out += digits[i];
+        }
+        return out;
+    }
+
+    struct Tally {
+        std::size_t total = 0;
+        std::string example;        // the first one's message
+        std::string first_omitted;  // pointer of the first one not kept
+    };
+    const std::string &file_;
+    std::size_t cap_;
+    std::vector<MapError> &out_;
+    std::map<std::string, Tally> tallies_;  // ordered: the summaries come out the same every time
+};
+
 // ------------------------------------------------------------ the schema
 
 struct CompiledSchema {
@@ -173,8 +262,7 @@ const CompiledSchema &role_map_schema() {
 // "description", which says what is expected.
 class SchemaExplainer {
 public:
-    SchemaExplainer(const Value &root, const std::string &file, std::vector<MapError> &errors)
-        : root_(root), file_(file), errors_(errors) {}
+    SchemaExplainer(const Value &root, Problems &problems) : root_(root), problems_(problems) {}
 
     void walk(const Value &node, const Value &instance, const std::string &pointer) {
         const Value &s = resolve(node);
@@ -185,38 +273,36 @@ public:
                                (extra && extra->IsObject());
         if (!container) {
             Failure f;
-            if (!validate(s, instance, f)) report(pointer + f.where, f.message);
+            if (!validate(compiled(s, false), instance, f)) report(f, pointer);
             return;
         }
 
         // The node itself, repeatedly, so that every unknown or missing
         // property is reported (each one is fixed in a scratch copy).
-        rapidjson::Document shallow;
-        shallow.CopyFrom(s, shallow.GetAllocator());
-        if (shallow.HasMember("items") && shallow["items"].IsObject())
-            shallow["items"].SetObject();
-        if (shallow.HasMember("additionalProperties") && shallow["additionalProperties"].IsObject())
-            shallow["additionalProperties"].SetObject();
-        if (shallow.HasMember("properties"))
-            for (auto &m : shallow["properties"].GetObject()) m.value.SetObject();
-        rapidjson::Document scratch;
-        scratch.CopyFrom(instance, scratch.GetAllocator());
-        for (int round = 0; round < 64; ++round) {
-            Failure f;
-            if (validate(shallow, scratch, f, &s)) break;
-            report(pointer + f.where, f.message);
-            if (f.keyword == "type") return;  // children cannot be checked on the wrong kind of value
-            if (f.keyword == "additionalProperties" && scratch.IsObject()) {
-                rapidjson::Pointer(f.where.c_str()).Erase(scratch);
-                continue;
+        const Compiled &shallow = compiled(s, true);
+        Failure first;
+        // Copied only when something is wrong with the node itself; usually
+        // only its children are.
+        if (!validate(shallow, instance, first, &s)) {
+            rapidjson::Document scratch;
+            scratch.CopyFrom(instance, scratch.GetAllocator());
+            for (int round = 0; round < 64; ++round) {
+                Failure f;
+                if (validate(shallow, scratch, f, &s)) break;
+                report(f, pointer);
+                if (f.keyword == "type") return;  // children cannot be checked on the wrong kind of value
+                if (f.keyword == "additionalProperties" && scratch.IsObject()) {
+                    rapidjson::Pointer(f.where.c_str()).Erase(scratch);
+                    continue;
+                }
+                if (f.keyword == "required" && scratch.IsObject() && !f.missing.empty()) {
+                    for (const auto &name : f.missing)
+                        scratch.AddMember(Value(name.c_str(), scratch.GetAllocator()), Value(),
+                                          scratch.GetAllocator());
+                    continue;
+                }
+                break;
             }
-            if (f.keyword == "required" && scratch.IsObject() && !f.missing.empty()) {
-                for (const auto &name : f.missing)
-                    scratch.AddMember(Value(name.c_str(), scratch.GetAllocator()), Value(),
-                                      scratch.GetAllocator());
-                continue;
-            }
-            break;
         }
 
         if (instance.IsObject()) {
@@ -232,6 +318,35 @@ public:
     }
 
 private:
+    // A schema node ready to validate with: a copy with the root's
+    // definitions, compiled once per node (a map of 100,000 people has
+    // thousands of nodes of the same few schemas).
+    struct Compiled {
+        rapidjson::Document sd;
+        std::unique_ptr<rapidjson::SchemaDocument> schema;
+    };
+
+    // `shallow`: the children's schemas replaced by {}, to check the node alone.
+    const Compiled &compiled(const Value &node, bool shallow) {
+        auto &slot = (shallow ? shallow_ : whole_)[&node];
+        if (slot) return *slot;
+        slot = std::make_unique<Compiled>();
+        rapidjson::Document &sd = slot->sd;
+        sd.CopyFrom(node, sd.GetAllocator());
+        if (shallow) {
+            if (sd.HasMember("items") && sd["items"].IsObject()) sd["items"].SetObject();
+            if (sd.HasMember("additionalProperties") && sd["additionalProperties"].IsObject())
+                sd["additionalProperties"].SetObject();
+            if (sd.HasMember("properties"))
+                for (auto &m : sd["properties"].GetObject()) m.value.SetObject();
+        }
+        if (!sd.HasMember("definitions") && root_.HasMember("definitions"))
+            sd.AddMember("definitions", Value(root_["definitions"], sd.GetAllocator()),
+                         sd.GetAllocator());
+        slot->schema = std::make_unique<rapidjson::SchemaDocument>(sd);
+        return *slot;
+    }
+
     struct Failure {
         std::string keyword, where, message;
         std::string last;                  // the last reference token of `where`, unescaped
@@ -266,15 +381,10 @@ private:
     // scope. On failure, `f` says where (relative to `instance`) and why.
     // `original` is the node before its children were stubbed out, for the
     // descriptions of missing properties.
-    bool validate(const Value &node, const Value &instance, Failure &f,
+    bool validate(const Compiled &c, const Value &instance, Failure &f,
                   const Value *original = nullptr) const {
-        rapidjson::Document sd;
-        sd.CopyFrom(node, sd.GetAllocator());
-        if (!sd.HasMember("definitions") && root_.HasMember("definitions"))
-            sd.AddMember("definitions", Value(root_["definitions"], sd.GetAllocator()),
-                         sd.GetAllocator());
-        rapidjson::SchemaDocument schema(sd);
-        rapidjson::SchemaValidator v(schema);
+        const rapidjson::Document &sd = c.sd;
+        rapidjson::SchemaValidator v(*c.schema);
         if (instance.Accept(v)) return true;
 
         const rapidjson::Pointer at_pointer = v.GetInvalidDocumentPointer();
@@ -350,18 +460,25 @@ private:
             return "needs at least " + std::to_string(n) +
                    (k == "minLength" ? " characters" : " items") + expected;
         }
+        if (k == "maxLength") {
+            // Globs: a longer one is no use (no path is longer) and only costs time.
+            const Value *max = member(s, k);
+            return shown(value) + " is longer than " +
+                   std::to_string(max && max->IsUint64() ? max->GetUint64() : 0) + " characters" +
+                   expected;
+        }
         if (k == "oneOf" || k == "anyOf")
             return what.empty() ? "matches none of the allowed forms" : "expected " + what;
         return "violates the schema's '" + k + "'" + expected;
     }
 
-    void report(const std::string &pointer, const std::string &message) {
-        errors_.push_back({file_, pointer, message});
+    void report(const Failure &f, const std::string &pointer) {
+        problems_.add("rolemap.schema." + f.keyword, pointer + f.where, f.message);
     }
 
     const Value &root_;
-    const std::string &file_;
-    std::vector<MapError> &errors_;
+    Problems &problems_;
+    std::map<const Value *, std::unique_ptr<Compiled>> whole_, shallow_;
 };
 
 // ------------------------------------------------------------ meaning
@@ -370,10 +487,10 @@ private:
 // cannot: role ids known, people with roles and listed once, real dates.
 class MapReader {
 public:
-    MapReader(const std::string &file, const std::vector<Role> &builtin,
-              std::vector<MapError> &errors)
-        : file_(file), errors_(errors) {
-        for (const auto &r : builtin) known_.push_back(r.id);
+    MapReader(const std::string &file, const std::vector<Role> &builtin, Problems &problems)
+        : file_(file), problems_(problems) {
+        for (const auto &r : builtin)
+            if (known_set_.insert(r.id).second) known_.push_back(r.id);
     }
 
     void read(const Value &doc, RoleMap &m) {
@@ -390,24 +507,22 @@ public:
     }
 
 private:
-    void error(std::string pointer, std::string message) {
-        errors_.push_back({file_, std::move(pointer), std::move(message)});
+    void error(const char *code, std::string pointer, std::string message) {
+        problems_.add(code, std::move(pointer), std::move(message));
     }
 
     void read_roles(const Value &roles, RoleMap &m) {
-        std::vector<std::string> own;
+        std::unordered_map<std::string, rapidjson::SizeType> own;  // id -> first index
         for (rapidjson::SizeType i = 0; i < roles.Size(); ++i) {
             const std::string at = child("/roles", i);
             Role r{str(roles[i]["id"]), str(roles[i]["title"])};
-            auto dup = std::find(own.begin(), own.end(), r.id);
-            if (dup != own.end()) {
-                error(at + "/id", "role '" + r.id + "' is defined twice (also at /roles/" +
-                                      std::to_string(dup - own.begin()) +
-                                      "); keep one definition");
+            if (const auto [first, added] = own.try_emplace(r.id, i); !added) {
+                error("rolemap.duplicate_role", at + "/id",
+                      "role '" + r.id + "' is defined twice (also at /roles/" +
+                          std::to_string(first->second) + "); keep one definition");
             }
-            own.push_back(r.id);
             // A built-in id may be listed to give it another title.
-            if (std::find(known_.begin(), known_.end(), r.id) == known_.end()) known_.push_back(r.id);
+            if (known_set_.insert(r.id).second) known_.push_back(r.id);
             m.roles.push_back(std::move(r));
         }
     }
@@ -424,8 +539,8 @@ private:
     }
 
     void check_role(const std::string &id, const std::string &at) {
-        if (std::find(known_.begin(), known_.end(), id) != known_.end()) return;
-        error(at, "unknown role '" + id + "'" + suggestion(id, known_) + "; known roles: " +
+        if (known_set_.count(id)) return;
+        error("rolemap.unknown_role", at, "unknown role '" + id + "'" + suggestion(id, known_) + "; known roles: " +
                       join(known_) + ". Define new roles under \"roles\"");
     }
 
@@ -451,26 +566,26 @@ private:
             FileKind k;
             if (parse_file_kind(kinds[i], k)) r.match.kinds.push_back(k);
             else  // the schema's enum catches this first; kept for safety
-                error(child(at + "/match/kinds", i), "unknown file kind '" + kinds[i] + "'");
+                error("rolemap.unknown_kind", child(at + "/match/kinds", i), "unknown file kind '" + kinds[i] + "'");
         }
         static const std::vector<std::string> kFacts = {"sequencing", "objectives", "interactions",
                                                         "mastery_score"};
         r.match.facts = strings(m, "facts");
         for (std::size_t i = 0; i < r.match.facts.size(); ++i)
             if (std::find(kFacts.begin(), kFacts.end(), r.match.facts[i]) == kFacts.end())
-                error(child(at + "/match/facts", i),
+                error("rolemap.unknown_fact", child(at + "/match/facts", i),
                       "unknown fact '" + r.match.facts[i] + "'" +
                           suggestion(r.match.facts[i], kFacts) + "; known facts: " + join(kFacts));
         if (v.HasMember("roles")) r.roles = read_role_list(v["roles"], at + "/roles");
         if (v.HasMember("exclude")) r.exclude = read_role_list(v["exclude"], at + "/exclude");
         if (r.roles.empty() && r.exclude.empty())
-            error(at, "the rule" + (r.name.empty() ? std::string() : " '" + r.name + "'") +
+            error("rolemap.empty_rule", at, "the rule" + (r.name.empty() ? std::string() : " '" + r.name + "'") +
                           " adds no role and excludes none; give \"roles\", \"exclude\" or both");
         return r;
     }
 
     void read_people(const Value &people, RoleMap &m) {
-        std::vector<std::string> keys;
+        std::unordered_map<std::string, rapidjson::SizeType> keys;  // agent key -> first index
         for (rapidjson::SizeType i = 0; i < people.Size(); ++i) {
             const Value &v = people[i];
             const std::string at = child("/people", i);
@@ -484,16 +599,13 @@ private:
                 p.agent.account_name = str(agent["account"]["name"]);
             }
             const std::string key = p.agent.key();
-            auto dup = std::find(keys.begin(), keys.end(), key);
-            if (dup != keys.end())
-                error(at + "/agent", "'" + p.name + "' (" + key +
-                                         ") is listed twice (also at /people/" +
-                                         std::to_string(dup - keys.begin()) +
-                                         "); merge the two entries into one");
-            keys.push_back(key);
+            if (const auto [first, added] = keys.try_emplace(key, i); !added)
+                error("rolemap.duplicate_person", at + "/agent",
+                      "'" + p.name + "' (" + key + ") is listed twice (also at /people/" +
+                          std::to_string(first->second) + "); merge the two entries into one");
             if (v.HasMember("roles")) p.roles = read_role_list(v["roles"], at + "/roles");
             if (p.roles.empty())
-                error(v.HasMember("roles") ? at + "/roles" : at,
+                error("rolemap.person_without_role", v.HasMember("roles") ? at + "/roles" : at,
                       "'" + p.name + "' holds no role; give at least one of: " + join(known_));
             p.scope = strings(v, "scope");
             m.people.push_back(std::move(p));
@@ -502,24 +614,21 @@ private:
 
     void check_date(const std::string &date, const std::string &at) {
         if (!calendar_date(date))
-            error(at, "'" + date + "' is not a calendar date; write a real day as YYYY-MM-DD");
+            error("rolemap.bad_date", at, "'" + date + "' is not a calendar date; write a real day as YYYY-MM-DD");
     }
 
     void read_schedule(const Value &schedule, RoleMap &m) {
-        std::vector<std::string> modules;
+        std::unordered_map<std::string, rapidjson::SizeType> modules;  // module -> first index
         for (rapidjson::SizeType i = 0; i < schedule.Size(); ++i) {
             const Value &v = schedule[i];
             const std::string at = child("/schedule", i);
             Due d;
             d.pointer = at;
             d.module = str(v["module"]);
-            auto dup = std::find(modules.begin(), modules.end(), d.module);
-            if (dup != modules.end())
-                error(at + "/module", "module '" + d.module +
-                                          "' is scheduled twice (also at /schedule/" +
-                                          std::to_string(dup - modules.begin()) +
-                                          "); keep one entry per module");
-            modules.push_back(d.module);
+            if (const auto [first, added] = modules.try_emplace(d.module, i); !added)
+                error("rolemap.duplicate_module", at + "/module",
+                      "module '" + d.module + "' is scheduled twice (also at /schedule/" +
+                          std::to_string(first->second) + "); keep one entry per module");
             if (v.HasMember("due")) {
                 d.date = str(v["due"]);
                 check_date(d.date, at + "/due");
@@ -537,57 +646,44 @@ private:
     }
 
     const std::string &file_;
-    std::vector<MapError> &errors_;
+    Problems &problems_;
     std::vector<std::string> known_;  // built-in roles, then the map's own
+    std::unordered_set<std::string> known_set_;  // the same, to look up (a map may define many)
 };
 
-// RapidJSON's English message, without its final period ("Invalid value").
-std::string parse_error(rapidjson::ParseErrorCode code) {
-    std::string m = rapidjson::GetParseError_En(code);
-    if (!m.empty() && m.back() == '.') m.pop_back();
-    return m;
-}
-
-// line:column of a byte offset, for JSON syntax errors.
-std::string position(std::string_view text, std::size_t offset) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(col);
-}
-
 bool load(std::string_view json_text, const std::string &file, const std::vector<Role> &builtin,
-          RoleMap &out, std::vector<MapError> &errors) {
+          std::size_t max_per_kind, RoleMap &out, std::vector<MapError> &errors) {
     rapidjson::Document doc;
-    doc.Parse(json_text.data(), json_text.size());
-    if (doc.HasParseError()) {
-        errors.push_back({file, "",
-                          "not valid JSON: " + parse_error(doc.GetParseError()) + " at " +
-                              position(json_text, doc.GetErrorOffset()) +
-                              "; fix the syntax (a missing or extra comma or quote is usual)"});
+    if (JsonError e; !parse_json(json_text, kLocalJsonLimits, doc, e)) {
+        // The depth limit also keeps the schema validator and the explainer
+        // below (both recursive) on a short stack.
+        static const char *const kCodes[] = {"rolemap.json", "rolemap.too_large", "rolemap.too_deep",
+                                             "rolemap.json"};
+        const bool syntax = e.kind == JsonError::Kind::Syntax;
+        errors.push_back({file, e.pointer,
+                          e.message + (syntax ? "; fix the syntax (a missing or extra comma or quote is usual)"
+                                              : "; a role map needs far less"),
+                          kCodes[static_cast<int>(e.kind)]});
         return false;
     }
 
+    Problems problems(file, max_per_kind, errors);
     const CompiledSchema &schema = role_map_schema();
     rapidjson::SchemaValidator validator(*schema.schema);
     if (!doc.Accept(validator)) {
-        const std::size_t before = errors.size();
-        SchemaExplainer(schema.doc, file, errors).walk(schema.doc, doc, "");
-        if (errors.size() == before)  // cannot happen; never report success on a failure
-            errors.push_back({file, "", "does not follow schemas/rolemap.schema.json"});
+        SchemaExplainer(schema.doc, problems).walk(schema.doc, doc, "");
+        if (problems.total() == 0)  // cannot happen; never report success on a failure
+            problems.add("rolemap.schema", "", "does not follow schemas/rolemap.schema.json");
+        problems.finish();
         return false;
     }
 
     RoleMap m;
-    const std::size_t before = errors.size();
-    MapReader(file, builtin, errors).read(doc, m);
-    if (errors.size() != before) return false;
+    MapReader(file, builtin, problems).read(doc, m);
+    if (problems.total() != 0) {
+        problems.finish();
+        return false;
+    }
     out = std::move(m);
     return true;
 }
@@ -606,19 +702,32 @@ const Role *RoleMap::find_role(std::string_view id) const {
 }
 
 bool load_role_map(std::string_view json_text, const std::string &file, RoleMap &out,
-                   std::vector<MapError> &errors) {
-    return load(json_text, file, default_role_map().roles, out, errors);
+                   std::vector<MapError> &errors, std::size_t max_per_kind) {
+    return load(json_text, file, default_role_map().roles, max_per_kind, out, errors);
 }
 
-bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapError> &errors) {
+bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapError> &errors,
+                        std::size_t max_per_kind) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        errors.push_back({path, "", std::string("cannot read the role map: ") + std::strerror(errno)});
+        errors.push_back({path, "", std::string("cannot read the role map: ") + std::strerror(errno),
+                          "rolemap.read"});
         return false;
     }
     std::ostringstream text;
     text << in.rdbuf();
-    return load_role_map(text.str(), path, out, errors);
+    return load_role_map(text.str(), path, out, errors, max_per_kind);
+}
+
+void cap_map_errors(std::vector<MapError> &errors, std::size_t from, std::size_t max_per_kind) {
+    if (from >= errors.size()) return;
+    std::vector<MapError> added(std::make_move_iterator(errors.begin() + static_cast<std::ptrdiff_t>(from)),
+                                std::make_move_iterator(errors.end()));
+    errors.resize(from);
+    const std::string file = added.front().file;
+    Problems problems(file, max_per_kind, errors);
+    for (MapError &e : added) problems.add(e.code, std::move(e.pointer), std::move(e.message));
+    problems.finish();
 }
 
 const RoleMap &default_role_map() {
@@ -627,7 +736,7 @@ const RoleMap &default_role_map() {
     static const RoleMap defaults = [] {
         RoleMap m;
         std::vector<MapError> errors;
-        if (!load(kDefaultRoleMapJson, "", {}, m, errors)) {
+        if (!load(kDefaultRoleMapJson, "", {}, kMapErrorsPerKind, m, errors)) {
             std::string what = "roles/defaults.json (compiled in) is broken:";
             for (const auto &e : errors) what += " " + e.pointer + ": " + e.message + ";";
             throw std::logic_error(what);

@@ -94,15 +94,28 @@ struct MapError {
     std::string file;
     std::string pointer;  // "/rules/2/roles/0"
     std::string message;
+    std::string code = {};  // stable: "rolemap.unknown_role", "rolemap.schema.oneOf", ... (docs/diagnostics.md)
 };
+
+// Problems of one kind (code and place, array indices aside) listed one by
+// one before the rest are summed up in one "... and N more" line; the same
+// default as inspect's max_diagnostics_per_code.
+inline constexpr std::size_t kMapErrorsPerKind = 20;
 
 // Parses and validates a role map (JSON Schema, then meaning: unknown roles,
 // people without roles, bad dates, duplicate people). Returns false and fills
-// `errors` (all of them, not just the first) when anything is wrong; `out` is
-// then untouched, so a broken map is never half-applied.
+// `errors` (all of them, not just the first; past `max_per_kind` of one kind,
+// a count) when anything is wrong; `out` is then untouched, so a broken map
+// is never half-applied. The text is parsed with kLocalJsonLimits.
 bool load_role_map(std::string_view json_text, const std::string &file, RoleMap &out,
-                   std::vector<MapError> &errors);
-bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapError> &errors);
+                   std::vector<MapError> &errors, std::size_t max_per_kind = kMapErrorsPerKind);
+bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapError> &errors,
+                        std::size_t max_per_kind = kMapErrorsPerKind);
+
+// Caps errors[from...] as load_role_map does: of each kind the first
+// `max_per_kind`, then one "... and N more" entry with the exact count.
+void cap_map_errors(std::vector<MapError> &errors, std::size_t from,
+                    std::size_t max_per_kind = kMapErrorsPerKind);
 
 // The built-in defaults (roles/defaults.json, compiled in): text, HTML pages,
 // titles and documents to writer; images, audio, video and fonts to artist;

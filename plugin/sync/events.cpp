@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "plugin/model/json_in.hpp"
 #include "plugin/roles/rolemap.hpp"
 #include "plugin/sync/vocabulary.hpp"
 
@@ -435,8 +436,8 @@ void merge_entries(Value &ours, const Value &theirs, rapidjson::Document::Alloca
 
 std::string merge_documents(std::string_view ours_text, std::string_view theirs_text) {
     rapidjson::Document ours, theirs;
-    ours.Parse(ours_text.data(), ours_text.size());
-    theirs.Parse(theirs_text.data(), theirs_text.size());
+    parse_json(ours_text, kRemoteJsonLimits, ours);  // a document from the LRS: iterative, limited
+    parse_json(theirs_text, kRemoteJsonLimits, theirs);
     const bool ours_ok = !ours.HasParseError() && ours.IsObject();
     const bool theirs_ok = !theirs.HasParseError() && theirs.IsObject();
     if (!theirs_ok) return std::string(ours_text);

@@ -10,11 +10,11 @@
 #include <sstream>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "plugin/model/json_in.hpp"
 #include "plugin/sync/vocabulary.hpp"
 
 extern const char kConfigSchemaJson[];
@@ -204,10 +204,10 @@ bool read_secret(const SecretSource &src, const std::string &target, const char 
 bool parse_sync_config(const std::string &text, const std::string &file, SyncConfig &out,
                        std::string &error) {
     rapidjson::Document doc;
-    doc.Parse(text.c_str(), text.size());
-    if (doc.HasParseError()) {
-        error = file + ": not valid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-                rapidjson::GetParseError_En(doc.GetParseError());
+    // Iterative, with a depth and size limit: the schema validator below
+    // recurses once per level.
+    if (JsonError e; !parse_json(text, kLocalJsonLimits, doc, e)) {
+        error = file + ": " + e.message;
         return false;
     }
     const CompiledSchema &schema = config_schema();

@@ -2,9 +2,15 @@
 
 #include <rapidjson/document.h>
 
+#include <ctime>
 #include <set>
+#include <string>
 
+#include "adapters/lrs/xapi_target.hpp"
 #include "plugin/engine/options.hpp"
+#include "plugin/model/json_in.hpp"
+#include "plugin/sync/events.hpp"
+#include "plugin/sync/sync_config.hpp"
 #include "support.hpp"
 
 using namespace coursecrew;
@@ -50,6 +56,123 @@ BOOST_AUTO_TEST_CASE(schema_lists_exactly_the_option_table) {
         in_schema.insert(m->name.GetString());
     for (const auto &spec : option_specs()) in_table.insert(spec.name);
     BOOST_TEST(in_schema == in_table);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Every JSON from outside goes through parse_json (issue 10): iterative,
+// with a depth and a size limit, and an error that says where.
+BOOST_AUTO_TEST_SUITE(json_in)
+
+namespace {
+
+std::string repeat(const std::string &piece, std::size_t n) {
+    std::string out;
+    out.reserve(piece.size() * n);
+    for (std::size_t i = 0; i < n; ++i) out += piece;
+    return out;
+}
+
+std::string nested_arrays(std::size_t depth) { return repeat("[", depth) + repeat("]", depth); }
+
+const std::size_t kMillion = 1000000;
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(parses_what_rapidjson_parses) {
+    rapidjson::Document doc;
+    JsonError e;
+    BOOST_TEST(parse_json(R"({"a": [1, 2.5, "x", true, null, {"b": -3}]})", kLocalJsonLimits, doc, e));
+    BOOST_TEST(!e);
+    BOOST_TEST(doc["a"].Size() == 6u);
+    BOOST_TEST(doc["a"][5]["b"].GetInt() == -3);
+    BOOST_TEST(parse_json("\xEF\xBB\xBF[1]", kLocalJsonLimits, doc, e));  // a BOM
+    BOOST_TEST(parse_json(std::string_view("[1] trailing", 3), kLocalJsonLimits, doc, e));  // not NUL-terminated
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_say_line_column_and_byte) {
+    rapidjson::Document doc;
+    doc.SetObject();
+    JsonError e;
+    BOOST_TEST(!parse_json("{\n  \"a\": 1,\n  \"b\": ]\n}", kLocalJsonLimits, doc, e));
+    BOOST_TEST((e.kind == JsonError::Kind::Syntax));
+    BOOST_TEST(e.line == 3u);
+    BOOST_TEST(e.column == 8u);
+    BOOST_TEST(e.offset == 19u);
+    BOOST_TEST(e.message == "not valid JSON: Invalid value at line 3, column 8 (byte 19)", e.message);
+    BOOST_TEST(doc.IsNull());  // nothing half-built
+    BOOST_TEST(!parse_json("", kLocalJsonLimits, doc, e));
+    BOOST_TEST(!parse_json("[1] [2]", kLocalJsonLimits, doc, e));
+}
+
+BOOST_AUTO_TEST_CASE(depth_limit_is_exact_and_names_the_place) {
+    const JsonLimits limits{4, 1000};
+    rapidjson::Document doc;
+    JsonError e;
+    BOOST_TEST(parse_json(nested_arrays(4), limits, doc, e));
+    BOOST_TEST(!parse_json(nested_arrays(5), limits, doc, e));
+    BOOST_TEST((e.kind == JsonError::Kind::TooDeep));
+    BOOST_TEST(e.message == "nested deeper than 4 levels at line 1, column 5 (byte 4), at /0/0/0/0", e.message);
+    BOOST_TEST(!parse_json(R"({"a": [1, {"b/~": [2, 3, {"c": {}}]}]})", {5, 1000}, doc, e));
+    BOOST_TEST(e.pointer == "/a/1/b~1~0/2/c");
+    BOOST_TEST(parse_json(R"({"a": [1, {"b/~": [2, 3, {"c": 0}]}]})", {5, 1000}, doc, e));
+}
+
+BOOST_AUTO_TEST_CASE(size_limit_is_checked_first) {
+    rapidjson::Document doc;
+    JsonError e;
+    BOOST_TEST(parse_json("[1,2]", {64, 5}, doc, e));
+    BOOST_TEST(!parse_json("[1,2 ]", {64, 5}, doc, e));
+    BOOST_TEST((e.kind == JsonError::Kind::TooLarge));
+    BOOST_TEST(e.message == "too large: 6 bytes, over the limit of 5 bytes");
+    BOOST_TEST(e.line == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_million_levels_are_refused_quickly_without_recursion) {
+    const std::clock_t start = std::clock();  // CPU time: meaningful on a loaded machine
+    for (const std::string &text : {nested_arrays(kMillion), repeat("{\"k\":", kMillion) + "1" + repeat("}", kMillion),
+                                    repeat("[", kMillion)}) {
+        rapidjson::Document doc;
+        JsonError e;
+        BOOST_TEST(!parse_json(text, kRemoteJsonLimits, doc, e));
+        BOOST_TEST((e.kind == JsonError::Kind::TooDeep));
+        BOOST_TEST(doc.IsNull());
+    }
+    BOOST_TEST(static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC < 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(options_nested_a_million_deep) {
+    Settings o;
+    std::string error;
+    BOOST_TEST(!apply_options(("{\"module\": " + nested_arrays(kMillion) + "}").c_str(), o, error));
+    BOOST_TEST(error.rfind("options: nested deeper than 64 levels at line 1", 0) == 0u, error);
+}
+
+BOOST_AUTO_TEST_CASE(sync_config_nested_a_million_deep) {
+    SyncConfig c;
+    std::string error;
+    BOOST_TEST(!parse_sync_config("{\"targets\": " + nested_arrays(kMillion) + "}", "sync.json", c, error));
+    BOOST_TEST(error.rfind("sync.json: nested deeper than 64 levels at line 1, column 76", 0) == 0u, error);
+    BOOST_TEST(error.find("at /targets/0/0") != std::string::npos);
+    BOOST_TEST(!parse_sync_config("{\"targets\": [" + std::string(17u << 20, ' ') + "]}", "sync.json", c, error));
+    BOOST_TEST(error.find("too large") != std::string::npos, error);
+}
+
+BOOST_AUTO_TEST_CASE(lrs_about_nested_a_million_deep) {
+    BOOST_TEST(!xapi::parse_about_versions(R"({"version": )" + nested_arrays(kMillion) + "}").has_value());
+    BOOST_TEST(!xapi::parse_about_versions(repeat("[", kMillion)).has_value());
+    // An LRS may nest more than a config: 256 levels still parse.
+    const auto ok = xapi::parse_about_versions(R"({"version": ["1.0.3"], "extensions": )" + nested_arrays(254) + "}");
+    BOOST_TEST_REQUIRE(ok.has_value());
+    BOOST_TEST(ok->size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(module_document_merge_with_a_million_deep_side) {
+    const std::string good = R"({"roles": {"writer": {"agents": [], "at": 1}}, "pieces": {}})";
+    const std::string deep = R"({"roles": )" + nested_arrays(kMillion) + "}";
+    // The side that cannot be read is ignored, as any unreadable document is.
+    BOOST_TEST(merge_documents(good, deep) == good);
+    BOOST_TEST(merge_documents(deep, good) == good);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,9 +5,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -185,6 +187,147 @@ std::vector<MapError> broken(const std::string &name, const Names &pointers) {
 
 bool mentions(const MapError &e, const std::string &text) {
     return e.message.find(text) != std::string::npos;
+}
+
+
+// The recursive matcher glob_match had until issue 10, kept as the
+// reference the linear one must agree with (it backtracks, so it is only
+// run on short patterns).
+struct ReferenceGlob {
+    const char *pattern_begin;
+
+    static bool match_class(const char *p, const char *pe, char c, const char *&end, bool &hit) {
+        const char *q = p + 1;
+        bool negate = false;
+        if (q < pe && (*q == '!' || *q == '^')) {
+            negate = true;
+            ++q;
+        }
+        bool in = false;
+        bool first = true;
+        for (; q < pe; first = false) {
+            if (*q == ']' && !first) {
+                end = q + 1;
+                hit = in != negate;
+                return true;
+            }
+            char lo = *q;
+            if (lo == '\\' && q + 1 < pe) lo = *++q;
+            ++q;
+            char hi = lo;
+            if (q + 1 < pe && *q == '-' && q[1] != ']') {
+                hi = q[1];
+                if (hi == '\\' && q + 2 < pe) {
+                    hi = q[2];
+                    ++q;
+                }
+                q += 2;
+            }
+            if (static_cast<unsigned char>(c) >= static_cast<unsigned char>(lo) &&
+                static_cast<unsigned char>(c) <= static_cast<unsigned char>(hi))
+                in = true;
+        }
+        return false;
+    }
+
+    bool at_segment_start(const char *p) const { return p == pattern_begin || p[-1] == '/'; }
+
+    bool match(const char *p, const char *pe, const char *t, const char *te) const {
+        while (p < pe) {
+            if (p[0] == '*' && p + 1 < pe && p[1] == '*' && at_segment_start(p) &&
+                (p + 2 == pe || p[2] == '/')) {
+                if (p + 2 == pe) return true;
+                const char *rest = p + 3;
+                for (const char *s = t;;) {
+                    if (match(rest, pe, s, te)) return true;
+                    s = std::find(s, te, '/');
+                    if (s == te) return false;
+                    ++s;
+                }
+            }
+            switch (*p) {
+            case '*': {
+                while (p < pe && *p == '*') ++p;
+                for (const char *s = t;; ++s) {
+                    if (match(p, pe, s, te)) return true;
+                    if (s == te || *s == '/') return false;
+                }
+            }
+            case '?':
+                if (t == te || *t == '/') return false;
+                ++p;
+                ++t;
+                continue;
+            case '[': {
+                const char *end = nullptr;
+                bool hit = false;
+                if (t < te && *t != '/' && match_class(p, pe, *t, end, hit)) {
+                    if (!hit) return false;
+                    p = end;
+                    ++t;
+                    continue;
+                }
+                if (t < te && *t != '/' && end == nullptr) {
+                    if (*t != '[') return false;
+                    ++p;
+                    ++t;
+                    continue;
+                }
+                return false;
+            }
+            case '\\':
+                if (p + 1 < pe) ++p;
+                [[fallthrough]];
+            default:
+                if (t == te || *t != *p) return false;
+                ++p;
+                ++t;
+                continue;
+            }
+        }
+        return t == te;
+    }
+};
+
+bool reference_glob(const std::string &pattern, const std::string &text) {
+    ReferenceGlob g{pattern.data()};
+    return g.match(pattern.data(), pattern.data() + pattern.size(), text.data(),
+                   text.data() + text.size());
+}
+
+std::string repeat(const std::string &piece, std::size_t n) {
+    std::string out;
+    out.reserve(piece.size() * n);
+    for (std::size_t i = 0; i < n; ++i) out += piece;
+    return out;
+}
+
+// CPU seconds this process used since `start` (= std::clock()): the bounds
+// below hold on a loaded machine, where wall time does not. The Debug
+// ASan+UBSan build runs this code about 30 times slower (measured: 10.6 s
+// for what takes 0.35 s), so there the seconds count for less; the
+// quadratic code these bounds catch took 16 s and more in a release build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSanitizerSlowdown = 8;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr double kSanitizerSlowdown = 8;
+#else
+constexpr double kSanitizerSlowdown = 1;
+#endif
+#else
+constexpr double kSanitizerSlowdown = 1;
+#endif
+
+double seconds_since(std::clock_t start) {
+    return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC / kSanitizerSlowdown;
+}
+
+// A map with `n` people, each given by `person(i)`.
+std::string map_of_people(std::size_t n, const std::function<std::string(std::size_t)> &person) {
+    std::string json = R"({"version": 1, "people": [)";
+    for (std::size_t i = 0; i < n; ++i) json += (i ? ",\n" : "\n") + person(i);
+    return json + "]}";
 }
 
 }  // namespace
@@ -1019,6 +1162,199 @@ BOOST_AUTO_TEST_CASE(a_missing_file_is_an_error) {
     BOOST_TEST(!load_role_map_file(fixture("no-such-map.json"), m, errors));
     BOOST_TEST_REQUIRE(errors.size() == 1u);
     BOOST_TEST(mentions(errors[0], "cannot read"));
+}
+
+// ------------------------------------------------------------ hostile maps (issue 10)
+
+BOOST_AUTO_TEST_CASE(glob_agrees_with_the_reference_on_random_patterns) {
+    // Every glob feature, with '/' and the special characters as text too.
+    const std::string pattern_alphabet = "ab/*?[]!-\\";
+    const std::string text_alphabet = "ab/[]*-";
+    std::mt19937 rng(20261205);
+    auto random_string = [&](const std::string &alphabet, std::size_t max_len) {
+        std::string s(rng() % (max_len + 1), ' ');
+        for (char &c : s) c = alphabet[rng() % alphabet.size()];
+        return s;
+    };
+    // Patterns made of whole "**" segments too, which random characters rarely give.
+    const std::vector<std::string> pieces = {"**/", "*", "a", "b/", "?", "[ab]", "/**", "[!a]", "**"};
+    std::size_t matched = 0, disagreements = 0;
+    for (int i = 0; i < 200000; ++i) {
+        std::string pattern;
+        if (i % 2) {
+            pattern = random_string(pattern_alphabet, 10);
+        } else {
+            for (std::size_t n = rng() % 6; n > 0; --n) pattern += pieces[rng() % pieces.size()];
+        }
+        const std::string text = random_string(text_alphabet, 10);
+        const bool want = reference_glob(pattern, text);
+        if (glob_match(pattern, text) != want && ++disagreements <= 10)
+            BOOST_ERROR("glob_match(\"" << pattern << "\", \"" << text << "\") should be " << want);
+        matched += want;
+    }
+    BOOST_TEST(disagreements == 0u);
+    BOOST_TEST(matched > 1000u);  // the cases are not all misses
+}
+
+BOOST_AUTO_TEST_CASE(glob_of_a_thousand_globstars_is_linear) {
+    // A 4 KB pattern against a path 300 folders deep: the old backtracking
+    // matcher ran for minutes on this; the linear one takes well under 100 ms.
+    const std::string pattern = repeat("**/", 1000) + "x/**/y.html";        // 3,011 characters
+    const std::string deep = repeat("a/", 300);
+    const std::string hit = deep + "x/b/y.html", miss = deep + "x/b/z.html";
+    BOOST_TEST(pattern.size() > 3000u);
+    const std::clock_t start = std::clock();
+    BOOST_TEST(glob_match(pattern, hit));
+    BOOST_TEST(!glob_match(pattern, miss));
+    BOOST_TEST(!glob_match(repeat("*a", 1000), repeat("a", 2000) + "b"));  // stars within a segment
+    BOOST_TEST(seconds_since(start) < 0.1);
+}
+
+BOOST_AUTO_TEST_CASE(glob_of_a_million_globstars_does_not_crash) {
+    // The matcher itself never recurses (the old one overflowed the stack)...
+    const std::string pattern = repeat("**/", 1000000) + "a";
+    BOOST_TEST(glob_match(pattern, "x/y/a"));
+    BOOST_TEST(!glob_match(pattern, "x/y/b"));
+    // ...and a role map refuses such a glob, saying where it is.
+    RoleMap m;
+    std::vector<MapError> errors;
+    const std::string json = R"({"version": 1, "rules": [{"match": {"paths": ["ok/**", ")" +
+                             pattern + R"("]}, "roles": ["writer"]}], "schedule": [{"module": ")" +
+                             repeat("**/", 2000) + R"(", "due": "2026-12-15"}]})";
+    BOOST_TEST(!load_role_map(json, "big.json", m, errors));
+    BOOST_TEST_REQUIRE(errors.size() == 2u);
+    BOOST_TEST(errors[0].pointer == "/rules/0/match/paths/1");
+    BOOST_TEST(errors[0].code == "rolemap.schema.maxLength");
+    BOOST_TEST(mentions(errors[0], "longer than 4096 characters"));
+    BOOST_TEST(errors[0].message.size() < 400u);  // the glob is shown shortened
+    BOOST_TEST(errors[1].pointer == "/schedule/0/module");
+    // 4096 characters are still a glob.
+    errors.clear();
+    BOOST_TEST(load_role_map(R"({"version": 1, "rules": [{"match": {"paths": [")" +
+                                 repeat("a", 4096) + R"("]}, "roles": ["writer"]}]})",
+                             "ok.json", m, errors));
+}
+
+BOOST_AUTO_TEST_CASE(role_map_nested_a_million_deep_is_an_error_not_a_crash) {
+    const std::size_t n = 1000000;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"arrays", R"({"version": 1, "rules": )" + repeat("[", n) + repeat("]", n) + "}"},
+        {"objects", R"({"rules": )" + repeat(R"({"a/b":)", n) + "1" + repeat("}", n) + "}"},
+        {"unclosed", repeat("[", n)},
+    };
+    for (const auto &[what, json] : cases) {
+        BOOST_TEST_CONTEXT(what) {
+            RoleMap m;
+            std::vector<MapError> errors;
+            const std::clock_t start = std::clock();
+            BOOST_TEST(!load_role_map(json, "deep.json", m, errors));
+            BOOST_TEST(seconds_since(start) < 2.0);
+            BOOST_TEST_REQUIRE(errors.size() == 1u);
+            BOOST_TEST(errors[0].code == "rolemap.too_deep");
+            BOOST_TEST(errors[0].file == "deep.json");
+            BOOST_TEST(mentions(errors[0], "nested deeper than 64 levels at line 1"));
+        }
+    }
+    // Where: the pointer of the container one level too deep.
+    RoleMap m;
+    std::vector<MapError> errors;
+    BOOST_TEST(!load_role_map(cases[1].second, "deep.json", m, errors));
+    BOOST_TEST(errors[0].pointer == "/rules" + repeat("/a~1b", 63));
+    // 64 levels are fine as JSON (the schema then says what is wrong).
+    errors.clear();
+    BOOST_TEST(!load_role_map(R"({"rules": [{"match": {"paths": )" + repeat("[", 60) + repeat("]", 60) + "}}]}",
+                              "deep.json", m, errors));
+    BOOST_TEST_REQUIRE(!errors.empty());
+    BOOST_TEST(errors[0].code == "rolemap.schema.type");
+}
+
+BOOST_AUTO_TEST_CASE(role_map_over_16_mib_is_refused_before_parsing) {
+    RoleMap m;
+    std::vector<MapError> errors;
+    const std::string json = R"({"version": 1, "rules": [], "x": ")" + std::string(17u << 20, 'a') + "\"}";
+    BOOST_TEST(!load_role_map(json, "huge.json", m, errors));
+    BOOST_TEST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(errors[0].code == "rolemap.too_large");
+    BOOST_TEST(mentions(errors[0], "over the limit of 16,777,216 bytes"));
+}
+
+BOOST_AUTO_TEST_CASE(problems_are_capped_per_kind_with_an_exact_count) {
+    // 100,000 people with empty agents: one line per person would be 25 MB.
+    const std::size_t n = 100000;
+    const std::string json = map_of_people(n, [](std::size_t i) {
+        return R"({"agent": {}, "name": "P)" + std::to_string(i) + R"(", "roles": ["writer"]})";
+    });
+    RoleMap m;
+    std::vector<MapError> errors;
+    const std::clock_t start = std::clock();
+    BOOST_TEST(!load_role_map(json, "crowd.json", m, errors));
+    BOOST_TEST(seconds_since(start) < 3.0);  // 16 s of CPU before; 0.35 s now
+    BOOST_TEST_REQUIRE(errors.size() == kMapErrorsPerKind + 1);
+    std::size_t bytes = 0;
+    for (const auto &e : errors) bytes += e.message.size() + e.pointer.size();
+    BOOST_TEST(bytes < 20000u);
+    for (std::size_t i = 0; i < kMapErrorsPerKind; ++i) {
+        BOOST_TEST(errors[i].pointer == "/people/" + std::to_string(i) + "/agent");
+        BOOST_TEST(errors[i].code == "rolemap.schema.oneOf");
+    }
+    const MapError &summary = errors.back();
+    BOOST_TEST(summary.message.rfind("... and 99,980 more like this at /people/*/agent", 0) == 0u,
+               summary.message);
+    BOOST_TEST(summary.pointer == "/people/20/agent");  // the first one not listed
+    BOOST_TEST(summary.code == "rolemap.schema.oneOf");
+
+    // Each kind has its own cap; a smaller cap counts exactly too.
+    errors.clear();
+    const std::string mixed = map_of_people(30, [](std::size_t i) {
+        return i % 2 ? R"({"agent": {"mbox": "mailto:p)" + std::to_string(i) + R"(@x.org"}, "name": "P", "roles": ["nobody"]})"
+                     : R"({"agent": {"mbox": "mailto:p)" + std::to_string(i) + R"(@x.org"}, "name": "P", "roles": []})";
+    });
+    BOOST_TEST(!load_role_map(mixed, "mixed.json", m, errors, 4));
+    std::map<std::string, std::size_t> per_code;
+    for (const auto &e : errors) ++per_code[e.code];
+    BOOST_TEST(per_code["rolemap.unknown_role"] == 5u);         // 4 and the summary
+    BOOST_TEST(per_code["rolemap.person_without_role"] == 5u);
+    BOOST_TEST(mentions(errors.back(), "... and 11 more"));
+}
+
+BOOST_AUTO_TEST_CASE(a_hundred_thousand_people_load_fast_and_duplicates_are_found) {
+    const std::size_t n = 100000;
+    auto person = [](std::size_t i) {
+        return R"({"agent": {"mbox": "mailto:p)" + std::to_string(i) + R"(@x.org"}, "name": "P", "roles": ["writer"]})";
+    };
+    RoleMap m;
+    std::vector<MapError> errors;
+    const std::clock_t start = std::clock();
+    BOOST_TEST(load_role_map(map_of_people(n, person), "team.json", m, errors));
+    BOOST_TEST(m.people.size() == n);
+    // Every person listed twice: the duplicate check used to compare each
+    // with all before it (5 billion comparisons).
+    BOOST_TEST(!load_role_map(map_of_people(2 * n, [&](std::size_t i) { return person(i % n); }),
+                              "twice.json", m, errors));
+    BOOST_TEST(seconds_since(start) < 6.0);
+    BOOST_TEST_REQUIRE(errors.size() == kMapErrorsPerKind + 1);
+    BOOST_TEST(errors[0].pointer == "/people/100000/agent");
+    BOOST_TEST(mentions(errors[0], "also at /people/0)"));
+    BOOST_TEST(mentions(errors.back(), "... and 99,980 more"));
+}
+
+BOOST_AUTO_TEST_CASE(scopes_that_match_nothing_are_checked_once_and_capped) {
+    // 100,000 people sharing two scopes, one of which matches no module.
+    const std::size_t n = 100000;
+    RoleMap m = load_ok(map_of_people(n, [](std::size_t i) {
+        return R"({"agent": {"mbox": "mailto:p)" + std::to_string(i) +
+               R"(@x.org"}, "name": "P", "roles": ["writer"], "scope": [")" +
+               (i % 2 ? "M1" : "M9*") + R"("]})";
+    }));
+    std::vector<MapError> errors;
+    const std::clock_t start = std::clock();
+    check_against_course(m, hand_course(), errors);
+    BOOST_TEST(seconds_since(start) < 2.0);
+    BOOST_TEST_REQUIRE(errors.size() == kMapErrorsPerKind + 1);
+    BOOST_TEST(errors[0].pointer == "/people/0/scope/0");
+    BOOST_TEST(errors[0].code == "rolemap.matches_nothing");
+    BOOST_TEST(errors[1].pointer == "/people/2/scope/0");
+    BOOST_TEST(mentions(errors.back(), "... and 49,980 more like this at /people/*/scope/*"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
