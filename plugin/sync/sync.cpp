@@ -203,8 +203,10 @@ void SyncWorker::on_failure(Lane &lane, const Reply &reply, const char *what) {
     }
     ++lane.failures;
     const TargetConfig &c = lane.spec.config;
+    // Retry-After is honoured up to the backoff cap: an answer asking for a
+    // day (or a date years ahead) must not park the target that long.
     const std::int64_t delay = reply.retry_after_ms >= 0
-                                   ? reply.retry_after_ms
+                                   ? std::min(reply.retry_after_ms, c.backoff_cap_ms)
                                    : backoff_ms(c.backoff_base_ms, c.backoff_cap_ms, lane.failures, random_);
     lane.not_before = Clock::now() + std::chrono::milliseconds(delay);
     lane.status.state = "retrying";
