@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -173,6 +174,64 @@ BOOST_AUTO_TEST_CASE(a_retried_letter_comes_before_newer_rows_and_does_not_cover
     BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{1, 2, 3, 4, 6}));
 }
 
+// A target with nothing due may still get new rows from the feed (another
+// process) before clear_delivered runs: only the rows under the mark go.
+BOOST_AUTO_TEST_CASE(clearing_keeps_rows_above_the_mark) {
+    Queued q(6, {"lms"});
+    Outbox o(q.db(), q.path);
+    o.delivered("lms", range(1, 3), false);
+    o.clear_delivered("lms");
+    BOOST_TEST(q.rows() == 3);
+    BOOST_TEST(o.mark("lms") == 0);
+    StatementBatch b;
+    o.due("lms", 10, 1 << 20, b);
+    BOOST_TEST((ids_of(b) == range(4, 6)));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_attempt_is_counted_with_its_reason) {
+    Queued q(3, {"lms"});
+    Outbox o(q.db(), q.path);
+    o.attempt_failed("lms", {1, 2}, "timeout");
+    o.attempt_failed("lms", {1}, "HTTP 503");
+    const auto all = o.list(true);
+    BOOST_TEST_REQUIRE(all.size() == 3u);
+    BOOST_TEST(all[0].attempts == 2);
+    BOOST_TEST(all[0].error == "HTTP 503");
+    BOOST_TEST(all[1].attempts == 1);
+    BOOST_TEST(all[2].attempts == 0);
+    BOOST_TEST(all[0].state == "pending");
+}
+
+// A document delivered while a newer version was queued stays pending with
+// the newer body; a dead document queued again (same body) is pending again.
+BOOST_AUTO_TEST_CASE(document_versions_and_dead_documents) {
+    Queued q(0, {});
+    Outbox o(q.db(), q.path);
+    o.put_document("lms", "c", "M", "act", R"({"v":1})");
+    auto docs = o.pending_documents("lms");
+    BOOST_TEST_REQUIRE(docs.size() == 1u);
+    const PendingDocument sent = docs[0];
+    o.put_document("lms", "c", "M", "act", R"({"v":1})");  // unchanged: no new version
+    BOOST_TEST(o.pending_documents("lms").at(0).version == sent.version);
+    o.put_document("lms", "c", "M", "act", R"({"v":2})");  // changed while v1 was on the wire
+    o.document_delivered("lms", sent);
+    docs = o.pending_documents("lms");
+    BOOST_TEST_REQUIRE(docs.size() == 1u);
+    BOOST_TEST(docs[0].body == R"({"v":2})");
+    BOOST_TEST(docs[0].version == sent.version + 1);
+    o.document_delivered("lms", docs[0]);
+    BOOST_TEST(o.pending_documents("lms").empty());
+
+    o.put_document("lms", "c", "N", "act2", R"({"n":1})");
+    o.document_failed("lms", o.pending_documents("lms").at(0), "HTTP 400", true);
+    BOOST_TEST(o.counts("lms").documents_dead == 1);
+    BOOST_TEST(o.pending_documents("lms").empty());
+    o.put_document("lms", "c", "N", "act2", R"({"n":1})");  // the same body, queued again
+    BOOST_TEST(o.counts("lms").documents_dead == 0);
+    BOOST_TEST(o.counts("lms").documents_pending == 1);
+    BOOST_TEST(o.pending_documents("lms").size() == 1u);
+}
+
 // max_bytes ends a batch at the first row that does not fit: a smaller row
 // after it must wait for the next batch, or the mark would pass the big one.
 BOOST_AUTO_TEST_CASE(the_byte_limit_ends_the_batch_and_skips_nothing) {
@@ -237,7 +296,7 @@ namespace {
 
 // Accepts batches and remembers every statement it accepted; refuses any
 // batch holding `bad`; stops accepting (denies) after `budget` batches.
-// The first batch holding `flaky` fails as a timeout would (Retry).
+// The first batch holding `flaky` (and not `bad`) fails as a timeout would.
 // Documents: get and put answer from their queues (then Ok), and every put
 // is recorded.
 struct Script {
@@ -254,6 +313,14 @@ struct Script {
         std::string body, etag;
     };
     std::vector<Put> put_log;
+    std::optional<Reply> prepare;     // what prepare() answers (else Ok)
+    std::vector<std::string> events;  // what the worker's callback received
+    std::size_t events_of(const std::string &kind) {
+        std::lock_guard<std::mutex> lock(mutex);
+        std::size_t n = 0;
+        for (const auto &e : events) n += e.find("\"event\":\"" + kind + "\"") != std::string::npos;
+        return n;
+    }
 };
 
 Reply reply(Outcome outcome, long status = 0, std::string body = "", std::string etag = "") {
@@ -270,7 +337,10 @@ class ScriptedTarget final : public Target {
 public:
     ScriptedTarget(const TargetConfig &c, Script &s) : config_(c), script_(s) {}
     const TargetConfig &config() const override { return config_; }
-    Reply prepare() override { return ok(); }
+    Reply prepare() override {
+        std::lock_guard<std::mutex> lock(script_.mutex);
+        return script_.prepare ? *script_.prepare : ok();
+    }
     std::string version() const override { return "1.0.3"; }
     Reply send(const StatementBatch &batch) override {
         std::lock_guard<std::mutex> lock(script_.mutex);
@@ -281,15 +351,15 @@ public:
             return r;
         }
         for (std::size_t i = 0; i < batch.size(); ++i)
-            if (!script_.flaky_failed && batch.statement(i) == script_.flaky) {
-                script_.flaky_failed = true;
-                return reply(Outcome::Retry, 0);
-            }
-        for (std::size_t i = 0; i < batch.size(); ++i)
             if (!script_.bad.empty() && batch.statement(i) == script_.bad) {
                 r.outcome = Outcome::Rejected;
                 r.reason = "HTTP 400: bad statement";
                 return r;
+            }
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            if (!script_.flaky_failed && batch.statement(i) == script_.flaky) {
+                script_.flaky_failed = true;
+                return reply(Outcome::Retry, 0);
             }
         ++script_.batches;
         for (std::size_t i = 0; i < batch.size(); ++i) script_.accepted.emplace(batch.statement(i));
@@ -333,7 +403,10 @@ SyncStatus run_worker(const std::string &path, Script &script, std::size_t batch
                  [&](const TargetConfig &c, const std::atomic<bool> &) {
                      return std::make_unique<ScriptedTarget>(c, script);
                  },
-                 nullptr);
+                 [&](const std::string &event) {
+                     std::lock_guard<std::mutex> lock(script.mutex);
+                     script.events.push_back(event);
+                 });
     w.start();
     return w.wait_idle(timeout_ms);
 }
@@ -388,6 +461,22 @@ BOOST_AUTO_TEST_CASE(a_refused_statement_is_isolated_and_the_rest_delivered_past
     BOOST_TEST(q.rows() == 0);
 }
 
+// An LRS that speaks no xAPI version we do will not start to: the target
+// stops with the reason, nothing is sent, the outbox keeps everything.
+BOOST_AUTO_TEST_CASE(a_target_refused_while_preparing_stops) {
+    Queued q(3, {"lms"});
+    Script script;
+    script.prepare = reply(Outcome::Rejected, 200);
+    script.prepare->reason = "GET /xAPI/about: no xAPI version in common (offered: 0.95)";
+    const SyncStatus st = run_worker(q.path, script, 10, false, 4'000'000, 3'000);
+    BOOST_TEST(st.stopped);
+    BOOST_TEST(st.targets.at(0).state == "stopped");
+    BOOST_TEST(st.targets.at(0).error.find("offered: 0.95") != std::string::npos, st.targets.at(0).error);
+    BOOST_TEST(script.batches == 0);
+    BOOST_TEST(script.events_of("failed") == 1u);
+    BOOST_TEST(q.pending() == 3);
+}
+
 // A refused batch is split and its halves go in order. With the second half
 // first, a transient failure on the first half would leave the mark already
 // past it: the worker would call itself idle with statements never sent.
@@ -395,7 +484,7 @@ BOOST_AUTO_TEST_CASE(a_split_batch_goes_in_order_so_a_failure_never_strands_its_
     Queued q(8, {"lms"});
     Script script;
     script.bad = R"({"id":"uuid-6"})";    // batch 1..8 refused; halves 1..4 and 5..8
-    script.flaky = R"({"id":"uuid-2"})";  // the first half fails once (a timeout)
+    script.flaky = R"({"id":"uuid-2"})";  // the half 1..4 fails once (a timeout)
     const SyncStatus st = run_worker(q.path, script, 8);
     BOOST_TEST(st.idle);
     BOOST_TEST(st.targets.at(0).pending == 0);
@@ -476,6 +565,9 @@ BOOST_AUTO_TEST_CASE(a_conflict_reads_again_and_writes_the_merge_with_the_new_et
         BOOST_TEST(script.put_log[1].etag == "\"e2\"");
         BOOST_TEST(has_piece(script.put_log[1].body, "P1"));  // ours kept
         BOOST_TEST(has_piece(script.put_log[1].body, "P3"));  // their new cell merged
+        // Merged and written again at once: no backing off for one conflict.
+        BOOST_TEST(script.events_of("retrying") == 0u);
+        BOOST_TEST(script.events_of("document") == 1u);
     }
 }
 
