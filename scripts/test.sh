@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, build warning-free (-Werror),
-# run ctest; then the same under AddressSanitizer + UndefinedBehaviorSanitizer.
-#   scripts/test.sh            both passes
-#   SKIP_SANITIZERS=1 scripts/test.sh
+# run ctest; then the same under AddressSanitizer + UndefinedBehaviorSanitizer;
+# then ThreadSanitizer over the sync tests and valgrind over the C host.
+#   scripts/test.sh            every pass
+#   SKIP_SANITIZERS=1 scripts/test.sh   (the first pass and valgrind only)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -26,3 +27,5 @@ if [ "${SKIP_SANITIZERS:-0}" != "1" ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_pass build-asan -DCMAKE_BUILD_TYPE=Debug -DCOURSECREW_SANITIZE=ON -DCOURSECREW_BUILD_BENCH=OFF
 fi
+[ "${SKIP_SANITIZERS:-0}" = 1 ] || "$root/scripts/test-tsan.sh"
+"$root/scripts/test-valgrind.sh" build

@@ -48,19 +48,6 @@ private:
     rapidjson::Writer<rapidjson::StringBuffer> w_;
 };
 
-// The worker reads its statements through a memory map of the store: SQLite
-// reads cells in place instead of copying each page into its cache with a
-// pread (a 20,000-statement sync reads 25 MB). Measured: the same CPU as
-// reading without a map, and about 0.9 MiB less peak memory. Pages a map has
-// touched count as the process's memory until it goes, so the map is
-// dropped and made anew before each batch: only one batch's pages are ever
-// mapped. (The store's file only grows: nothing truncates it under the map.)
-void drop_map(sqlite3 *db) { sqlite3_exec(db, "PRAGMA mmap_size = 0", nullptr, nullptr, nullptr); }
-void fresh_map(sqlite3 *db) {
-    drop_map(db);
-    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
-}
-
 // One write on the worker's connection.
 template <class F>
 void write(Outbox &outbox, sqlite3 *db, const std::string &path, F &&f) {
@@ -203,8 +190,10 @@ void SyncWorker::on_failure(Lane &lane, const Reply &reply, const char *what) {
     }
     ++lane.failures;
     const TargetConfig &c = lane.spec.config;
+    // Retry-After is honoured up to the backoff cap: an answer asking for a
+    // day (or a date years ahead) must not park the target that long.
     const std::int64_t delay = reply.retry_after_ms >= 0
-                                   ? reply.retry_after_ms
+                                   ? std::min(reply.retry_after_ms, c.backoff_cap_ms)
                                    : backoff_ms(c.backoff_base_ms, c.backoff_cap_ms, lane.failures, random_);
     lane.not_before = Clock::now() + std::chrono::milliseconds(delay);
     lane.status.state = "retrying";
@@ -330,14 +319,10 @@ bool SyncWorker::step(Lane &lane, Outbox &outbox) {
         lane.status.version = lane.target->version();
     }
     const TargetConfig &c = lane.spec.config;
-    fresh_map(lane.db);
     lane.batch_retried = outbox.due(c.name, c.batch_max_statements, c.batch_max_bytes, lane.batch);
     if (!lane.batch.empty()) return send_batch(lane, outbox);
     // Nothing left to send: the rows delivered under the mark go, in bulk.
-    // Without the map: the outbox's pages lie scattered among the events',
-    // and faulting each one in would map its neighbours too.
     if (outbox.mark(c.name) != 0) {
-        drop_map(lane.db);
         write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.clear_delivered(c.name); });
     }
     if (c.documents) return sync_documents(lane, outbox);
@@ -351,6 +336,8 @@ void SyncWorker::run() {
     if (store) {
         // The worker reads each statement once, in order: a small page cache
         // is enough (the store's default is sized for a publish's working set).
+        // No memory map: one dropped and remade per batch measured the same
+        // CPU within the noise (bench/README.md, issue 10).
         sqlite3_exec(store->handle(), "PRAGMA cache_size = -2048", nullptr, nullptr, nullptr);
         // The worker only deletes outbox rows, moves marks and updates
         // counters and the documents' state: none of that can break a

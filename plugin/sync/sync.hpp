@@ -9,7 +9,7 @@
 // bad statement is alone, which goes to the dead letters with the target's
 // reason; 5xx, 408, 429, timeouts and refused or cut connections retry after
 // full-jitter exponential backoff (capped), or after Retry-After when the
-// target gives one; 401 and 403 stop that target with a clear error. Module
+// target gives one (capped the same); 401 and 403 stop that target with a clear error. Module
 // documents are written with If-Match / If-None-Match; on 412 or 409 the
 // worker reads the target's version, merges, and tries again. The outbox
 // lives in the store, so after a crash or restart the worker resumes where

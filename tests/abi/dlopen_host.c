@@ -28,6 +28,29 @@ static void on_event(void *user, const char *event_json) {
     if (strstr(event_json, "\"event\":\"retrying\"")) __atomic_add_fetch(&g_retrying, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Whether one line of `csv` holds every one of `fields` (NULL-terminated) as
+ * a whole field: the words must be on the same row, not anywhere. */
+static int csv_row_has(const char *csv, const char *const *fields) {
+    for (const char *line = csv; line && *line;) {
+        const char *end = strchr(line, '\n');
+        const size_t len = end ? (size_t)(end - line) : strlen(line);
+        int all = 1;
+        for (const char *const *f = fields; *f && all; ++f) {
+            const size_t n = strlen(*f);
+            int found = 0;
+            for (size_t at = 0; at + n <= len && !found; ++at) {
+                const int starts = at == 0 || line[at - 1] == ',';
+                const char after = at + n < len ? line[at + n] : ',';
+                found = starts && (after == ',' || after == '\r') && memcmp(line + at, *f, n) == 0;
+            }
+            all = found;
+        }
+        if (all) return 1;
+        line = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 3, "usage: %s LIB PACKAGE", argv[0]);
     void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -104,7 +127,10 @@ int main(int argc, char **argv) {
     json = NULL;
     CHECK(e->review(inst, argv[2], "{\"format\": \"csv\"}", &json) == COURSECREW_OK, "review: %s", e->last_error(inst));
     CHECK(json && strncmp(json, "module,", 7) == 0, "review csv: %.100s", json);
-    CHECK(strstr(json, "SCO-QUIZ") != NULL && strstr(json, "in_progress") != NULL, "review lacks the update");
+    const char *const updated_row[] = {"SCO-QUIZ", "writer", "in_progress", NULL};
+    CHECK(csv_row_has(json, updated_row), "review lacks the update on SCO-QUIZ's writer row: %.400s", json);
+    const char *const other_row[] = {"SCO-QUIZ", "designer", "in_progress", NULL};
+    CHECK(!csv_row_has(json, other_row), "the update reached another role's row");
     e->free_string(json);
     CHECK(e->review(inst, argv[2], "{\"format\": \"pdf\"}", &json) == COURSECREW_E_INVALID_ARGUMENT, "pdf accepted");
 

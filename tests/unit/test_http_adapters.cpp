@@ -27,7 +27,10 @@
 #include "adapters/lrs/xapi_target.hpp"
 #include "adapters/webhook/signature.hpp"
 #include "adapters/webhook/webhook_target.hpp"
+#include "plugin/store/store.hpp"
+#include "plugin/sync/sync.hpp"
 #include "plugin/sync/target.hpp"
+#include "tests/unit/support.hpp"
 
 using namespace coursecrew;
 using Clock = std::chrono::steady_clock;
@@ -102,6 +105,7 @@ private:
 // One request as the server saw it.
 struct Recorded {
     std::string method, target, head, body;
+    Clock::time_point at;  // when the connection was accepted
 
     // A header's value ("" if absent), name case-insensitive.
     std::string header(const std::string &wanted) const {
@@ -197,7 +201,9 @@ private:
             if (!readable(socket_.fd())) return;
             const int client = ::accept(socket_.fd(), nullptr, nullptr);
             if (client < 0) return;
+            const auto accepted = Clock::now();
             recorded_.push_back(read_request(client));
+            recorded_.back().at = accepted;
             for (std::size_t sent = 0; sent < text.size();) {
                 const auto n = ::send(client, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
                 if (n <= 0) break;
@@ -686,6 +692,87 @@ BOOST_AUTO_TEST_CASE(webhook_refuses_to_send_unsigned) {
     config = webhook_config("http://127.0.0.1:9/never");
     config.signature_header = "X-Sig: injected";
     BOOST_TEST(name(make_webhook_target(config, cancel)->prepare().outcome) == "Denied");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ===========================================================================
+// Retry-After through the whole worker: a real xAPI target against the
+// scripted server, a store with one statement queued. The backoff is 0, so
+// only the header can make the worker wait; the cap bounds what it asks.
+
+namespace {
+
+// The milliseconds between the first POST (answered `busy`) and the second.
+std::int64_t retry_gap_ms(const std::string &busy, std::int64_t cap_ms) {
+    cctest::TempDir dir;
+    const std::string path = dir / "state.db";
+    std::string error;
+    auto store = Store::open(path, error);
+    BOOST_TEST_REQUIRE(static_cast<bool>(store), error);
+    cctest::exec(path, "INSERT INTO events (id, uuid, course, kind, at, body) "
+                       "VALUES (1, 'u1', 'c', 'status', 0, '{\"id\":\"u1\"}');"
+                       "INSERT INTO outbox (target, event) VALUES ('lms', 1);");
+    ScriptedServer server({answer(200, R"({"version":["1.0.3"]})"), busy, answer(200, R"(["u1"])")});
+    TargetSpec spec;
+    spec.config = xapi_config(server.url("/xAPI/"));
+    spec.config.documents = false;
+    spec.config.backoff_base_ms = 0;
+    spec.config.backoff_cap_ms = cap_ms;
+    std::int64_t reported = -1;
+    {
+        SyncWorker worker(path, "https://example.org/profile/", {spec},
+                          [](const TargetConfig &c, const std::atomic<bool> &cancel) {
+                              return make_xapi_target(c, cancel);
+                          },
+                          nullptr);
+        worker.start();
+        // While it waits, the status says for how long.
+        for (int i = 0; i < 100 && reported < 0; ++i) {
+            for (const auto &t : worker.status().targets)
+                if (t.state == "retrying") reported = t.retry_in_ms;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        const SyncStatus st = worker.wait_idle(8'000);
+        BOOST_TEST(st.idle);
+    }
+    const auto &seen = server.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 3u);
+    BOOST_TEST(seen[1].method == "POST");
+    BOOST_TEST(seen[2].method == "POST");
+    BOOST_TEST(seen[2].body == R"([{"id":"u1"}])");
+    BOOST_TEST(reported >= 0);
+    BOOST_TEST(reported <= cap_ms);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(seen[2].at - seen[1].at).count();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http_retry_after)
+
+BOOST_AUTO_TEST_CASE(the_worker_waits_the_seconds_it_is_told) {
+    const auto gap = retry_gap_ms(answer(503, "busy", {"Retry-After: 1"}), 60'000);
+    BOOST_TEST(gap >= 950);
+    BOOST_TEST(gap < 3'000);
+}
+
+BOOST_AUTO_TEST_CASE(the_worker_waits_until_the_date_it_is_told) {
+    // Two seconds ahead; the date has whole seconds, so 1 to 2 s from now.
+    const std::time_t when = std::time(nullptr) + 2;
+    std::tm tm{};
+    gmtime_r(&when, &tm);
+    char date[64];
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    const auto gap = retry_gap_ms(answer(429, "", {std::string("Retry-After: ") + date}), 60'000);
+    BOOST_TEST(gap >= 900);
+    BOOST_TEST(gap < 3'500);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_after_beyond_the_cap_waits_the_cap) {
+    // An hour asked; the target's backoff cap (1.2 s) bounds it.
+    const auto gap = retry_gap_ms(answer(503, "busy", {"Retry-After: 3600"}), 1'200);
+    BOOST_TEST(gap >= 1'150);
+    BOOST_TEST(gap < 3'000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,8 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +19,8 @@
 #include "plugin/store/store.hpp"
 #include "plugin/sync/sync.hpp"
 #include "tests/unit/support.hpp"
+
+#include <rapidjson/document.h>
 
 using namespace coursecrew;
 
@@ -170,6 +174,119 @@ BOOST_AUTO_TEST_CASE(a_retried_letter_comes_before_newer_rows_and_does_not_cover
     BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{1, 2, 3, 4, 6}));
 }
 
+// A target with nothing due may still get new rows from the feed (another
+// process) before clear_delivered runs: only the rows under the mark go.
+BOOST_AUTO_TEST_CASE(clearing_keeps_rows_above_the_mark) {
+    Queued q(6, {"lms"});
+    Outbox o(q.db(), q.path);
+    o.delivered("lms", range(1, 3), false);
+    o.clear_delivered("lms");
+    BOOST_TEST(q.rows() == 3);
+    BOOST_TEST(o.mark("lms") == 0);
+    StatementBatch b;
+    o.due("lms", 10, 1 << 20, b);
+    BOOST_TEST((ids_of(b) == range(4, 6)));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_attempt_is_counted_with_its_reason) {
+    Queued q(3, {"lms"});
+    Outbox o(q.db(), q.path);
+    o.attempt_failed("lms", {1, 2}, "timeout");
+    o.attempt_failed("lms", {1}, "HTTP 503");
+    const auto all = o.list(true);
+    BOOST_TEST_REQUIRE(all.size() == 3u);
+    BOOST_TEST(all[0].attempts == 2);
+    BOOST_TEST(all[0].error == "HTTP 503");
+    BOOST_TEST(all[1].attempts == 1);
+    BOOST_TEST(all[2].attempts == 0);
+    BOOST_TEST(all[0].state == "pending");
+}
+
+// A document delivered while a newer version was queued stays pending with
+// the newer body; a dead document queued again (same body) is pending again.
+BOOST_AUTO_TEST_CASE(document_versions_and_dead_documents) {
+    Queued q(0, {});
+    Outbox o(q.db(), q.path);
+    o.put_document("lms", "c", "M", "act", R"({"v":1})");
+    auto docs = o.pending_documents("lms");
+    BOOST_TEST_REQUIRE(docs.size() == 1u);
+    const PendingDocument sent = docs[0];
+    o.put_document("lms", "c", "M", "act", R"({"v":1})");  // unchanged: no new version
+    BOOST_TEST(o.pending_documents("lms").at(0).version == sent.version);
+    o.put_document("lms", "c", "M", "act", R"({"v":2})");  // changed while v1 was on the wire
+    o.document_delivered("lms", sent);
+    docs = o.pending_documents("lms");
+    BOOST_TEST_REQUIRE(docs.size() == 1u);
+    BOOST_TEST(docs[0].body == R"({"v":2})");
+    BOOST_TEST(docs[0].version == sent.version + 1);
+    o.document_delivered("lms", docs[0]);
+    BOOST_TEST(o.pending_documents("lms").empty());
+
+    o.put_document("lms", "c", "N", "act2", R"({"n":1})");
+    o.document_failed("lms", o.pending_documents("lms").at(0), "HTTP 400", true);
+    BOOST_TEST(o.counts("lms").documents_dead == 1);
+    BOOST_TEST(o.pending_documents("lms").empty());
+    o.put_document("lms", "c", "N", "act2", R"({"n":1})");  // the same body, queued again
+    BOOST_TEST(o.counts("lms").documents_dead == 0);
+    BOOST_TEST(o.counts("lms").documents_pending == 1);
+    BOOST_TEST(o.pending_documents("lms").size() == 1u);
+}
+
+// max_bytes ends a batch at the first row that does not fit: a smaller row
+// after it must wait for the next batch, or the mark would pass the big one.
+BOOST_AUTO_TEST_CASE(the_byte_limit_ends_the_batch_and_skips_nothing) {
+    Queued q(0, {});
+    auto body = [](int id, std::size_t pad) {
+        return "{\"id\":\"uuid-" + std::to_string(id) + "\",\"p\":\"" + std::string(pad, 'x') + "\"}";
+    };
+    // Bodies of about 20, 120, 20, 20, 300 bytes.
+    const std::vector<std::size_t> pads = {1, 100, 1, 1, 280};
+    std::string sql = "BEGIN;";
+    for (std::size_t i = 0; i < pads.size(); ++i) {
+        const std::string id = std::to_string(i + 1);
+        sql += "INSERT INTO events (id, uuid, course, kind, at, body) VALUES (" + id + ", 'uuid-" + id +
+               "', 'c', 'status', 0, '" + body(static_cast<int>(i + 1), pads[i]) + "');"
+               "INSERT INTO outbox (target, event) VALUES ('lms', " + id + ");";
+    }
+    exec(q.path, sql + "COMMIT;");
+    Outbox o(q.db(), q.path);
+    StatementBatch b;
+    const std::size_t limit = 100;  // row 2 alone is over it
+    o.due("lms", 10, limit, b);
+    BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{1}));  // not {1, 3, 4}
+    BOOST_TEST(b.json().size() <= limit + 2);
+    o.delivered("lms", ids_of(b), false);
+    // A row over the limit on its own still goes, alone (else it blocks all).
+    o.due("lms", 10, limit, b);
+    BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{2}));
+    o.delivered("lms", ids_of(b), false);
+    o.due("lms", 10, limit, b);
+    BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{3, 4}));
+    BOOST_TEST(b.json() == "[" + body(3, 1) + "," + body(4, 1) + "]");
+    o.delivered("lms", ids_of(b), false);
+    o.due("lms", 10, limit, b);
+    BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{5}));
+    o.delivered("lms", ids_of(b), false);
+    o.due("lms", 10, limit, b);
+    BOOST_TEST(b.empty());
+    BOOST_TEST(o.counts("lms").pending == 0);
+
+    // The limit counts the commas too: three 20-byte bodies need 63 bytes.
+    Queued e(3, {"lms"});
+    Outbox o2(e.db(), e.path);
+    const std::size_t each = std::string("{\"id\":\"uuid-1\"}").size();
+    o2.due("lms", 10, 3 * (each + 1), b);
+    BOOST_TEST(b.size() == 3u);
+    o2.due("lms", 10, 3 * (each + 1) - 1, b);
+    BOOST_TEST(b.size() == 2u);
+    // The same limit applies to retried dead letters.
+    o2.dead_letter("lms", 1, "HTTP 400");
+    o2.dead_letter("lms", 2, "HTTP 400");
+    o2.retry({});
+    BOOST_TEST(o2.due("lms", 10, each, b));
+    BOOST_TEST((ids_of(b) == std::vector<std::int64_t>{1}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ===========================================================================
@@ -179,19 +296,51 @@ namespace {
 
 // Accepts batches and remembers every statement it accepted; refuses any
 // batch holding `bad`; stops accepting (denies) after `budget` batches.
+// The first batch holding `flaky` (and not `bad`) fails as a timeout would.
+// Documents: get and put answer from their queues (then Ok), and every put
+// is recorded.
 struct Script {
     std::mutex mutex;
     std::multiset<std::string> accepted;
     int batches = 0;
     int budget = 1 << 30;
     std::string bad;
+    std::string flaky;
+    bool flaky_failed = false;
+    std::deque<Reply> gets, puts;
+    bool puts_conflict = false;  // every put answers 412
+    struct Put {
+        std::string body, etag;
+    };
+    std::vector<Put> put_log;
+    std::optional<Reply> prepare;     // what prepare() answers (else Ok)
+    std::vector<std::string> events;  // what the worker's callback received
+    std::size_t events_of(const std::string &kind) {
+        std::lock_guard<std::mutex> lock(mutex);
+        std::size_t n = 0;
+        for (const auto &e : events) n += e.find("\"event\":\"" + kind + "\"") != std::string::npos;
+        return n;
+    }
 };
+
+Reply reply(Outcome outcome, long status = 0, std::string body = "", std::string etag = "") {
+    Reply r;
+    r.outcome = outcome;
+    r.http_status = status;
+    r.body = std::move(body);
+    r.etag = std::move(etag);
+    if (outcome != Outcome::Ok) r.reason = "HTTP " + std::to_string(status);
+    return r;
+}
 
 class ScriptedTarget final : public Target {
 public:
     ScriptedTarget(const TargetConfig &c, Script &s) : config_(c), script_(s) {}
     const TargetConfig &config() const override { return config_; }
-    Reply prepare() override { return ok(); }
+    Reply prepare() override {
+        std::lock_guard<std::mutex> lock(script_.mutex);
+        return script_.prepare ? *script_.prepare : ok();
+    }
     std::string version() const override { return "1.0.3"; }
     Reply send(const StatementBatch &batch) override {
         std::lock_guard<std::mutex> lock(script_.mutex);
@@ -207,39 +356,59 @@ public:
                 r.reason = "HTTP 400: bad statement";
                 return r;
             }
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            if (!script_.flaky_failed && batch.statement(i) == script_.flaky) {
+                script_.flaky_failed = true;
+                return reply(Outcome::Retry, 0);
+            }
         ++script_.batches;
         for (std::size_t i = 0; i < batch.size(); ++i) script_.accepted.emplace(batch.statement(i));
         return ok();
     }
-    Reply get_document(const std::string &, const std::string &) override { return ok(); }
-    Reply put_document(const std::string &, const std::string &, const std::string &,
-                       const std::string &) override {
-        return ok();
+    Reply get_document(const std::string &, const std::string &) override {
+        std::lock_guard<std::mutex> lock(script_.mutex);
+        return next(script_.gets);
+    }
+    Reply put_document(const std::string &, const std::string &, const std::string &json,
+                       const std::string &etag) override {
+        std::lock_guard<std::mutex> lock(script_.mutex);
+        script_.put_log.push_back({json, etag});
+        if (script_.puts_conflict) return reply(Outcome::Conflict, 412);
+        return next(script_.puts);
     }
 
 private:
-    static Reply ok() {
-        Reply r;
-        r.outcome = Outcome::Ok;
+    static Reply ok() { return reply(Outcome::Ok, 200); }
+    static Reply next(std::deque<Reply> &queue) {
+        if (queue.empty()) return ok();
+        Reply r = queue.front();
+        queue.pop_front();
         return r;
     }
     TargetConfig config_;
     Script &script_;
 };
 
-SyncStatus run_worker(const std::string &path, Script &script, std::size_t batch) {
+SyncStatus run_worker(const std::string &path, Script &script, std::size_t batch, bool documents = false,
+                      std::size_t max_bytes = 4'000'000, std::int64_t timeout_ms = 20'000) {
     TargetSpec spec;
     spec.config.name = "lms";
     spec.config.kind = "scripted";
-    spec.config.documents = false;
+    spec.config.documents = documents;
     spec.config.batch_max_statements = batch;
+    spec.config.batch_max_bytes = max_bytes;
+    spec.config.backoff_base_ms = 1;  // retries come at once: the tests wait for idle
+    spec.config.backoff_cap_ms = 1;
     SyncWorker w(path, "https://example.org/profile/", {spec},
                  [&](const TargetConfig &c, const std::atomic<bool> &) {
                      return std::make_unique<ScriptedTarget>(c, script);
                  },
-                 nullptr);
+                 [&](const std::string &event) {
+                     std::lock_guard<std::mutex> lock(script.mutex);
+                     script.events.push_back(event);
+                 });
     w.start();
-    return w.wait_idle(20'000);
+    return w.wait_idle(timeout_ms);
 }
 
 }  // namespace
@@ -290,6 +459,150 @@ BOOST_AUTO_TEST_CASE(a_refused_statement_is_isolated_and_the_rest_delivered_past
     BOOST_TEST(script.accepted.size() == 40u);
     BOOST_TEST(script.accepted.count(R"({"id":"uuid-23"})") == 1u);
     BOOST_TEST(q.rows() == 0);
+}
+
+// An LRS that speaks no xAPI version we do will not start to: the target
+// stops with the reason, nothing is sent, the outbox keeps everything.
+BOOST_AUTO_TEST_CASE(a_target_refused_while_preparing_stops) {
+    Queued q(3, {"lms"});
+    Script script;
+    script.prepare = reply(Outcome::Rejected, 200);
+    script.prepare->reason = "GET /xAPI/about: no xAPI version in common (offered: 0.95)";
+    const SyncStatus st = run_worker(q.path, script, 10, false, 4'000'000, 3'000);
+    BOOST_TEST(st.stopped);
+    BOOST_TEST(st.targets.at(0).state == "stopped");
+    BOOST_TEST(st.targets.at(0).error.find("offered: 0.95") != std::string::npos, st.targets.at(0).error);
+    BOOST_TEST(script.batches == 0);
+    BOOST_TEST(script.events_of("failed") == 1u);
+    BOOST_TEST(q.pending() == 3);
+}
+
+// A refused batch is split and its halves go in order. With the second half
+// first, a transient failure on the first half would leave the mark already
+// past it: the worker would call itself idle with statements never sent.
+BOOST_AUTO_TEST_CASE(a_split_batch_goes_in_order_so_a_failure_never_strands_its_first_half) {
+    Queued q(8, {"lms"});
+    Script script;
+    script.bad = R"({"id":"uuid-6"})";    // batch 1..8 refused; halves 1..4 and 5..8
+    script.flaky = R"({"id":"uuid-2"})";  // the half 1..4 fails once (a timeout)
+    const SyncStatus st = run_worker(q.path, script, 8);
+    BOOST_TEST(st.idle);
+    BOOST_TEST(st.targets.at(0).pending == 0);
+    BOOST_TEST(st.targets.at(0).dead == 1);
+    BOOST_TEST(script.accepted.size() == 7u);
+    for (int i = 1; i <= 8; ++i)
+        BOOST_TEST(script.accepted.count(R"({"id":"uuid-)" + std::to_string(i) + R"("})") == (i == 6 ? 0u : 1u),
+                   "uuid-" << i);
+    BOOST_TEST(q.rows() == 1);  // only the dead letter
+    BOOST_TEST(q.rows("dead = 1 AND event = 6") == 1);
+}
+
+// max_bytes reaches the worker: small batches, every statement once, in order.
+BOOST_AUTO_TEST_CASE(the_byte_limit_makes_small_batches_and_loses_nothing) {
+    Queued q(30, {"lms"});
+    Script script;
+    const std::size_t each = std::string(R"({"id":"uuid-10"})").size() + 1;
+    const SyncStatus st = run_worker(q.path, script, 100, false, 4 * each);
+    BOOST_TEST(st.idle);
+    BOOST_TEST(script.accepted.size() == 30u);
+    BOOST_TEST(std::set<std::string>(script.accepted.begin(), script.accepted.end()).size() == 30u);
+    BOOST_TEST(script.batches >= 8);  // at most 4 per batch
+    BOOST_TEST(q.rows() == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ===========================================================================
+// Module documents through the worker: read, merge, write with the ETag; a
+// conflict (412 or 409) means read again, never "delivered".
+
+namespace {
+
+const char *kOurs =
+    R"({"module":"M","updated":"2026-02-01T00:00:00Z","roles":{},"pieces":{"P1":{"title":"One","roles":)"
+    R"({"writer":{"status":"done","by":"ana","at":"2026-02-01T00:00:00Z"}}}}})";
+
+// Their version as another seat wrote it: a cell on piece `piece`.
+std::string theirs(const std::string &piece, const std::string &at) {
+    return R"({"module":"M","updated":")" + at + R"(","roles":{},"pieces":{")" + piece +
+           R"(":{"title":"T","roles":{"expert":{"status":"in_review","by":"bo","at":")" + at + R"("}}}}})";
+}
+
+bool has_piece(const std::string &json, const char *piece) {
+    rapidjson::Document d;
+    d.Parse(json.c_str());
+    return d.IsObject() && d.HasMember("pieces") && d["pieces"].IsObject() && d["pieces"].HasMember(piece);
+}
+
+// A store holding one pending module document for "lms".
+struct OneDocument : Queued {
+    OneDocument() : Queued(0, {}) {
+        Outbox(db(), path).put_document("lms", "c", "M", "https://example.org/c/modules/M", kOurs);
+    }
+    std::int64_t pending() const {
+        return count(path, "SELECT count(*) FROM documents WHERE pending = 1 AND dead = 0");
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(outbox_documents)
+
+BOOST_AUTO_TEST_CASE(a_conflict_reads_again_and_writes_the_merge_with_the_new_etag) {
+    for (long status : {412L, 409L}) {
+        OneDocument store;
+        Script script;
+        script.gets = {reply(Outcome::Ok, 200, theirs("P2", "2026-03-01T00:00:00Z"), "\"e1\""),
+                       reply(Outcome::Ok, 200, theirs("P3", "2026-03-02T00:00:00Z"), "\"e2\"")};
+        script.puts = {reply(Outcome::Conflict, status)};  // then Ok
+        const SyncStatus st = run_worker(store.path, script, 10, true);
+        BOOST_TEST(st.idle, status);
+        BOOST_TEST(store.pending() == 0);
+        BOOST_TEST_REQUIRE(script.put_log.size() == 2u, status);
+        BOOST_TEST(script.put_log[0].etag == "\"e1\"");
+        BOOST_TEST(has_piece(script.put_log[0].body, "P2"));
+        // The second write carries the version read after the conflict.
+        BOOST_TEST(script.put_log[1].etag == "\"e2\"");
+        BOOST_TEST(has_piece(script.put_log[1].body, "P1"));  // ours kept
+        BOOST_TEST(has_piece(script.put_log[1].body, "P3"));  // their new cell merged
+        // Merged and written again at once: no backing off for one conflict.
+        BOOST_TEST(script.events_of("retrying") == 0u);
+        BOOST_TEST(script.events_of("document") == 1u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_document_that_keeps_conflicting_stays_pending) {
+    OneDocument store;
+    Script script;
+    script.puts_conflict = true;
+    const SyncStatus st = run_worker(store.path, script, 10, true, 4'000'000, 1'000);
+    BOOST_TEST(!st.idle);  // never delivered: wait_idle times out
+    BOOST_TEST(st.targets.at(0).state == "retrying");
+    BOOST_TEST(st.targets.at(0).documents_pending == 1);
+    BOOST_TEST(store.pending() == 1);
+    BOOST_TEST(script.put_log.size() >= 5u);  // read-merge-write rounds before backing off
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_document_is_created_and_a_refused_one_dead_lettered) {
+    {
+        OneDocument store;
+        Script script;
+        script.gets = {reply(Outcome::Missing, 404)};
+        BOOST_TEST(run_worker(store.path, script, 10, true).idle);
+        BOOST_TEST_REQUIRE(script.put_log.size() == 1u);
+        BOOST_TEST(script.put_log[0].etag == "");  // If-None-Match: *
+        BOOST_TEST(script.put_log[0].body == kOurs);
+        BOOST_TEST(store.pending() == 0);
+    }
+    {
+        OneDocument store;
+        Script script;
+        script.puts = {reply(Outcome::Rejected, 400)};
+        const SyncStatus st = run_worker(store.path, script, 10, true);
+        BOOST_TEST(st.idle);
+        BOOST_TEST(st.targets.at(0).documents_dead == 1);
+        BOOST_TEST(count(store.path, "SELECT count(*) FROM documents WHERE dead = 1") == 1);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

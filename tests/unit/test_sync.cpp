@@ -1556,4 +1556,30 @@ BOOST_AUTO_TEST_CASE(an_untouched_cell_never_overrides_a_real_change) {
     BOOST_TEST(status_of(coursecrew::merge_documents(review_new, done_old)) == "in_review");
 }
 
+// not_started set by a person (work thrown back to the start) is a real
+// change like any other: only coursecrew's own not_started is "untouched".
+BOOST_AUTO_TEST_CASE(a_person_setting_not_started_is_a_real_change) {
+    const std::string done_old =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"done","by":"ana","at":"2026-01-01T00:00:00Z"}}}}})";
+    const std::string reset_new =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"not_started","by":"bo","at":"2026-06-01T00:00:00Z"}}}}})";
+    const std::string untouched_newer =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"not_started","by":"coursecrew","at":"2026-07-01T00:00:00Z"}}}}})";
+    auto cell = [](const std::string &doc) {
+        rapidjson::Document d;
+        d.Parse(doc.c_str());
+        const auto &c = d["pieces"]["P"]["roles"]["writer"];
+        return std::string(c["status"].GetString()) + "/" + c["by"].GetString();
+    };
+    BOOST_TEST(cell(coursecrew::merge_documents(done_old, reset_new)) == "not_started/bo");
+    BOOST_TEST(cell(coursecrew::merge_documents(reset_new, done_old)) == "not_started/bo");
+    // And a person's not_started beats coursecrew's, however recent.
+    BOOST_TEST(cell(coursecrew::merge_documents(reset_new, untouched_newer)) == "not_started/bo");
+    BOOST_TEST(cell(coursecrew::merge_documents(untouched_newer, reset_new)) == "not_started/bo");
+    // A status other than not_started by coursecrew (a reopen) is a real change too.
+    const std::string reopened_new =
+        R"({"pieces":{"P":{"roles":{"writer":{"status":"in_progress","by":"coursecrew","at":"2026-06-01T00:00:00Z"}}}}})";
+    BOOST_TEST(cell(coursecrew::merge_documents(done_old, reopened_new)) == "in_progress/coursecrew");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
