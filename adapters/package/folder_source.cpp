@@ -164,6 +164,7 @@ int FolderSource::create(const std::string &root, const PackageLimits &limits,
 
     std::sort(src->entries_.begin(), src->entries_.end(),
               [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; });
+    src->entries_.shrink_to_fit();  // kept for the whole read: drop the growth slack
     out = std::move(src);
     return COURSECREW_OK;
 }

@@ -37,20 +37,35 @@ void warn_name_case(const std::string &path, const std::string &canonical, Diagn
 }
 
 // Picks the manifest among the package's files: at the root, by name
-// preference. Explains when it is one folder too deep (the usual mistake of
+// preference; refuses two whose names differ only in case. Explains when it is one folder too deep (the usual mistake of
 // zipping the course folder rather than its contents) or missing.
 int find_manifest(const PackageSource &src, const std::string &named_path, bool is_zip,
                   Diagnostics &diags, std::string &manifest) {
     const auto &entries = src.entries();
     for (const char *want : kManifestNames) {
-        const PackageEntry *folded = nullptr;
+        const PackageEntry *exact = nullptr, *folded = nullptr;
         for (const auto &e : entries) {
             if (e.path.find('/') != std::string::npos) continue;
-            if (e.path == want) {  // an exact match wins over a differently-cased one
-                manifest = e.path;
-                return COURSECREW_OK;
+            if (ascii_lower(e.path) != want) continue;
+            // Two manifests whose names differ only in case: a server or an
+            // unzipper on a case-insensitive file system keeps one or the
+            // other, so the one an LMS reads may not be the one checked.
+            const PackageEntry *other = exact ? exact : folded;
+            if (other) {
+                diags.error("package.manifest_twice",
+                            "the package holds two manifests whose names differ only in case, '" +
+                                other->path + "' and '" + e.path +
+                                "'; an LMS on a case-insensitive system keeps either one, "
+                                "which may not be the one checked: keep one '" + want +
+                                "' and remove the other",
+                            e.path);
+                return COURSECREW_E_PACKAGE_INVALID;
             }
-            if (!folded && ascii_lower(e.path) == want) folded = &e;
+            (e.path == want ? exact : folded) = &e;
+        }
+        if (exact) {  // an exact match wins over a differently-cased one
+            manifest = exact->path;
+            return COURSECREW_OK;
         }
         if (folded) {
             warn_name_case(folded->path, want, diags);

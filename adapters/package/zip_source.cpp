@@ -121,7 +121,7 @@ class ZipStream final : public InputStream {
 public:
     ZipStream(std::shared_ptr<ZipSource::Archive> archive, ZipFilePtr file, std::size_t entry,
               std::uint64_t declared)
-        : archive_(std::move(archive)), file_(std::move(file)), entry_(entry),
+        : archive_(std::move(archive)), file_(std::move(file)), entry_(entry), declared_(declared),
           limit_(saturating_add(declared, kExpansionMargin)) {}
 
     long read(unsigned char *buf, std::size_t len) override {
@@ -130,6 +130,11 @@ public:
         zip_int64_t n = zip_fread(file_.get(), buf, len);
         if (n < 0) return fail(std::string("reading the zip entry failed: ") +
                                zip_file_strerror(file_.get()));
+        // The end: an entry must hold exactly what its directory declares
+        // (libzip has checked the CRC-32 by now).
+        if (n == 0 && produced_ != declared_)
+            return fail("the zip entry holds " + std::to_string(produced_) + " bytes, not the " +
+                        std::to_string(declared_) + " its directory declares");
         produced_ += static_cast<std::uint64_t>(n);
         if (produced_ > limit_)
             return fail("zip entry expands beyond its declared size (refused as a zip bomb)");
@@ -157,6 +162,7 @@ private:
     std::shared_ptr<ZipSource::Archive> archive_;  // keeps the zip_t alive
     ZipFilePtr file_;
     std::size_t entry_;
+    std::uint64_t declared_;
     std::uint64_t limit_;
     std::uint64_t produced_ = 0;
     bool failed_ = false;
@@ -212,7 +218,12 @@ int ZipSource::create(const std::string &zip_path, const PackageLimits &limits,
         "from the course folder with a standard zip tool";
     std::uint64_t declared_total = 0;
     bool total_reported = false;
-    std::vector<std::pair<PackageEntry, std::uint64_t>> files;  // entry, libzip index
+    struct Listed {
+        PackageEntry entry;
+        std::uint64_t index;  // libzip's
+        std::string label;    // the name as stored, for messages
+    };
+    std::vector<Listed> files;
 
     // Every entry is checked (not just the first bad one) so one run reports
     // all the problems; Diagnostics caps repeats per code.
@@ -312,37 +323,46 @@ int ZipSource::create(const std::string &zip_path, const PackageLimits &limits,
                           "re-create the zip with a tool that writes '/'",
                           label);
         }
-        if (st.encryption_method != ZIP_EM_NONE) {
-            diags.warning("zip.encrypted",
-                          "the zip entry '" + label + "' is encrypted; neither coursecrew nor "
-                          "an LMS can read it: re-create the zip without a password",
-                          label);
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+            // Nothing can check what it holds, and an LMS cannot serve it.
+            diags.error("zip.encrypted",
+                        "the zip entry '" + label + "' is encrypted (password-protected); "
+                        "neither coursecrew nor an LMS can read it, so the archive was "
+                        "refused: re-create the zip without a password",
+                        label);
+            continue;
         }
         // The CRC-32 covers the content: a zip's entry cannot change without
         // its stamp changing (changed_ns 0: never too recent to trust).
         const std::uint64_t stamp =
             (st.valid & ZIP_STAT_CRC) ? file_stamp({st.crc, std::uint64_t(st.mtime), st.size, st.comp_size}) : 0;
-        files.push_back({PackageEntry{std::move(path), st.size, stamp, 0}, i});
+        files.push_back({PackageEntry{std::move(path), st.size, stamp, 0}, i, label});
     }
 
-    if (diags.error_count() > errors_before) return COURSECREW_E_PACKAGE_INVALID;
-
-    std::stable_sort(files.begin(), files.end(), [](const auto &a, const auto &b) {
-        return a.first.path < b.first.path;
+    std::stable_sort(files.begin(), files.end(), [](const Listed &a, const Listed &b) {
+        return a.entry.path < b.entry.path;
     });
-    for (auto &[entry, index] : files) {
-        auto [it, fresh] = src->by_path_.try_emplace(entry.path, Slot{index, src->entries_.size()});
-        if (!fresh) {
-            // Two names that normalise alike ("a/b" and "a\b" or "./a/b"):
-            // unzippers keep one or the other, so say which one is read.
-            diags.warning("zip.duplicate_entry",
-                          "the zip holds '" + entry.path + "' more than once; the first "
-                          "copy is read: remove the duplicates and re-create the zip",
-                          entry.path);
+    const Listed *kept = nullptr;  // the last entry kept (its `entry` moved to entries_)
+    for (Listed &file : files) {
+        // Two names for one path ("a/b" twice, or "a/b", "a\b" and "./a/b"):
+        // unzippers keep one or the other, so the copy an LMS serves may not
+        // be the one checked here. Refused, naming both.
+        if (kept && file.entry.path == src->entries_.back().path) {
+            diags.error("zip.duplicate_entry",
+                        "the zip holds '" + file.entry.path + "' twice, as the entries '" +
+                            kept->label + "' (#" + std::to_string(kept->index) + ") and '" +
+                            file.label + "' (#" + std::to_string(file.index) +
+                            "); unzippers keep one or the other, so what an LMS serves may "
+                            "not be what was checked: the archive was refused (remove the "
+                            "duplicate and re-create the zip)",
+                        file.entry.path);
             continue;
         }
-        src->entries_.push_back(std::move(entry));
+        src->by_path_.emplace(file.entry.path, Slot{file.index, src->entries_.size()});
+        src->entries_.push_back(std::move(file.entry));
+        kept = &file;
     }
+    if (diags.error_count() > errors_before) return COURSECREW_E_PACKAGE_INVALID;
 
     auto archive = std::make_shared<Archive>();
     archive->zip = std::move(zip);

@@ -17,8 +17,9 @@ namespace coursecrew {
 //
 // create() checks the whole central directory first and refuses the archive
 // when any entry is unsafe (absolute path, ".." climbing above the root,
-// control characters, a symbolic link), when it is too big or too compressed
-// to be honest (a zip bomb), or when it holds too many entries. Streams from
+// control characters, a symbolic link), encrypted, stored twice under one
+// path, when it is too big or too compressed to be honest (a zip bomb), or
+// when it holds too many entries. Streams from
 // open() also stop an entry that inflates beyond what it declared, since the
 // declared sizes checked by create() can lie.
 //
@@ -30,7 +31,8 @@ class ZipSource final : public PackageSource {
 public:
     // Returns COURSECREW_OK and sets `out`, or an error status with error
     // diagnostics: COURSECREW_E_PACKAGE_INVALID for "zip.corrupt",
-    // "zip.unsafe_path", "zip.link", "zip.bomb", "package.too_many_files";
+    // "zip.unsafe_path", "zip.link", "zip.encrypted", "zip.duplicate_entry",
+    // "zip.bomb", "package.too_many_files";
     // COURSECREW_E_NOT_FOUND / COURSECREW_E_IO when the file cannot be opened.
     static int create(const std::string &zip_path, const PackageLimits &limits,
                       Diagnostics &diags, std::unique_ptr<ZipSource> &out);
@@ -40,6 +42,9 @@ public:
     // no "./", "" or resolvable ".." segments.
     const std::vector<PackageEntry> &entries() const override { return entries_; }
     std::unique_ptr<InputStream> open(const std::string &path, std::string &error) const override;
+    // The central directory's sizes and CRC-32s are claims: only reading an
+    // entry shows whether its data agrees (see check_every_file()).
+    bool listing_can_lie() const override { return true; }
 
     struct Archive;  // the libzip handle and expansion accounting, shared with streams
 

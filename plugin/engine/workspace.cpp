@@ -56,7 +56,9 @@ std::vector<PieceRecord> records_of(const Plan &plan) {
 
 std::unique_ptr<Store> open_store(const WorkspaceOptions &options, WorkspaceError &error) {
     std::string why;
-    auto store = Store::open(options.store_path, why);
+    // Each call opens its own connection and uses it from this thread only:
+    // no SQLite mutex per call (a publish makes hundreds of thousands).
+    auto store = Store::open(options.store_path, why, Store::Threads::One);
     if (!store) fail(error, COURSECREW_E_IO, why);
     return store;
 }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "adapters/xml/xml_stream.hpp"
+#include "plugin/inspect/digest_cache.hpp"
 
 namespace coursecrew {
 
@@ -144,6 +145,9 @@ void check_unlisted(const PackageSource &src, const EntryMarks &marks,
 void hash_files(Course &c, const PackageSource &src, const EntryIndex &index,
                 const std::string &file, Diagnostics &diags, DigestCache *cache) {
     std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
+    // At most one digest per file: sized once, not doubled past 200,000
+    // files (which holds the old and the new array at once, 38 MB).
+    c.digests.reserve(c.digests.size() + c.files.size());
     for (File &f : c.files) {
         if (!f.present) continue;
         if (auto it = done.find(f.path); it != done.end()) {
@@ -285,7 +289,11 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     check_presence(c, index, marks, manifest_path, diags);
     if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
         check_unlisted(source, marks, manifest_path, diags);
-    if (options.hash_files) hash_files(c, source, index, manifest_path, diags, options.digests);
+    // A zip's entries are each read once, listed or not (see check_every_file).
+    MemoryDigests read_once;
+    DigestCache *digests = options.digests ? options.digests : source.listing_can_lie() ? &read_once : nullptr;
+    if (digests) check_every_file(source, *digests, diags);
+    if (options.hash_files) hash_files(c, source, index, manifest_path, diags, digests);
     choose_modules(c);
     count(c, index);
     diags.finish();

@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
 
 namespace coursecrew {
 
@@ -54,41 +56,78 @@ bool PackageSource::read_all(const std::string &path, std::uint64_t max_bytes, s
 }
 
 namespace {
-char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-}  // namespace
 
-std::size_t EntryIndex::FoldedHash::operator()(std::string_view s) const {
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::size_t folded_hash(std::string_view s) {
     std::size_t h = 1469598103934665603ull;  // FNV-1a over the folded bytes
     for (char c : s) h = (h ^ static_cast<unsigned char>(fold(c))) * 1099511628211ull;
     return h;
 }
 
-bool EntryIndex::FoldedEqual::operator()(std::string_view a, std::string_view b) const {
+bool folded_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
         if (fold(a[i]) != fold(b[i])) return false;
     return true;
 }
 
-EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) {
-    exact_.reserve(entries.size());
-    folded_.reserve(entries.size());
-    for (const auto &e : entries) {
-        if (e.path.size() >= lengths_.size()) lengths_.resize(e.path.size() + 1, false);
-        lengths_[e.path.size()] = true;
-        exact_.emplace(e.path, &e);
-        folded_.emplace(e.path, &e);
+// Room for `n` keys at a load of at most one half (a power of two).
+std::size_t table_size(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < n * 2) cap *= 2;
+    return cap;
+}
+
+// The slot holding an entry whose path is `same` as `key`, or the empty slot
+// where `key` belongs (linear probing).
+template <class Same>
+std::size_t probe(const std::vector<std::uint32_t> &slots, std::size_t hash,
+                  const std::vector<PackageEntry> &entries, std::string_view key, Same same) {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        const std::uint32_t e = slots[at];
+        if (e == UINT32_MAX || same(entries[e].path, key)) return at;
+    }
+}
+
+bool exact_equal(std::string_view a, std::string_view b) { return a == b; }
+
+}  // namespace
+
+EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) : entries_(entries) {
+    if (entries.size() >= kEmpty) throw std::length_error("too many package entries to index");
+    exact_.assign(table_size(entries.size()), kEmpty);
+    for (std::uint32_t i = 0; i < entries.size(); ++i) {
+        const std::string &path = entries[i].path;
+        if (path.size() >= lengths_.size()) lengths_.resize(path.size() + 1, false);
+        lengths_[path.size()] = true;
+        std::uint32_t &slot =
+            exact_[probe(exact_, std::hash<std::string_view>()(path), entries, path, exact_equal)];
+        if (slot == kEmpty) slot = i;  // paths are unique; the first wins if not
+    }
+}
+
+void EntryIndex::build_folded() const {
+    folded_.assign(table_size(entries_.size()), kEmpty);
+    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+        const std::string &path = entries_[i].path;
+        std::uint32_t &slot = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
+        if (slot == kEmpty) slot = i;  // "A.png" and "a.png": the first in path order
     }
 }
 
 const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
     if (case_mismatch) *case_mismatch = false;
     if (path.size() >= lengths_.size() || !lengths_[path.size()]) return nullptr;
-    if (auto it = exact_.find(path); it != exact_.end()) return it->second;
-    auto it = folded_.find(path);
-    if (it == folded_.end()) return nullptr;
+    const std::uint32_t exact =
+        exact_[probe(exact_, std::hash<std::string_view>()(path), entries_, path, exact_equal)];
+    if (exact != kEmpty) return &entries_[exact];
+    std::call_once(folded_once_, [this] { build_folded(); });
+    const std::uint32_t folded = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
+    if (folded == kEmpty) return nullptr;
     if (case_mismatch) *case_mismatch = true;
-    return it->second;
+    return &entries_[folded];
 }
 
 std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error) {

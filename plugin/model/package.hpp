@@ -5,9 +5,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_map>  // (kept: files that include this header use it)
 #include <vector>
 
 #include "plugin/model/diagnostics.hpp"
@@ -60,33 +61,43 @@ public:
     // Opens one file. Returns nullptr with `error` set when it cannot be opened.
     virtual std::unique_ptr<InputStream> open(const std::string &path, std::string &error) const = 0;
 
+    // True when entries()' sizes and stamps are claims that a file's content
+    // may contradict (a zip's central directory declares each entry's size
+    // and CRC-32; its data may say otherwise). Such a package has every file
+    // read once (check_every_file() in plugin/inspect/digest_cache.hpp).
+    virtual bool listing_can_lie() const { return false; }
+
     // Reads a whole (small) file into memory, refusing files over `max_bytes`.
     bool read_all(const std::string &path, std::uint64_t max_bytes, std::string &out,
                   std::string &error) const;
 };
 
 // Index over a source's entries: exact and case-insensitive lookup.
+//
+// Two open-addressing tables of entry numbers (see TextIndex), not hash maps
+// of nodes: a 200,000-file package costs two allocations, not 400,000. The
+// case-insensitive table is built on the first lookup that needs it (a path
+// not found as written), which an unchanged package never makes.
 class EntryIndex {
 public:
     explicit EntryIndex(const std::vector<PackageEntry> &entries);
     // Returns the entry for `path` or nullptr. Sets `case_mismatch` when only a
     // case-insensitive match exists (the entry is still returned).
+    // Thread-safe (the folded table is built once, under std::call_once).
     const PackageEntry *find(std::string_view path, bool *case_mismatch = nullptr) const;
-    std::size_t size() const { return exact_.size(); }
+    std::size_t size() const { return entries_.size(); }
 
 private:
-    // ASCII case-insensitive hashing and equality over views: a lookup
-    // allocates nothing, even for the 200,000 missing files of a big manifest.
-    struct FoldedHash {
-        std::size_t operator()(std::string_view s) const;
-    };
-    struct FoldedEqual {
-        bool operator()(std::string_view a, std::string_view b) const;
-    };
+    using Slots = std::vector<std::uint32_t>;  // entry numbers; kEmpty where none
+    static constexpr std::uint32_t kEmpty = UINT32_MAX;
+    void build_folded() const;
+
+    const std::vector<PackageEntry> &entries_;
     // Path lengths the package holds: most lookups of a missing file end here.
     std::vector<bool> lengths_;
-    std::unordered_map<std::string_view, const PackageEntry *> exact_;
-    std::unordered_map<std::string_view, const PackageEntry *, FoldedHash, FoldedEqual> folded_;
+    Slots exact_;
+    mutable Slots folded_;  // ASCII case-folded paths, first entry of each
+    mutable std::once_flag folded_once_;
 };
 
 std::string ascii_lower(std::string_view s);

@@ -166,13 +166,30 @@ BOOST_AUTO_TEST_CASE(zip_entries_are_known_by_their_crc) {
     const std::string cmd = "cd '" + fx.package + "' && cmake -E tar cf '" + zip + "' --format=zip .";
     BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
     const auto first = fx.read(seconds_now(), zip);  // zips are never "too recent"
-    BOOST_TEST(first.computed == 3u);
+    BOOST_TEST(first.computed == 4u);  // every entry is checked, the manifest too
     const auto second = fx.read(seconds_now(), zip);
-    BOOST_TEST(second.reused == 3u);
+    BOOST_TEST(second.computed == 0u);
+    BOOST_TEST(second.reused == 4u);
     BOOST_TEST((second.digests == fx.truth(zip)));
     // The folder and the zip are two packages: the folder's first read
     // finds nothing of the zip's.
     BOOST_TEST(fx.read(seconds_now() + kLater).reused == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(zip_entries_no_manifest_lists_are_checked_once_and_remembered) {
+    Fixture fx;
+    cctest::write_file(fx.package + "/notes/unlisted.txt", "an LMS unpacks this too");
+    const std::string zip = fx.dir / "course.zip";
+    const std::string cmd = "cd '" + fx.package + "' && cmake -E tar cf '" + zip + "' --format=zip .";
+    BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
+    const auto first = fx.read(seconds_now(), zip);
+    BOOST_TEST(first.computed == 5u);  // the unlisted entry was read (and checked) too
+    BOOST_TEST(fx.rows() == 5);
+    BOOST_TEST(first.digests.count("notes/unlisted.txt") == 0u);  // not content of any piece
+    // A re-publish reads nothing: each entry is known by its CRC-32 and size.
+    const auto second = fx.read(seconds_now(), zip);
+    BOOST_TEST(second.computed == 0u);
+    BOOST_TEST(second.reused == 5u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

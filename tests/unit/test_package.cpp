@@ -7,6 +7,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,8 @@
 #include "adapters/package/open_package.hpp"
 #include "adapters/package/zip_source.hpp"
 #include "coursecrew/coursecrew.h"
+#include "plugin/engine/registry.hpp"
+#include "plugin/inspect/inspect.hpp"
 
 namespace fs = std::filesystem;
 using namespace coursecrew;
@@ -64,6 +67,7 @@ struct ZipItem {
     std::string name;
     std::string data;
     bool symlink = false;  // stored with Unix S_IFLNK external attributes
+    bool encrypted = false;  // AES-256, password "secret"
 };
 
 // Writes a zip with libzip. The buffers in `items` must stay alive until
@@ -83,6 +87,10 @@ void make_zip(const std::string &path, const std::vector<ZipItem> &items) {
                               za, static_cast<zip_uint64_t>(idx), 0, ZIP_OPSYS_UNIX,
                               static_cast<zip_uint32_t>(S_IFLNK | 0777) << 16) == 0);
         }
+        if (item.encrypted)
+            BOOST_REQUIRE_MESSAGE(zip_file_set_encryption(za, static_cast<zip_uint64_t>(idx),
+                                                          ZIP_EM_AES_256, "secret") == 0,
+                                  "zip_file_set_encryption: " << zip_strerror(za));
     }
     BOOST_REQUIRE_MESSAGE(zip_close(za) == 0, "zip_close: " << zip_strerror(za));
 }
@@ -120,6 +128,46 @@ void forge_declared_size(const std::string &zip_path, const std::string &name,
         } else if (z.compare(i, 4, "PK\x01\x02") == 0 && get_le16(z, i + 28) == name.size() &&
                    z.compare(i + 46, name.size(), name) == 0) {
             put_le32(z, i + 24, size);
+            ++patched;
+        }
+    }
+    BOOST_REQUIRE_EQUAL(patched, 2);
+    spit(zip_path, z);
+}
+
+// Renames the entry `from` to `to` (same length) in both the local header and
+// the central directory: libzip refuses to write two entries of one name, so
+// an archive holding a name twice is forged from one that does not.
+void forge_name(const std::string &zip_path, const std::string &from, const std::string &to) {
+    BOOST_REQUIRE_EQUAL(from.size(), to.size());
+    std::string z = slurp(zip_path);
+    int patched = 0;
+    for (std::size_t i = 0; i + 46 <= z.size(); ++i) {
+        const bool local = z.compare(i, 4, "PK\x03\x04") == 0 && get_le16(z, i + 26) == from.size() &&
+                           z.compare(i + 30, from.size(), from) == 0;
+        const bool central = z.compare(i, 4, "PK\x01\x02") == 0 && get_le16(z, i + 28) == from.size() &&
+                             z.compare(i + 46, from.size(), from) == 0;
+        if (local) z.replace(i + 30, to.size(), to);
+        if (central) z.replace(i + 46, to.size(), to);
+        patched += local + central;
+    }
+    BOOST_REQUIRE_EQUAL(patched, 2);
+    spit(zip_path, z);
+}
+
+// Flips the CRC-32 an archive declares for `name`, in both headers: the data
+// is intact, the checksum lies.
+void forge_crc(const std::string &zip_path, const std::string &name) {
+    std::string z = slurp(zip_path);
+    int patched = 0;
+    for (std::size_t i = 0; i + 46 <= z.size(); ++i) {
+        if (z.compare(i, 4, "PK\x03\x04") == 0 && get_le16(z, i + 26) == name.size() &&
+            z.compare(i + 30, name.size(), name) == 0) {
+            z[i + 14] = static_cast<char>(z[i + 14] ^ 0x55);
+            ++patched;
+        } else if (z.compare(i, 4, "PK\x01\x02") == 0 && get_le16(z, i + 28) == name.size() &&
+                   z.compare(i + 46, name.size(), name) == 0) {
+            z[i + 16] = static_cast<char>(z[i + 16] ^ 0x55);
             ++patched;
         }
     }
@@ -332,13 +380,19 @@ BOOST_AUTO_TEST_CASE(manifest_name_case_is_a_warning) {
     BOOST_CHECK_EQUAL(d->file, "IMSManifest.XML");
     BOOST_CHECK(!diags.has_errors());
 
-    // An exactly named manifest wins over a differently cased one, silently.
+    // Both spellings side by side: a case-insensitive system keeps either
+    // one, so which manifest an LMS reads is a toss-up. Refused, naming both.
     tmp.write("imsmanifest.xml", kManifest);
     Diagnostics diags2;
     OpenedPackage pkg2;
-    BOOST_REQUIRE_EQUAL(open_package(tmp.path, PackageLimits{}, diags2, pkg2), COURSECREW_OK);
-    BOOST_CHECK_EQUAL(pkg2.manifest_path, "imsmanifest.xml");
-    BOOST_CHECK_EQUAL(diags2.count("package.manifest_name_case"), 0u);
+    BOOST_CHECK_EQUAL(open_package(tmp.path, PackageLimits{}, diags2, pkg2),
+                      COURSECREW_E_PACKAGE_INVALID);
+    BOOST_CHECK(!pkg2.source);
+    const Diagnostic *twice = find_diag(diags2, "package.manifest_twice");
+    BOOST_REQUIRE(twice != nullptr);
+    BOOST_CHECK(twice->severity == Severity::Error);
+    BOOST_CHECK(twice->message.find("'IMSManifest.XML'") != std::string::npos);
+    BOOST_CHECK(twice->message.find("'imsmanifest.xml'") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(manifest_one_folder_down_is_an_error) {
@@ -629,6 +683,197 @@ BOOST_AUTO_TEST_CASE(zip_detected_by_content_not_extension) {
                         COURSECREW_OK);
     BOOST_CHECK_EQUAL(pkg.manifest_path, "cmi5.xml");
     BOOST_CHECK(pkg.source->describe().rfind("zip ", 0) == 0);
+}
+
+// ---- zip findings of issue 10: duplicates, entries that lie, encryption,
+// zip64, damaged directories.
+
+BOOST_AUTO_TEST_CASE(zip_refuses_the_manifest_twice_under_one_name) {
+    TempDir tmp;
+    const std::string zip = tmp.at("twice.zip");
+    // Two copies of imsmanifest.xml: a checked one and the one an LMS may deploy.
+    make_zip(zip, {{"imsmanifest.xml", kManifest}, {"imsmanifesX.xml", "<manifest identifier=\"evil\"/>"}});
+    forge_name(zip, "imsmanifesX.xml", "imsmanifest.xml");
+
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(zip, PackageLimits{}, diags, pkg), COURSECREW_E_PACKAGE_INVALID);
+    BOOST_TEST_INFO(all_codes(diags));
+    BOOST_CHECK(!pkg.source);
+    const Diagnostic *d = find_diag(diags, "zip.duplicate_entry");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK(d->severity == Severity::Error);
+    BOOST_CHECK_EQUAL(d->file, "imsmanifest.xml");
+    // Both entries are named, by their position in the archive.
+    BOOST_CHECK_MESSAGE(d->message.find("(#0)") != std::string::npos &&
+                            d->message.find("(#1)") != std::string::npos,
+                        d->message);
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_names_equal_after_normalisation_or_case_folding) {
+    // "./x" and "x", "a\\b" and "a/b" are one path to every unzipper.
+    expect_zip_refused({"./imsmanifest.xml", "<manifest identifier=\"evil\"/>"}, "zip.duplicate_entry",
+                       "imsmanifest.xml");
+    expect_zip_refused({"res\\..\\imsmanifest.xml", "<x/>"}, "zip.duplicate_entry", "imsmanifest.xml");
+    // Any file, not only the manifest: the page served may not be the page checked.
+    TempDir tmp;
+    make_zip(tmp.at("p.zip"), {{"imsmanifest.xml", kManifest}, {"a/b.html", "good"}, {"a\\b.html", "evil"}});
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_CHECK_EQUAL(open_package(tmp.at("p.zip"), PackageLimits{}, diags, pkg), COURSECREW_E_PACKAGE_INVALID);
+    const Diagnostic *d = find_diag(diags, "zip.duplicate_entry");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK_MESSAGE(d->message.find("'a/b.html'") != std::string::npos &&
+                            d->message.find("'a\\b.html'") != std::string::npos,
+                        d->message);
+    // Names that differ only in case: a case-insensitive unzipper keeps one.
+    expect_zip_refused({"IMSMANIFEST.XML", "<manifest identifier=\"evil\"/>"}, "package.manifest_twice",
+                       "imsmanifest.xml");
+}
+
+BOOST_AUTO_TEST_CASE(zip_refuses_encrypted_entries) {
+    if (!zip_encryption_method_supported(ZIP_EM_AES_256, 1)) {
+        BOOST_TEST_MESSAGE("this libzip cannot write AES entries: skipped");
+        return;
+    }
+    ZipItem secret{"secret.html", "<p>hidden</p>"};
+    secret.encrypted = true;
+    expect_zip_refused(secret, "zip.encrypted", "secret.html");
+}
+
+namespace {
+
+// A SCORM 1.2 manifest whose one resource lists only a.html.
+const std::string kScorm = R"(<?xml version="1.0"?>
+<manifest identifier="zipcheck" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <organizations default="o"><organization identifier="o"><title>T</title>
+    <item identifier="p1" identifierref="r1"><title>P</title></item>
+  </organization></organizations>
+  <resources>
+    <resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="a.html"><file href="a.html"/></resource>
+  </resources>
+</manifest>
+)";
+
+// Inspects `zip` and expects it refused with zip.entry_corrupt on `entry`.
+void expect_entry_refused(const std::string &zip, const std::string &entry, bool hash_files = true) {
+    InspectOptions options;
+    options.hash_files = hash_files;
+    Inspection ins(20);
+    const int rc = inspect_package(zip, options, ins);
+    BOOST_TEST_INFO(all_codes(ins.diags));
+    BOOST_CHECK_EQUAL(rc, COURSECREW_E_PACKAGE_INVALID);
+    const Diagnostic *d = find_diag(ins.diags, "zip.entry_corrupt");
+    BOOST_REQUIRE(d != nullptr);
+    BOOST_CHECK(d->severity == Severity::Error);
+    BOOST_CHECK_EQUAL(d->file, entry);
+    BOOST_CHECK(d->message.find("'" + entry + "'") != std::string::npos);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(zip_entry_far_smaller_than_it_inflates_is_refused_even_unlisted) {
+    TempDir tmp;
+    const std::string zip = tmp.at("liar.zip");
+    make_zip(zip, {{"imsmanifest.xml", kScorm}, {"a.html", "<p>a</p>"},
+                   {"extra/big.bin", std::string(512u << 10, '\0')}});
+    forge_declared_size(zip, "extra/big.bin", 10);  // no resource lists it
+    expect_entry_refused(zip, "extra/big.bin");
+    expect_entry_refused(zip, "extra/big.bin", /*hash_files=*/false);  // a quick inspect checks too
+}
+
+BOOST_AUTO_TEST_CASE(zip_entry_a_little_smaller_or_larger_than_declared_is_refused) {
+    // Within the stream's early-stop margin: only the end-of-entry check sees it.
+    for (std::uint32_t declared : {40000u - 100u, 40000u + 100u}) {
+        TempDir tmp;
+        const std::string zip = tmp.at("liar.zip");
+        make_zip(zip, {{"imsmanifest.xml", kScorm}, {"a.html", "<p>a</p>"}, {"notes.txt", std::string(40000, 'n')}});
+        forge_declared_size(zip, "notes.txt", declared);
+        BOOST_TEST_INFO("declared " << declared);
+        expect_entry_refused(zip, "notes.txt");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(zip_entry_with_a_wrong_crc_is_refused_even_unlisted) {
+    TempDir tmp;
+    const std::string zip = tmp.at("crc.zip");
+    make_zip(zip, {{"imsmanifest.xml", kScorm}, {"a.html", "<p>a</p>"}, {"notes.txt", "some notes"}});
+    forge_crc(zip, "notes.txt");
+    expect_entry_refused(zip, "notes.txt");
+}
+
+BOOST_AUTO_TEST_CASE(a_sound_zip_is_read_with_every_entry_checked) {
+    TempDir tmp;
+    const std::string zip = tmp.at("ok.zip");
+    make_zip(zip, {{"imsmanifest.xml", kScorm}, {"a.html", "<p>a</p>"}, {"notes.txt", "some notes"}});
+    Inspection ins(20);
+    BOOST_REQUIRE_EQUAL(inspect_package(zip, InspectOptions{}, ins), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(ins.diags.count("zip.entry_corrupt"), 0u);
+    BOOST_CHECK_EQUAL(ins.course.digests.size(), 1u);  // a.html, hashed once
+}
+
+BOOST_AUTO_TEST_CASE(zip64_archives_read_fine) {
+    // More than 65,535 entries: libzip writes the zip64 end of central
+    // directory, as any tool must for such an archive.
+    TempDir tmp;
+    const std::string zip = tmp.at("big.zip");
+    {
+        int err = 0;
+        zip_t *za = zip_open(zip.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+        BOOST_REQUIRE(za != nullptr);
+        auto add = [&](const std::string &name, const std::string &data) {
+            zip_source_t *src = zip_source_buffer(za, data.data(), data.size(), 0);
+            BOOST_REQUIRE(src && zip_file_add(za, name.c_str(), src, 0) >= 0);
+            zip_set_file_compression(za, static_cast<zip_uint64_t>(zip_get_num_entries(za, 0) - 1), ZIP_CM_STORE, 0);
+        };
+        const std::string empty;  // the buffers must live until zip_close
+        add("imsmanifest.xml", kManifest);
+        char name[32];
+        for (int i = 0; i < 65600; ++i) {
+            std::snprintf(name, sizeof name, "f/%05d.txt", i);
+            add(name, empty);
+        }
+        BOOST_REQUIRE_MESSAGE(zip_close(za) == 0, zip_strerror(za));
+    }
+    const std::string bytes = slurp(zip);
+    BOOST_REQUIRE(bytes.find("PK\x06\x06") != std::string::npos);  // zip64 end record
+    Diagnostics diags;
+    OpenedPackage pkg;
+    BOOST_REQUIRE_EQUAL(open_package(zip, PackageLimits{}, diags, pkg), COURSECREW_OK);
+    BOOST_CHECK_EQUAL(pkg.source->entries().size(), 65601u);
+    std::string data, error;
+    BOOST_REQUIRE_MESSAGE(read_entry(*pkg.source, "imsmanifest.xml", data, error), error);
+    BOOST_CHECK_EQUAL(data, kManifest);
+}
+
+BOOST_AUTO_TEST_CASE(zip_with_a_truncated_or_damaged_central_directory_is_corrupt) {
+    TempDir tmp;
+    const std::string good = tmp.at("good.zip");
+    make_zip(good, {{"imsmanifest.xml", kManifest}, {"a.html", "<p>a</p>"}, {"b.html", "<p>b</p>"}});
+    const std::string bytes = slurp(good);
+    const std::size_t central = bytes.find("PK\x01\x02");
+    BOOST_REQUIRE(central != std::string::npos);
+
+    std::vector<std::pair<std::string, std::string>> damaged{
+        {"cut in the central directory", bytes.substr(0, central + 30)},
+        {"no end record", bytes.substr(0, bytes.size() - 22)},
+        {"central directory signature overwritten", bytes},
+        {"entry count larger than the directory", bytes},
+    };
+    damaged[2].second.replace(central, 4, "XXXX");
+    put_le32(damaged[3].second, damaged[3].second.size() - 22 + 8, 0x00ff00ffu);  // both entry counts
+    for (const auto &[what, z] : damaged) {
+        spit(tmp.at("bad.zip"), z);
+        Diagnostics diags;
+        OpenedPackage pkg;
+        BOOST_TEST_INFO(what << "\n" << all_codes(diags));
+        BOOST_CHECK_EQUAL(open_package(tmp.at("bad.zip"), PackageLimits{}, diags, pkg), COURSECREW_E_PACKAGE_INVALID);
+        BOOST_CHECK(!pkg.source);
+        const Diagnostic *d = find_diag(diags, "zip.corrupt");
+        BOOST_REQUIRE(d != nullptr);
+        BOOST_CHECK(d->severity == Severity::Error);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
