@@ -26,3 +26,5 @@ if [ "${SKIP_SANITIZERS:-0}" != "1" ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_pass build-asan -DCMAKE_BUILD_TYPE=Debug -DCOURSECREW_SANITIZE=ON -DCOURSECREW_BUILD_BENCH=OFF
 fi
+# A minute in all of every fuzz target (libFuzzer, clang; SKIP_FUZZ=1 skips it).
+[ "${SKIP_FUZZ:-0}" = "1" ] || "$root/scripts/fuzz.sh" 60
