@@ -9,16 +9,22 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 #include "adapters/http/http.hpp"
 #include "adapters/lrs/xapi_target.hpp"
@@ -149,6 +155,73 @@ const cc::WorkspaceOptions &sample_store() {
     }();
     return options;
 }
+
+// One-answer HTTP server on 127.0.0.1 for lrs_http: every connection gets
+// its request read (headers and Content-Length body), then `answer` as is,
+// then the connection is closed, so a truncated or lying answer ends the
+// transfer at once instead of waiting for a timeout.
+class LoopbackServer {
+public:
+    LoopbackServer() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr *>(&addr), len) != 0 || ::listen(fd_, 16) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+            violated("cannot listen on 127.0.0.1");
+        port_ = ntohs(addr.sin_port);
+        std::thread([this] { serve(); }).detach();  // lives as long as the process
+    }
+    int port() const { return port_; }
+    void set_answer(std::string_view answer) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        answer_.assign(answer);
+    }
+
+private:
+    void serve() {
+        for (;;) {
+            const int c = ::accept(fd_, nullptr, nullptr);
+            if (c < 0) continue;
+            read_request(c);
+            std::string answer;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                answer = answer_;
+            }
+            for (std::size_t sent = 0; sent < answer.size();) {
+                const ssize_t n = ::send(c, answer.data() + sent, answer.size() - sent, MSG_NOSIGNAL);
+                if (n <= 0) break;
+                sent += static_cast<std::size_t>(n);
+            }
+            ::shutdown(c, SHUT_WR);
+            ::close(c);
+        }
+    }
+    static void read_request(int c) {
+        std::string in;
+        char buf[4096];
+        std::size_t need = std::string::npos;  // bytes of the whole request, once the headers are in
+        while (in.size() < need) {
+            const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+            if (n <= 0) return;
+            in.append(buf, static_cast<std::size_t>(n));
+            const std::size_t end = in.find("\r\n\r\n");
+            if (need == std::string::npos && end != std::string::npos) {
+                std::size_t body = 0;
+                const std::size_t at = in.find("Content-Length: ");
+                if (at != std::string::npos && at < end) body = std::strtoul(in.c_str() + at + 16, nullptr, 10);
+                need = end + 4 + body;
+            }
+        }
+    }
+
+    int fd_ = -1, port_ = 0;
+    std::mutex mutex_;
+    std::string answer_;
+};
 
 // ------------------------------------------------------- the folder script
 
@@ -361,6 +434,51 @@ int lrs_document(const std::uint8_t *data, std::size_t size) {
     return 0;
 }
 
+int lrs_http(const std::uint8_t *data, std::size_t size) {
+    static LoopbackServer *server = [] {
+        // Requests to 127.0.0.1 never go through a proxy the environment names.
+        setenv("no_proxy", "127.0.0.1", 1);
+        setenv("NO_PROXY", "127.0.0.1", 1);
+        return new LoopbackServer;
+    }();
+    static const std::string kSecret = "Zq9-fuzz-Secret-Xk";
+    server->set_answer(as_text(data, size));
+    cc::TargetConfig config;
+    config.name = "lrs";
+    config.kind = "xapi";
+    config.endpoint = "http://127.0.0.1:" + std::to_string(server->port()) + "/xAPI";
+    config.auth.kind = cc::Credentials::Kind::Basic;
+    config.auth.username = "fuzz-user";
+    config.auth.secret = kSecret;
+    config.allow_xapi_2 = true;
+    config.connect_timeout_ms = 2000;
+    config.request_timeout_ms = 4000;  // the server always closes: never reached
+    const std::atomic<bool> cancel{false};
+    auto target = cc::make_xapi_target(config, cancel);
+    expect(target != nullptr, "make_xapi_target failed");
+    auto check = [&](const cc::Reply &r, const char *what) {
+        expect(r.reason.find(kSecret) == std::string::npos, std::string(what) + ": the secret reached the reason");
+        expect(r.outcome != cc::Outcome::Ok || r.reason.empty() || r.http_status == 409,
+               std::string(what) + ": Ok with a failure reason: " + r.reason);
+    };
+    const cc::Reply about = target->prepare();
+    check(about, "prepare");
+    if (about.outcome == cc::Outcome::Ok) {
+        const std::string v = target->version();
+        expect(v == "2.0.0" || v.rfind("1.0.", 0) == 0, "prepare chose the version '" + v + "'");
+    }
+    check(target->send(cc::StatementBatch{R"({"id":"6690e6c9-3ef0-4ed3-8b37-7f3964730bee"})"}), "send");
+    const cc::Reply got = target->get_document("https://example.org/courses/safety/MOD-HAZARDS",
+                                               "https://w3id.org/xapi/coursecrew/documents/module-status");
+    check(got, "get_document");
+    if (got.outcome == cc::Outcome::Ok)
+        lrs_document(reinterpret_cast<const std::uint8_t *>(got.body.data()), got.body.size());
+    check(target->put_document("https://example.org/courses/safety/MOD-HAZARDS",
+                               "https://w3id.org/xapi/coursecrew/documents/module-status", "{}", got.etag),
+          "put_document");
+    return 0;
+}
+
 const std::vector<Target> &all_targets() {
     static const std::vector<Target> targets = {
         {"scorm_manifest", &scorm_manifest}, {"cmi5_manifest", &cmi5_manifest},
@@ -368,7 +486,7 @@ const std::vector<Target> &all_targets() {
         {"folder_package", &folder_package}, {"role_map", &role_map},
         {"sync_config", &sync_config},       {"status_csv", &status_csv},
         {"lrs_about", &lrs_about},           {"lrs_statements", &lrs_statements},
-        {"lrs_document", &lrs_document},
+        {"lrs_document", &lrs_document},     {"lrs_http", &lrs_http},
     };
     return targets;
 }

@@ -42,6 +42,11 @@ int lrs_statements(const std::uint8_t *data, std::size_t size);
 // (merge_documents).
 int lrs_document(const std::uint8_t *data, std::size_t size);
 
+// ... and a whole HTTP answer (status line, headers, body, as bytes on the
+// wire) served on 127.0.0.1 to the xAPI target's four requests (prepare,
+// send, get_document, put_document), through libcurl and http::classify.
+int lrs_http(const std::uint8_t *data, std::size_t size);
+
 struct Target {
     const char *name;  // also the folder name under regressions/ and seeds/
     TargetFn fn;
