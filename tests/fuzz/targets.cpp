@@ -428,7 +428,7 @@ int lrs_document(const std::uint8_t *data, std::size_t size) {
     for (const char *piece : {"SCO-FIRE", "SCO-SLIPS"}) {
         expect(pieces.HasMember(piece) && pieces[piece].IsObject(), std::string("the merge lost piece ") + piece);
         expect(pieces[piece].HasMember("roles") && pieces[piece]["roles"].IsObject() &&
-                   pieces[piece]["roles"].HasMember("writer"),
+                   pieces[piece]["roles"].HasMember("writer") && pieces[piece]["roles"]["writer"].IsObject(),
                std::string("the merge lost the writer cell of ") + piece);
     }
     return 0;
