@@ -60,18 +60,20 @@ std::string_view as_text(const std::uint8_t *data, std::size_t size) {
     return {reinterpret_cast<const char *>(data), size};
 }
 
-// One scratch folder per process (libFuzzer's -jobs and -fork run several).
+// One scratch folder per process (libFuzzer's -jobs and -fork run several),
+// removed at exit. Never destroyed itself: the exit handler still needs it.
 const std::string &scratch() {
-    static const std::string dir = [] {
+    static const std::string *dir = [] {
         std::string tmpl = (fs::temp_directory_path() / "coursecrew-fuzz-XXXXXX").string();
         if (!mkdtemp(tmpl.data())) violated("cannot create a scratch folder in " + fs::temp_directory_path().string());
+        auto *path = new std::string(tmpl);
         std::atexit([] {
             std::error_code ec;
             fs::remove_all(scratch(), ec);
         });
-        return tmpl;
+        return path;
     }();
-    return dir;
+    return *dir;
 }
 
 void write_file(const std::string &path, std::string_view content) {
