@@ -29,3 +29,5 @@ if [ "${SKIP_SANITIZERS:-0}" != "1" ]; then
 fi
 [ "${SKIP_SANITIZERS:-0}" = 1 ] || "$root/scripts/test-tsan.sh"
 "$root/scripts/test-valgrind.sh" build
+# A minute in all of every fuzz target (libFuzzer, clang; SKIP_FUZZ=1 skips it).
+[ "${SKIP_FUZZ:-0}" = "1" ] || "$root/scripts/fuzz.sh" 60

@@ -160,8 +160,8 @@ std::string mask_secrets(std::string text, const HttpRequest &request) {
 std::int64_t parse_retry_after(std::string_view value, std::time_t now) {
     value = trim_spaces(value);
     if (value.empty()) return -1;
+    constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
     if (std::all_of(value.begin(), value.end(), is_digit)) {
-        constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
         std::int64_t seconds = 0;
         for (char c : value) {
             seconds = seconds * 10 + (c - '0');
@@ -175,7 +175,10 @@ std::int64_t parse_retry_after(std::string_view value, std::time_t now) {
     const std::string text(value);
     const std::time_t when = curl_getdate(text.c_str(), nullptr);
     if (when == -1) return -1;
-    return when <= now ? 0 : static_cast<std::int64_t>(when - now) * 1000;
+    if (when <= now) return 0;
+    // A date ages ahead ("999999999Oct .01", found by fuzzing) would overflow the milliseconds.
+    const auto seconds = static_cast<std::int64_t>(when - now);
+    return seconds > kMaxSeconds ? kMaxSeconds * 1000 : seconds * 1000;
 }
 
 HttpRequest request_for(const TargetConfig &target, std::string method, std::string url) {

@@ -1,5 +1,6 @@
 #include "adapters/package/zip_source.hpp"
 
+#include <libxml/xmlstring.h>
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -39,16 +40,23 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
     return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
-// The entry name as it can be shown: control characters become \xNN.
+// The entry name as it can be shown: control characters, and bytes that are
+// not UTF-8 (a raw name may be CP437), become \xNN, so that messages and the
+// JSON carrying them stay valid UTF-8 (fuzzing found a raw 0xFF in the JSON).
 std::string printable(const std::string &name) {
     std::string out;
-    for (unsigned char c : name) {
+    const auto *bytes = reinterpret_cast<const xmlChar *>(name.data());
+    for (std::size_t i = 0; i < name.size();) {
+        int len = static_cast<int>(std::min<std::size_t>(name.size() - i, 4));
+        const int c = xmlGetUTF8Char(bytes + i, &len);  // -1: not UTF-8
         if (c < 0x20 || c == 0x7f) {
             char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02X", c);
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(name[i]));
             out += buf;
+            ++i;
         } else {
-            out += static_cast<char>(c);
+            out.append(name, i, static_cast<std::size_t>(len));
+            i += static_cast<std::size_t>(len);
         }
     }
     return out;

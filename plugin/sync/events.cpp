@@ -414,6 +414,7 @@ bool untouched(const Value &cell) {
 // Whether `theirs` should replace `ours`: a real change beats an untouched
 // cell; otherwise the newer "at" wins, and a tie keeps ours.
 bool theirs_wins(const Value &ours, const Value &theirs) {
+    if (!theirs.IsObject()) return false;  // not a cell (fuzzing: `5` replaced an untouched cell)
     const bool ours_untouched = untouched(ours), theirs_untouched = untouched(theirs);
     if (ours_untouched != theirs_untouched) return ours_untouched;
     return std::string_view(at_of(theirs)) > std::string_view(at_of(ours));

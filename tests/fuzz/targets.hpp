@@ -1,0 +1,69 @@
+// The fuzz targets: one function per kind of outside input, each calling the
+// entry the product uses (with the product's default limits). libFuzzer calls
+// them through fuzz_main.cpp (one executable per target); the unit test
+// tests/unit/test_fuzz_regressions.cpp calls the same functions on the files
+// of tests/fuzz/regressions/<target>/, without the fuzzer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccfuzz {
+
+using TargetFn = int (*)(const std::uint8_t *data, std::size_t size);
+
+// The bytes as imsmanifest.xml / cmi5.xml / tincan.xml of a package folder
+// (which also holds a few small files), through inspect_package and to_json.
+int scorm_manifest(const std::uint8_t *data, std::size_t size);
+int cmi5_manifest(const std::uint8_t *data, std::size_t size);
+int tincan_manifest(const std::uint8_t *data, std::size_t size);
+// The bytes as a .zip package, through inspect_package and to_json.
+int zip_package(const std::uint8_t *data, std::size_t size);
+// The bytes as a package folder in the "folder script" format below, written
+// out and then inspected like a zip.
+int folder_package(const std::uint8_t *data, std::size_t size);
+// The bytes as a role map (load_role_map), then, when it loads, checked
+// against and planned over the sample course.
+int role_map(const std::uint8_t *data, std::size_t size);
+// The bytes as a sync config file (parse_sync_config).
+int sync_config(const std::uint8_t *data, std::size_t size);
+// The bytes as a status CSV (parse_status_csv), then applied in a dry run to
+// a store holding the sample course (set_status_in_store).
+int status_csv(const std::uint8_t *data, std::size_t size);
+// LRS answers: the /about body (parse_about_versions, choose_version) ...
+int lrs_about(const std::uint8_t *data, std::size_t size);
+// ... an answer to a statements POST ("STATUS\nRetry-After\nETag\nbody"),
+// classified with the request's secrets masked (http::classify) ...
+int lrs_statements(const std::uint8_t *data, std::size_t size);
+// ... and a module document read from the LRS, merged with ours
+// (merge_documents).
+int lrs_document(const std::uint8_t *data, std::size_t size);
+
+// ... and a whole HTTP answer (status line, headers, body, as bytes on the
+// wire) served on 127.0.0.1 to the xAPI target's four requests (prepare,
+// send, get_document, put_document), through libcurl and http::classify.
+int lrs_http(const std::uint8_t *data, std::size_t size);
+
+struct Target {
+    const char *name;  // also the folder name under regressions/ and seeds/
+    TargetFn fn;
+};
+const std::vector<Target> &all_targets();
+
+// A broken invariant (not a crash): by default prints `what` and aborts, so
+// libFuzzer records the input. The unit test installs a handler that throws.
+using ViolationHandler = void (*)(const std::string &what);
+void set_violation_handler(ViolationHandler handler);
+
+// The folder script: lines "=== path" start a file whose content is every
+// following line up to the next header; "=>> path target" makes a symbolic
+// link. Paths are package-relative; unsafe ones are skipped.
+struct FolderFile {
+    std::string path, content, link_target;  // link_target set: a symbolic link
+};
+std::vector<FolderFile> parse_folder_script(std::string_view script);
+
+}  // namespace ccfuzz
