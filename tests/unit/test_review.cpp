@@ -11,10 +11,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "plugin/review/review.hpp"
+#include "plugin/review/review_internal.hpp"
 #include "support.hpp"
 
 namespace cc = coursecrew;
@@ -269,6 +271,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string &s) {
                 ++i;
             }
         } else {
+            // RFC 4180: CR, LF and '"' appear only inside a quoted field.
+            BOOST_TEST((c != '\r' && c != '\n' && c != '"'), "unquoted " << int(c) << " at byte " << i);
             field += c;
         }
     }
@@ -677,7 +681,10 @@ BOOST_AUTO_TEST_CASE(csv_neutralises_formulas_in_every_text_column) {
         piece.pairs.push_back(pair);
         m.pieces.push_back(piece);
         r.modules.push_back(m);
-        const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+        const std::string csv = cc::render_review(r, cc::ReviewFormat::Csv);
+        if (lead == "\r")  // a CR is data only inside quotes
+            BOOST_TEST(csv.find(",\"'\rSUM(A1:A9)pt\",") != std::string::npos);
+        const auto rows = parse_csv(csv);
         BOOST_TEST_REQUIRE(rows.size() == 2u);
         const std::vector<std::string> &f = rows[1];
         BOOST_TEST_REQUIRE(f.size() == 13u);
@@ -711,6 +718,96 @@ BOOST_AUTO_TEST_CASE(csv_neutralises_formulas_in_every_text_column) {
     BOOST_TEST(rows[1][6] == "Ana; =Ben");
     BOOST_TEST(rows[1][7] == "");
     BOOST_TEST(rows[1][12] == " =1+1");
+}
+
+// Two live states for one (piece, role), as a later write leaves them: the
+// later one is the pair's state.
+BOOST_AUTO_TEST_CASE(the_later_of_two_states_wins) {
+    World w = single(cc::Status::InProgress, "", kNow - 5 * kDay, "ana", "first");
+    w.state("P1", "writer", cc::Status::Done, kNow - kDay, "ben", "second");
+    const cc::ReviewPair &p = only_pair(w.review());
+    BOOST_TEST((p.status == cc::Status::Done));
+    BOOST_TEST(p.by == "ben");
+    BOOST_TEST(p.note == "second");
+    BOOST_TEST(p.since == kNow - kDay);
+}
+
+// Per-person progress lists people in the role map's order, whatever order
+// the pieces meet them in.
+BOOST_AUTO_TEST_CASE(people_in_the_maps_order) {
+    World w;
+    w.role("writer", "Writer");
+    const auto ana = w.person("Ana Lima", "mailto:ana@example.org", {"writer"});
+    const auto ben = w.person("Ben Ode", "mailto:ben@example.org", {"writer"});
+    const auto cy = w.person("Cy Young", "mailto:cy@example.org", {"writer"});
+    const auto m = w.module("M", "Module");
+    w.piece(m, "P1", "One").slots = {slot("writer", {cy})};
+    w.piece(m, "P2", "Two").slots = {slot("writer", {ben})};
+    w.piece(m, "P3", "Three").slots = {slot("writer", {ana, cy})};
+    const cc::Review r = w.review();
+    BOOST_TEST_REQUIRE(r.modules.size() == 1u);
+    const auto &people = r.modules[0].by_person;
+    BOOST_TEST_REQUIRE(people.size() == 3u);
+    BOOST_TEST(people[0].first == "Ana Lima");
+    BOOST_TEST(people[1].first == "Ben Ode");
+    BOOST_TEST(people[2].first == "Cy Young");
+    BOOST_TEST(people[2].second.total == 2u);
+}
+
+// Every control character, at every offset around the 8-byte fast path: the
+// JSON reads back to the same text; the HTML drops it (tab and newline stay).
+BOOST_AUTO_TEST_CASE(every_control_character_escaped) {
+    for (int c = 0; c < 0x20; ++c) {
+        for (std::size_t at = 0; at < 18; ++at) {
+            const std::string title = std::string(at, 'a') + static_cast<char>(c) + "bcdefghijklmnop";
+            World w = small();
+            w.plan.pieces[0].title = title;
+            const cc::Review r = w.review();
+            const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+            for (char byte : json)
+                BOOST_TEST_REQUIRE(static_cast<unsigned char>(byte) >= 0x20, "raw control " << c << " at " << at);
+            rapidjson::Document doc;
+            doc.Parse(json.c_str(), json.size());
+            BOOST_TEST_REQUIRE(!doc.HasParseError(), "control " << c << " at " << at);
+            BOOST_TEST(json_str(doc, "/modules/0/pieces/0/title") == title, "control " << c << " at " << at);
+            const std::string html = cc::render_review(r, cc::ReviewFormat::Html);
+            const bool kept = c == '\t' || c == '\n';
+            const std::string want = kept ? title : std::string(at, 'a') + "bcdefghijklmnop";
+            BOOST_TEST(html.find(want) != std::string::npos, "control " << c << " at " << at);
+        }
+    }
+}
+
+// The calendar (std::chrono) behind every date and timestamp the review
+// prints, and the due dates it accepts.
+BOOST_AUTO_TEST_CASE(dates_and_timestamps) {
+    namespace rd = cc::review_detail;
+    BOOST_TEST(rd::format_timestamp(0) == "1970-01-01T00:00:00Z");
+    BOOST_TEST(rd::format_timestamp(kNow + 7 * 60 + 9) == "2024-05-10T12:07:09Z");
+    BOOST_TEST(rd::format_timestamp(951868799) == "2000-02-29T23:59:59Z");  // a leap day, its last second
+    BOOST_TEST(rd::format_timestamp(-1) == "1969-12-31T23:59:59Z");         // before 1970: rounds down
+    BOOST_TEST(rd::format_timestamp(253402300799) == "9999-12-31T23:59:59Z");
+    BOOST_TEST(rd::format_timestamp(-62167219200) == "0000-01-01T00:00:00Z");
+    BOOST_TEST(rd::format_timestamp(-62167219201) == "-0001-12-31T23:59:59Z");
+    BOOST_TEST(rd::format_date(kNow) == "2024-05-10");
+    BOOST_TEST(rd::format_when(kNow + 59) == "2024-05-10 12:00 UTC");
+    // Past std::chrono::year's range: the last day it holds, never garbage.
+    BOOST_TEST(rd::format_date(std::numeric_limits<std::int64_t>::max() / 2) == "32767-12-31");
+    BOOST_TEST(rd::format_date(std::numeric_limits<std::int64_t>::min() / 2) == "-32767-01-01");
+
+    std::int64_t days = -1;
+    BOOST_TEST(rd::parse_date("1970-01-01", days));
+    BOOST_TEST(days == 0);
+    BOOST_TEST(rd::parse_date("2024-05-10", days));
+    BOOST_TEST(days == kMay10 / kDay);
+    BOOST_TEST(rd::parse_date("1969-12-31", days));
+    BOOST_TEST(days == -1);
+    for (const char *ok : {"2024-02-29", "2000-02-29", "0000-02-29", "9999-12-31", "2023-12-31"})
+        BOOST_TEST(rd::parse_date(ok, days), ok);
+    for (const char *bad : {"2023-02-29", "2100-02-29", "2026-02-30", "2024-04-31", "2024-13-01", "2024-00-10",
+                            "2024-05-00", "2024-05-32", "2024-5-10", "2024-05-1", "+024-05-10", "2024-+5-10",
+                            "2024-05-+1", "2024-05-10 ", "2024/05/10", "", "20240510", "2024-05-1x"})
+        BOOST_TEST(!rd::parse_date(bad, days), bad);
 }
 
 BOOST_AUTO_TEST_CASE(table_for_terminal) {
@@ -810,6 +907,25 @@ BOOST_AUTO_TEST_CASE(html_renders_in_chromium) {
         return;
     }
     BOOST_TEST(WEXITSTATUS(rc) == 0);
+
+    // A page that is not the review (a stand-in for Chromium's own error
+    // page, whose screenshot is not blank either) must fail the check.
+    const std::string other = "bash '" + cctest::source_dir() + "/tests/html/render_check.sh' '" +
+                              cctest::source_dir() + "/tests/html/not_the_review.html' '" + tmp.path() +
+                              "/other.png' 2>/dev/null";
+    const int rc_other = std::system(other.c_str());
+    BOOST_REQUIRE(rc_other != -1 && WIFEXITED(rc_other));
+    BOOST_TEST(WEXITSTATUS(rc_other) == 1, "render_check.sh passed a page that is not the review");
+
+    // A folder name with a space, '#' and '%' still reaches the file.
+    const std::string odd = tmp.path() + "/a b#1%20";
+    fs::create_directories(odd);
+    fs::copy_file(page, odd + "/review.html", fs::copy_options::overwrite_existing);
+    const std::string odd_cmd = "bash '" + cctest::source_dir() + "/tests/html/render_check.sh' '" + odd +
+                                "/review.html' '" + odd + "/review.png'";
+    const int rc_odd = std::system(odd_cmd.c_str());
+    BOOST_REQUIRE(rc_odd != -1 && WIFEXITED(rc_odd));
+    BOOST_TEST(WEXITSTATUS(rc_odd) == 0);
 }
 
 // A course of `pieces` pieces with three roles each, `per_module` pieces to
