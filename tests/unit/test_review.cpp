@@ -725,7 +725,8 @@ BOOST_AUTO_TEST_CASE(csv_neutralises_formulas_in_every_text_column) {
 BOOST_AUTO_TEST_CASE(the_later_of_two_states_wins) {
     World w = single(cc::Status::InProgress, "", kNow - 5 * kDay, "ana", "first");
     w.state("P1", "writer", cc::Status::Done, kNow - kDay, "ben", "second");
-    const cc::ReviewPair &p = only_pair(w.review());
+    const cc::Review r = w.review();
+    const cc::ReviewPair &p = only_pair(r);
     BOOST_TEST((p.status == cc::Status::Done));
     BOOST_TEST(p.by == "ben");
     BOOST_TEST(p.note == "second");
