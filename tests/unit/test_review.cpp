@@ -967,15 +967,15 @@ double cpu_seconds() {
 }
 
 // Building and rendering stay linear in the number of pairs. Each step is
-// timed on a course of N pieces and of 16N (CPU time, best of several runs):
-// linear work takes about 16x as long, quadratic work 256x. The bound, 48x,
+// timed on a course of N pieces and of 32N (CPU time, best of several runs):
+// linear work takes about 32x as long, quadratic work 1024x. The bound, 128x,
 // fails a quadratic slip (an index replaced by a scan, a string rebuilt per
-// row) once its quadratic part is a sixth of the work at N, and leaves room
-// for cache effects and a busy machine (linear steps measured 15x to 30x on
-// a 2-core VM shared by eight builds). Two shapes: one big module (catches
-// work quadratic in a module's pieces) and many small ones (in the modules
-// or the findings). tests/mutation/review.txt lists the slips it was tried
-// against.
+// row) once its quadratic part is a tenth of the work at N, and leaves room
+// for cache and page-fault effects and a busy machine (linear steps measured
+// 33x to 84x on a 2-core VM shared by eight builds, 18x to 33x under ASan).
+// Two shapes: one big module (catches work quadratic in a module's pieces)
+// and many small ones (in the modules or the findings).
+// tests/mutation/review.txt lists the slips it was tried against.
 BOOST_AUTO_TEST_CASE(review_time_grows_linearly) {
     constexpr int kSmall = 400, kScale = 32, kRuns = 7;
     constexpr double kBound = 128.0;
