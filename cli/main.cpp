@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <chrono>
 #include <cstddef>
 #include <fstream>
 #include <iostream>
@@ -37,17 +38,8 @@ void put(JsonWriter &w, const char *key, const std::string &value) {
     w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian), no time zones.
-long days_from_civil(long y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long>(doe) - 719468;
-}
-
 // --now accepts unix seconds, YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM[:SS]Z.
+// The date must be a real calendar day (2026-02-30 is refused).
 bool parse_now(const std::string &text, long long &out) {
     if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
         out = std::stoll(text);
@@ -56,9 +48,11 @@ bool parse_now(const std::string &text, long long &out) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     char tail = 0;
     const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
-    if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
-    out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600 +
-          mi * 60 + s;
+    if (n < 3 || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
+    const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                           std::chrono::day{static_cast<unsigned>(d)}};
+    if (!date.ok()) return false;
+    out = std::chrono::sys_days{date}.time_since_epoch().count() * 86400LL + h * 3600 + mi * 60 + s;
     return true;
 }
 

@@ -124,6 +124,12 @@ file(READ ${WORK}/review.html html)
 expect_match("${html}" "<svg" "html has svg")
 run(1 ${CLI} review ${sample} ${ws} --module MOD-NOPE)
 expect_match("${ERR}" "MOD-NOPE" "unknown module named")
+# --now: a real calendar day (std::chrono checks it), else a usage error that says what is expected.
+run(2 ${CLI} review ${sample} --roles ${roles} --store ${store} --now 2026-02-30)
+expect_match("${ERR}" "--now '2026-02-30': expected YYYY-MM-DD" "--now names the bad date")
+run(2 ${CLI} review ${sample} --roles ${roles} --store ${store} --now 2026-11-20T-1:00:00Z)
+run(0 ${CLI} review ${sample} --roles ${roles} --store ${store} --now 2028-02-29T23:59:59Z --format json)
+expect_match("${OUT}" "\"generated_at\": *\"2028-02-29T23:59:59Z\"" "--now leap day and time")
 
 # A broken role map: every problem with its JSON pointer, nothing applied.
 file(WRITE ${WORK}/broken-roles.json "{\"version\": 1, \"rules\": [{\"match\": {\"kinds\": [\"text\"]}, \"roles\": [\"narator\"]}], \"people\": [{\"agent\": {\"mbox\": \"mailto:x@example.org\"}, \"name\": \"X\", \"roles\": []}]}")

@@ -1,0 +1,86 @@
+// The review as CSV (RFC 4180): one row per (piece, role), every cell a
+// spreadsheet could read as a formula neutralised.
+#include <string>
+#include <vector>
+
+#include "plugin/review/review_internal.hpp"
+
+namespace coursecrew::review_detail {
+
+namespace {
+
+// One RFC 4180 field, appended. A cell a spreadsheet would read as a
+// formula (= + - @, or a leading tab or CR that some strip first) gets an
+// apostrophe, so a piece titled "=HYPERLINK(...)" stays text. `more` are
+// further values joined into the same cell with "; " (a pair's people).
+void csv_field(std::string &o, std::string_view s, const std::vector<std::string> *more = nullptr) {
+    auto risky = [](std::string_view v) {
+        for (char c : v)
+            if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+        return false;
+    };
+    bool quote = risky(s);
+    if (more)
+        for (const std::string &m : *more) quote = quote || risky(m);
+    if (quote) o.push_back('"');
+    const char first = !s.empty() ? s[0] : more && !more->empty() && !more->front().empty() ? more->front()[0] : '\0';
+    if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r')
+        o.push_back('\'');
+    auto put = [&](std::string_view v) {
+        if (!quote) {
+            o += v;
+            return;
+        }
+        for (std::size_t at = 0;;) {  // double every quote
+            const std::size_t q = v.find('"', at);
+            o.append(v.data() + at, (q == std::string_view::npos ? v.size() : q + 1) - at);
+            if (q == std::string_view::npos) break;
+            o.push_back('"');
+            at = q + 1;
+        }
+    };
+    put(s);
+    if (more)
+        for (std::size_t i = 0; i < more->size(); ++i) {
+            if (i || !s.empty()) o += "; ";
+            put((*more)[i]);
+        }
+    if (quote) o.push_back('"');
+}
+
+}  // namespace
+
+std::string render_csv(const Review &r) {
+    std::string o = "module,module_title,piece,piece_title,role,status,people,by,since,due,overdue,at_risk,note\r\n";
+    reserve_output(o, o.size() + r.overall.total * 128);
+    for (const ReviewModule &m : r.modules)
+        for (const ReviewPiece &piece : m.pieces)
+            for (const ReviewPair &p : piece.pairs) {
+                csv_field(o, m.id);
+                o.push_back(',');
+                csv_field(o, m.title);
+                o.push_back(',');
+                csv_field(o, piece.id);
+                o.push_back(',');
+                csv_field(o, piece.title);
+                o.push_back(',');
+                csv_field(o, p.role);
+                o.push_back(',');
+                o += style(p.status).id;
+                o.push_back(',');
+                csv_field(o, {}, &p.people);
+                o.push_back(',');
+                csv_field(o, p.by);
+                o.push_back(',');
+                if (p.since > 0) o += stamp(p.since, true).view();
+                o.push_back(',');
+                csv_field(o, p.due);
+                o += p.overdue ? ",yes" : ",no";
+                o += p.at_risk ? ",yes," : ",no,";
+                csv_field(o, p.note);
+                o += "\r\n";
+            }
+    return o;
+}
+
+}  // namespace coursecrew::review_detail

@@ -1,0 +1,505 @@
+// The review as one self-contained HTML page: inline CSS and SVG bars, no
+// script, nothing fetched; legible on a phone, in print and in greyscale.
+#include <array>
+#include <string>
+
+#include "coursecrew/coursecrew.h"
+#include "plugin/review/review_internal.hpp"
+
+namespace coursecrew::review_detail {
+
+namespace {
+
+constexpr std::array<Status, 5> kBarOrder = {Status::Done, Status::InReview, Status::InProgress,
+                                             Status::Blocked, Status::NotStarted};
+
+
+// Text and attribute values alike: & < > " ' escaped; C0 controls (invalid
+// in HTML) dropped.
+constexpr std::array<bool, 256> kHtmlSpecial = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = c != '\n' && c != '\t';
+    for (unsigned char c : {'&', '<', '>', '"', '\''}) t[c] = true;
+    return t;
+}();
+
+void esc(std::string &o, std::string_view s) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        // Skip 8 plain bytes at a time (tabs and newlines just take the slow path).
+        while (s.size() - i >= 8) {
+            const std::uint64_t w = load8(s.data() + i);
+            if (bytes_below(w, 0x20) | bytes_equal(w, '&') | bytes_equal(w, '<') | bytes_equal(w, '>') |
+                bytes_equal(w, '"') | bytes_equal(w, '\''))
+                break;
+            i += 8;
+        }
+        if (i >= s.size()) break;
+        const char c = s[i];
+        if (!kHtmlSpecial[static_cast<unsigned char>(c)]) continue;
+        o.append(s.data() + start, i - start);
+        switch (c) {
+        case '&': o += "&amp;"; break;
+        case '<': o += "&lt;"; break;
+        case '>': o += "&gt;"; break;
+        case '"': o += "&quot;"; break;
+        case '\'': o += "&#39;"; break;
+        default: break;  // a control character: dropped
+        }
+        start = i + 1;
+    }
+    o.append(s.data() + start, s.size() - start);
+}
+
+const char *const kCss = R"CSS(
+:root{--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb;--soft:#f9fafb;--late:#b91c1c;--risk:#b45309}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;color:var(--ink);background:#fff;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans","Liberation Sans",sans-serif;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+main{max-width:1120px;margin:0 auto;padding:24px 20px 40px}
+h1{font-size:1.75rem;line-height:1.2;margin:0 0 4px}
+h2{font-size:1.3rem;line-height:1.25;margin:0}
+h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:18px 0 6px;font-weight:600}
+.meta{color:var(--muted);margin:0 0 16px}
+.id{color:var(--muted);font-weight:400;font-size:.8em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;overflow-wrap:anywhere}
+.stats{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0 4px;padding:0;list-style:none}
+.stats li{border:1px solid var(--line);border-radius:8px;padding:6px 12px;min-width:92px;background:var(--soft)}
+.stats b{display:block;font-size:1.3rem;line-height:1.2}
+.stats span{color:var(--muted);font-size:.8rem}
+.stats .warn b{color:var(--late)}
+.prog{display:flex;align-items:center;gap:10px;margin:8px 0}
+.prog svg{flex:1 1 auto;min-width:80px;height:14px;border-radius:7px}
+.prog .pct{font-weight:700;min-width:3.2em;text-align:right;font-variant-numeric:tabular-nums}
+.prog .of{color:var(--muted);font-size:.85rem;white-space:nowrap}
+.legend{display:flex;flex-wrap:wrap;gap:6px 14px;margin:10px 0 0;padding:0;list-style:none;font-size:.85rem}
+.legend li{display:flex;align-items:center;gap:6px}
+.sw{display:inline-block;width:14px;height:14px;border-radius:3px;border:1px solid rgba(0,0,0,.25)}
+.module{margin-top:36px;padding-top:20px;border-top:2px solid var(--line)}
+.head{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:4px 16px}
+.due{white-space:nowrap}
+.head .due{color:var(--muted)}
+.split{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 32px}
+.rows{width:100%;border-collapse:collapse;font-size:.9rem}
+.rows th,.rows td{padding:3px 0;text-align:left;vertical-align:middle;font-weight:400}
+.rows th{padding-right:10px;white-space:nowrap;max-width:14em;overflow:hidden;text-overflow:ellipsis}
+.rows td.bar{width:100%}
+.rows td.bar svg{display:block;width:100%;height:10px;border-radius:5px}
+.rows td.num{padding-left:10px;white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
+.rows td.num small{color:var(--muted)}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0;border:1px solid var(--line);border-radius:8px}
+table.grid{border-collapse:separate;border-spacing:0;width:100%;font-size:.875rem}
+.grid th,.grid td{padding:6px 10px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
+.grid thead th{background:var(--soft);font-size:.9em;color:var(--muted);font-weight:600;white-space:nowrap}
+.grid tbody tr:last-child>*{border-bottom:0}
+.grid tbody th{font-weight:600;min-width:12em;max-width:22em;background:#fff;position:sticky;left:0;z-index:1;border-right:1px solid var(--line)}
+.grid tbody th .id{display:block}
+.grid td.c{min-width:10em;border-left:4px solid transparent}
+.grid td.na{color:var(--muted);text-align:center}
+.c b,.c span,.c small{display:block}
+.c b{font-weight:600;white-space:nowrap}
+.c .none{color:var(--late);font-style:italic}
+.c small{font-size:.86em;color:var(--muted);white-space:nowrap}
+.c small.late{color:var(--late);font-weight:700}
+.c small.risk{color:var(--risk);font-weight:700}
+.c small.flag{color:var(--ink);font-weight:600}
+.c small.note{white-space:normal}
+.grid td.overdue{box-shadow:inset 0 0 0 2px var(--late)}
+.legend .late{color:var(--late);font-weight:700}
+.legend .risk{color:var(--risk);font-weight:700}
+.sum td{white-space:nowrap}
+.sum tbody th{white-space:normal}
+.sum td.w{width:40%;min-width:120px}
+.sum td.w svg{display:block;width:100%;height:10px;border-radius:5px}
+.sum a{color:inherit}
+.sum .warnc{color:var(--late);font-weight:600;white-space:normal}
+.findings{margin:6px 0 0;padding:0;list-style:none}
+.findings li{padding:6px 10px;margin:4px 0;border-left:4px solid var(--risk);background:var(--soft);border-radius:0 6px 6px 0;break-inside:avoid}
+.findings .k{font-weight:700;margin-right:6px;color:var(--risk)}
+.findings .k::after{content:":"}
+.findings li.k-overdue,.findings li.k-gap{border-left-color:var(--late);background:#fef2f2}
+.findings li.k-overdue .k,.findings li.k-gap .k{color:var(--late)}
+.findings li.info{border-left-color:#9ca3af}
+.findings li.info .k{color:var(--muted)}
+.hint{display:none;color:var(--muted);font-size:.8rem;margin:0}
+footer{margin-top:40px;color:var(--muted);font-size:.8rem;border-top:1px solid var(--line);padding-top:10px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (max-width:640px){
+ body{font-size:16px}
+ main{padding:16px 12px 32px}
+ h1{font-size:1.4rem}
+ h2{font-size:1.15rem}
+ .stats li{min-width:0;flex:1 1 28%}
+ .grid tbody th{min-width:8.5em;max-width:11em}
+ .grid td.c{min-width:9em}
+ .sum .opt{display:none}
+ .hint{display:block}
+}
+@media print{
+ @page{margin:14mm 12mm}
+ body{font-size:10.5pt}
+ main{max-width:none;padding:0}
+ a{text-decoration:none}
+ .scroll{overflow:visible;border:0}
+ /* Paper does not scroll: the matrix fits the page width and wraps. */
+ table.grid{table-layout:fixed;font-size:8.5pt}
+ .grid thead th:first-child{width:24%}
+ .grid th,.grid td{padding:4px 6px}
+ .grid tbody th{position:static;min-width:0;max-width:none}
+ .grid td.c{min-width:0}
+ .c b,.c small,.grid thead th,.sum td{white-space:normal}
+ .sum td.w{width:30%;min-width:0}
+ tr,li,.prog,.rows{break-inside:avoid;page-break-inside:avoid}
+ thead{display:table-header-group}
+ h2,h3,.head{break-after:avoid;page-break-after:avoid}
+ .module{break-before:auto}
+ .hint{display:none}
+}
+)CSS";
+
+// A horizontal bar as inline SVG: one rect per status, finished work first.
+// preserveAspectRatio="none" lets CSS give it any width; the <title> and the
+// text beside it carry the numbers for screen readers and greyscale prints.
+void svg_bar(std::string &o, const StatusCounts &c, std::string_view label) {
+    std::size_t total = 0;
+    for (std::size_t n : c) total += n;
+    o += "<svg viewBox=\"0 0 1000 10\" preserveAspectRatio=\"none\" role=\"img\" focusable=\"false\"><title>";
+    esc(o, label);
+    o += "</title><rect width=\"1000\" height=\"10\" fill=\"#e5e7eb\"/>";
+    std::size_t x = 0, acc = 0;
+    for (Status s : kBarOrder) {
+        const std::size_t n = c[static_cast<std::size_t>(s)];
+        if (!n || s == Status::NotStarted) {
+            acc += n;
+            continue;
+        }
+        acc += n;
+        const std::size_t end = acc * 1000 / total;  // cumulative: segments meet exactly
+        if (end > x) {
+            o += "<rect x=\"";
+            append_uint(o, x);
+            o += "\" width=\"";
+            append_uint(o, end - x);
+            o += "\" height=\"10\" fill=\"";
+            o += style(s).fill;
+            o += "\"/>";
+        }
+        x = end;
+    }
+    o += "</svg>";
+}
+
+// The same for a person's progress (done / held): only done is known.
+StatusCounts done_counts(const Progress &p) {
+    StatusCounts c{};
+    c[static_cast<std::size_t>(Status::Done)] = p.done;
+    c[static_cast<std::size_t>(Status::NotStarted)] = p.total - p.done;
+    return c;
+}
+
+std::string progress_label(std::string_view what, const Progress &p, const StatusCounts *c) {
+    std::string l(what);
+    l += ": " + std::to_string(whole_percent(p)) + "% done (" + std::to_string(p.done) + " of " +
+         plural(p.total, "pair", "pairs") + ")";
+    if (c) {
+        for (Status s : kBarOrder) {
+            if (s == Status::Done) continue;
+            const std::size_t n = (*c)[static_cast<std::size_t>(s)];
+            if (n) {
+                l += ", " + std::to_string(n) + " ";
+                l += style(s).phrase;
+            }
+        }
+    }
+    return l;
+}
+
+void html_progress(std::string &o, std::string_view what, const Progress &p, const StatusCounts &c) {
+    o += "<div class=\"prog\">";
+    svg_bar(o, c, progress_label(what, p, &c));
+    o += "<span class=\"pct\">";
+    append_uint(o, whole_percent(p));
+    o += "%</span><span class=\"of\">";
+    append_uint(o, p.done);
+    o += " of ";
+    append_uint(o, p.total);
+    o += " done</span></div>\n";
+}
+
+// A compact row: label, bar, percent and counts (per role, per person).
+void html_row(std::string &o, std::string_view label, const Progress &p, const StatusCounts &c) {
+    o += "<tr><th scope=\"row\" title=\"";
+    esc(o, label);
+    o += "\">";
+    esc(o, label);
+    o += "</th><td class=\"bar\">";
+    svg_bar(o, c, progress_label(label, p, &c));
+    o += "</td><td class=\"num\">";
+    append_uint(o, whole_percent(p));
+    o += "% <small>";
+    append_uint(o, p.done);
+    o += "/";
+    append_uint(o, p.total);
+    o += "</small></td></tr>\n";
+}
+
+void html_findings(std::string &o, const std::vector<const Finding *> &list) {
+    o += "<ul class=\"findings\">\n";
+    for (const Finding *f : list) {
+        o += "<li class=\"k-";
+        esc(o, f->kind);
+        if (f->severity == "info") o += " info";
+        o += "\"><span class=\"k\">";
+        esc(o, kind_label(f->kind));
+        o += "</span>";
+        esc(o, f->message);
+        o += "</li>\n";
+    }
+    o += "</ul>\n";
+}
+
+// One matrix cell, kept small (a big course has tens of thousands): the
+// status symbol comes from the stylesheet, the rest is text.
+void html_cell(std::string &o, const ReviewPair &p) {
+    const StatusStyle &st = style(p.status);
+    o += "<td class=\"c s-";
+    o += st.id;
+    if (p.overdue) o += " overdue";
+    o += "\"><b>";
+    o += st.label;
+    o += "</b>";
+    if (p.people.empty()) {
+        o += "<span class=\"none\">No one assigned</span>";
+    } else {
+        o += "<span>";
+        for (std::size_t i = 0; i < p.people.size(); ++i) {
+            if (i) o += ", ";
+            esc(o, p.people[i]);
+        }
+        o += "</span>";
+    }
+    if (p.changed_after_done) o += "<small class=\"flag\">\xE2\x86\xBB Changed after done</small>";  // ↻
+    if (!p.due.empty()) {
+        if (p.overdue) o += "<small class=\"late\">\xE2\x9A\xA0 Overdue \xC2\xB7 due ";  // ⚠ ·
+        else if (p.at_risk) o += "<small class=\"risk\">\xE2\x97\xB7 At risk \xC2\xB7 due ";  // ◷
+        else o += "<small>due ";
+        esc(o, p.due);
+        o += "</small>";
+    }
+    if (!p.note.empty() && !p.changed_after_done) {
+        o += "<small class=\"note\">";
+        esc(o, p.note);
+        o += "</small>";
+    }
+    o += "</td>";
+}
+
+}  // namespace
+
+std::string render_html(const Review &r) {
+    const Digest dg(r);
+    std::string o;
+    std::size_t pairs = r.overall.total;
+    reserve_output(o, 8192 + pairs * 260);  // ~225 bytes a pair, measured
+    const std::string &title = r.course_title.empty() ? r.course_id : r.course_title;
+    const std::string date = format_date(r.generated_at);
+
+    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<meta name=\"generator\" content=\"coursecrew " COURSECREW_VERSION_STRING "\">\n<title>";
+    esc(o, title);
+    o += " \xE2\x80\x94 production review ";  // —
+    o += date;
+    o += "</title>\n<style>";
+    o += kCss;
+    // Status colours and symbols come from kStatus, the one place that
+    // names them; the symbol keeps a greyscale print readable.
+    for (const StatusStyle &s : kStatus) {
+        o += ".grid td.s-";
+        o += s.id;
+        o += "{background:";
+        o += s.tint;
+        o += ";border-left-color:";
+        o += s.fill;
+        o += "}.s-";
+        o += s.id;
+        o += " b::before{content:\"";
+        o += s.symbol;
+        o += "\\a0\"}.sw.s-";
+        o += s.id;
+        o += "{background:";
+        o += s.fill;
+        o += "}\n";
+    }
+    o += "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>";
+    esc(o, title);
+    o += "</h1>\n<p class=\"meta\">Production review \xC2\xB7 generated ";
+    o += format_when(r.generated_at);
+    if (!r.course_id.empty() && !r.course_title.empty()) {
+        o += " \xC2\xB7 <span class=\"id\">";
+        esc(o, r.course_id);
+        o += "</span>";
+    }
+    o += "</p>\n";
+
+    StatusCounts all{};
+    std::vector<StatusCounts> per_module;
+    per_module.reserve(r.modules.size());
+    for (const ReviewModule &m : r.modules) {
+        per_module.push_back(count_statuses(m));
+        for (std::size_t s = 0; s < all.size(); ++s) all[s] += per_module.back()[s];
+    }
+    html_progress(o, "Whole course", r.overall, all);
+
+    // Headline numbers: what a coordinator or a client asks first.
+    auto stat = [&](std::size_t n, const char *label, bool warn) {
+        o += warn && n ? "<li class=\"warn\"><b>" : "<li><b>";
+        append_uint(o, n);
+        o += "</b><span>";
+        o += label;
+        o += "</span></li>";
+    };
+    o += "<ul class=\"stats\">";
+    stat(r.modules.size(), "modules", false);
+    stat(r.overall.total, "pairs (piece \xC3\x97 role)", false);  // ×
+    stat(r.overall.done, "done", false);
+    stat(dg.kinds[kind_index("overdue")], "overdue", true);
+    stat(dg.kinds[kind_index("at_risk")], "at risk", true);
+    stat(dg.kinds[kind_index("gap")], "without a person", true);
+    o += "</ul>\n";
+
+    o += "<ul class=\"legend\" aria-label=\"Status legend\">";
+    for (const StatusStyle &s : kStatus) {
+        o += "<li><span class=\"sw s-";
+        o += s.id;
+        o += "\"></span><span aria-hidden=\"true\">";
+        o += s.symbol;
+        o += "</span> ";
+        o += s.label;
+        o += "</li>";
+    }
+    o += "<li class=\"late\">\xE2\x9A\xA0 Overdue</li><li class=\"risk\">\xE2\x97\xB7 At risk</li>"
+         "</ul>\n</header>\n";
+
+    // Summary per module, linking to its section.
+    if (r.modules.empty()) {
+        o += "<p>No modules to review.</p>\n";
+    } else {
+        o += "<section aria-labelledby=\"sum-h\"><h3 id=\"sum-h\">Modules</h3><div class=\"scroll\">"
+             "<table class=\"grid sum\"><thead><tr><th scope=\"col\">Module</th><th scope=\"col\">Progress</th>"
+             "<th scope=\"col\">Done</th><th scope=\"col\">Due</th><th scope=\"col\" class=\"opt\">Needs attention</th>"
+             "</tr></thead><tbody>\n";
+        for (std::size_t i = 0; i < r.modules.size(); ++i) {
+            const ReviewModule &m = r.modules[i];
+            o += "<tr><th scope=\"row\"><a href=\"#m";
+            append_uint(o, i + 1);
+            o += "\">";
+            esc(o, m.title);
+            o += "</a></th><td class=\"w\">";
+            svg_bar(o, per_module[i], progress_label(m.title, m.overall, &per_module[i]));
+            o += "</td><td>";
+            append_uint(o, whole_percent(m.overall));
+            o += "%</td><td>";
+            if (m.due.empty()) o += "\xE2\x80\x94";
+            else esc(o, m.due);
+            o += "</td><td class=\"opt\">";
+            const std::string c = counts_text(dg.kinds_by_module[i]);
+            if (c.empty()) o += "\xE2\x80\x94";
+            else {
+                o += "<span class=\"warnc\">";
+                esc(o, c);
+                o += "</span>";
+            }
+            o += "</td></tr>\n";
+        }
+        o += "</tbody></table></div></section>\n";
+    }
+
+    for (std::size_t i = 0; i < r.modules.size(); ++i) {
+        const ReviewModule &m = r.modules[i];
+        o += "<section class=\"module\" id=\"m";
+        append_uint(o, i + 1);
+        o += "\" aria-labelledby=\"m";
+        append_uint(o, i + 1);
+        o += "h\">\n<div class=\"head\"><h2 id=\"m";
+        append_uint(o, i + 1);
+        o += "h\">";
+        esc(o, m.title);
+        if (m.title != m.id) {
+            o += " <span class=\"id\">";
+            esc(o, m.id);
+            o += "</span>";
+        }
+        o += "</h2>";
+        if (!m.due.empty()) {
+            o += "<span class=\"due\">Due ";
+            esc(o, m.due);
+            o += "</span>";
+        }
+        o += "</div>\n";
+        html_progress(o, m.title, m.overall, per_module[i]);
+
+        o += "<div class=\"split\">";
+        if (!m.by_role.empty()) {
+            o += "<div><h3>By role</h3><table class=\"rows\">\n";
+            for (const auto &[role, p] : m.by_role) {
+                const StatusCounts c = count_statuses(m, &role);
+                html_row(o, dg.title(role), p, c);
+            }
+            o += "</table></div>";
+        }
+        if (!m.by_person.empty()) {
+            o += "<div><h3>By person</h3><table class=\"rows\">\n";
+            for (const auto &[name, p] : m.by_person) html_row(o, name, p, done_counts(p));
+            o += "</table></div>";
+        }
+        o += "</div>\n";
+
+        const std::vector<std::string> roles = module_roles(m);
+        o += "<h3>Pieces \xC3\x97 roles</h3>";
+        if (roles.size() > 1) o += "<p class=\"hint\">Scroll sideways for every role \xE2\x86\x92</p>";  // →
+        o += "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"";
+        esc(o, m.title);
+        o += ": pieces by role\"><table class=\"grid\"><thead><tr><th scope=\"col\">Piece</th>";
+        for (const std::string &role : roles) {
+            o += "<th scope=\"col\">";
+            esc(o, dg.title(role));
+            o += "</th>";
+        }
+        o += "</tr></thead>\n<tbody>\n";
+        for (const ReviewPiece &piece : m.pieces) {
+            o += "<tr><th scope=\"row\">";
+            esc(o, piece.title);
+            if (piece.title != piece.id) {
+                o += "<span class=\"id\">";
+                esc(o, piece.id);
+                o += "</span>";
+            }
+            o += "</th>";
+            for (const std::string &role : roles) {
+                if (const ReviewPair *p = pair_for(piece, role)) html_cell(o, *p);
+                else o += "<td class=\"na\"><span aria-hidden=\"true\">\xE2\x80\x94</span><span class=\"sr\">not needed</span></td>";
+            }
+            o += "</tr>\n";
+        }
+        o += "</tbody></table></div>\n";
+        if (!dg.by_module[i].empty()) {
+            o += "<h3>Findings (";
+            append_uint(o, dg.by_module[i].size());
+            o += ")</h3>\n";
+            html_findings(o, dg.by_module[i]);
+        }
+        o += "</section>\n";
+    }
+    if (!dg.team.empty()) {
+        o += "<section class=\"module\" aria-labelledby=\"team-h\"><h2 id=\"team-h\">Team</h2>\n";
+        html_findings(o, dg.team);
+        o += "</section>\n";
+    }
+    o += "<footer>Generated by coursecrew " COURSECREW_VERSION_STRING " on ";
+    o += date;
+    o += ". Progress counts done (piece, role) pairs; due dates are due at the end of the day (UTC).</footer>\n"
+         "</main>\n</body>\n</html>\n";
+    return o;
+}
+
+}  // namespace coursecrew::review_detail

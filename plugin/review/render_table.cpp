@@ -1,0 +1,202 @@
+// The review as a terminal table: a summary per module, then each module's
+// progress, its pieces x roles matrix and its findings.
+#include <algorithm>
+#include <string>
+
+#include "plugin/review/review_internal.hpp"
+
+namespace coursecrew::review_detail {
+
+namespace {
+
+std::string join(const std::vector<std::string> &v, const char *sep) {
+    std::string o;
+    for (const std::string &s : v) {
+        if (!o.empty()) o += sep;
+        o += s;
+    }
+    return o;
+}
+
+// Display width of UTF-8 text: code points (titles are not East Asian wide
+// often enough to justify a width table).
+std::size_t width(std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+// Cut to at most `w` code points, marking the cut with "...".
+std::string_view fit(std::string_view s, std::size_t w, std::string &scratch) {
+    if (width(s) <= w) return s;
+    const std::size_t keep = w > 3 ? w - 3 : 0;
+    std::size_t cps = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (cps == keep) break;
+            ++cps;
+        }
+    }
+    scratch.assign(s.substr(0, i));
+    scratch.append("...", w - keep);
+    return scratch;
+}
+
+// Ends a line without trailing blanks (they make diffs and copy-paste noisy).
+void end_line(std::string &o) {
+    while (!o.empty() && o.back() == ' ') o.pop_back();
+    o.push_back('\n');
+}
+
+void pad(std::string &o, std::string_view s, std::size_t w) {
+    o += s;
+    for (std::size_t n = width(s); n < w; ++n) o.push_back(' ');
+}
+
+// ---------------------------------------------------------------- table
+
+std::string bar_text(const Progress &p, std::size_t w = 20) {
+    const std::size_t filled = p.total ? p.done * w / p.total : 0;
+    std::string o = "[";
+    o.append(filled, '#');
+    o.append(w - filled, '.');
+    o += "] ";
+    std::string pct = std::to_string(whole_percent(p)) + "%";
+    o.append(4 - std::min<std::size_t>(4, pct.size()), ' ');
+    return o + pct;
+}
+
+void table_findings(std::string &o, const std::vector<const Finding *> &list, const char *indent) {
+    for (const Finding *f : list) {
+        o += indent;
+        o += f->severity == "info" ? "i " : "! ";
+        o += f->message;
+        o += '\n';
+    }
+}
+
+}  // namespace
+
+std::string render_table(const Review &r) {
+    const Digest dg(r);
+    std::string o, scratch;
+    reserve_output(o, 4096 + r.overall.total * 80);
+    o += r.course_title.empty() ? r.course_id : r.course_title;
+    if (!r.course_id.empty() && !r.course_title.empty()) o += "  [" + r.course_id + "]";
+    o += "\nReview of " + format_when(r.generated_at) + "\n";
+    o += "Overall  " + bar_text(r.overall) + "  " + std::to_string(r.overall.done) + " of " +
+         plural(r.overall.total, "pair", "pairs") + " done\n";
+
+    if (r.modules.empty()) {
+        o += "\nNo modules to review.\n";
+    } else {
+        // Summary per module: what a coordinator scans first.
+        std::size_t tw = 6;
+        for (const ReviewModule &m : r.modules) tw = std::max(tw, std::min<std::size_t>(36, width(m.title)));
+        o += "\nSummary\n";
+        for (std::size_t i = 0; i < r.modules.size(); ++i) {
+            const ReviewModule &m = r.modules[i];
+            o += "  ";
+            pad(o, fit(m.title, tw, scratch), tw);
+            o += "  " + bar_text(m.overall, 10) + "  ";
+            std::string frac = std::to_string(m.overall.done) + "/" + std::to_string(m.overall.total);
+            pad(o, frac, 9);
+            if (!m.due.empty()) o += "  due " + m.due;
+            const std::string c = counts_text(dg.kinds_by_module[i]);
+            if (!c.empty()) o += "  " + c;
+            end_line(o);
+        }
+    }
+
+    for (std::size_t i = 0; i < r.modules.size(); ++i) {
+        const ReviewModule &m = r.modules[i];
+        o += "\nModule " + std::to_string(i + 1) + " of " + std::to_string(r.modules.size()) + ": " + m.title;
+        if (m.title != m.id) o += "  [" + m.id + "]";
+        if (!m.due.empty()) o += "  due " + m.due;
+        o += "\n  " + bar_text(m.overall) + "  " + std::to_string(m.overall.done) + " of " +
+             plural(m.overall.total, "pair", "pairs") + " done\n";
+        if (!m.by_role.empty()) {
+            o += "  by role:   ";
+            bool first = true;
+            for (const auto &[role, p] : m.by_role) {
+                o += first ? "" : ", ";
+                first = false;
+                o += dg.title(role) + " " + std::to_string(whole_percent(p)) + "% (" + std::to_string(p.done) +
+                     "/" + std::to_string(p.total) + ")";
+            }
+            o += '\n';
+        }
+        if (!m.by_person.empty()) {
+            o += "  by person: ";
+            bool first = true;
+            for (const auto &[name, p] : m.by_person) {
+                o += first ? "" : ", ";
+                first = false;
+                o += name + " " + std::to_string(whole_percent(p)) + "% (" + std::to_string(p.done) + "/" +
+                     std::to_string(p.total) + ")";
+            }
+            o += '\n';
+        }
+
+        // The matrix: pieces down, roles across. Cells: mark, status, people.
+        const std::vector<std::string> roles = module_roles(m);
+        auto cell = [](const ReviewPair &p) {
+            std::string c = p.overdue ? "! " : p.at_risk ? "~ " : p.changed_after_done ? "* " : "  ";
+            c += style(p.status).phrase;
+            c += ": ";
+            c += p.people.empty() ? "nobody" : join(p.people, ", ");
+            return c;
+        };
+        // Cells once (row-major, "" where the piece lacks the role), then
+        // column widths, then the rows.
+        std::vector<std::string> cells(m.pieces.size() * roles.size());
+        std::size_t pw = 5;
+        std::vector<std::size_t> cw;
+        for (const std::string &role : roles) cw.push_back(width(dg.title(role)) + 2);
+        for (std::size_t row = 0; row < m.pieces.size(); ++row) {
+            const ReviewPiece &piece = m.pieces[row];
+            pw = std::max(pw, width(piece.title));
+            for (std::size_t c = 0; c < roles.size(); ++c)
+                if (const ReviewPair *p = pair_for(piece, roles[c])) {
+                    std::string &text = cells[row * roles.size() + c];
+                    text = cell(*p);
+                    cw[c] = std::max(cw[c], width(text));
+                }
+        }
+        pw = std::min<std::size_t>(pw, 36);
+        for (std::size_t &w : cw) w = std::min<std::size_t>(w, 32);
+        o += "\n  ";
+        pad(o, "Piece", pw);
+        // Titles line up with the status text, after the cells' mark gutter.
+        for (std::size_t c = 0; c < roles.size(); ++c) {
+            o += "    ";
+            pad(o, fit(dg.title(roles[c]), cw[c] - 2, scratch), cw[c] - 2);
+        }
+        end_line(o);
+        o += "  " + std::string(pw, '-');
+        for (std::size_t w : cw) o += "  " + std::string(w, '-');
+        end_line(o);
+        for (std::size_t row = 0; row < m.pieces.size(); ++row) {
+            o += "  ";
+            pad(o, fit(m.pieces[row].title, pw, scratch), pw);
+            for (std::size_t c = 0; c < roles.size(); ++c) {
+                o += "  ";
+                const std::string &text = cells[row * roles.size() + c];
+                pad(o, text.empty() ? std::string_view("  -") : fit(text, cw[c], scratch), cw[c]);
+            }
+            end_line(o);
+        }
+        if (!dg.by_module[i].empty()) {
+            o += "\n  Findings (" + std::to_string(dg.by_module[i].size()) + ")\n";
+            table_findings(o, dg.by_module[i], "    ");
+        }
+    }
+    if (!dg.team.empty()) {
+        o += "\nTeam (" + std::to_string(dg.team.size()) + ")\n";
+        table_findings(o, dg.team, "  ");
+    }
+    o += "\nMarks: ! overdue, ~ at risk, * content changed after done; findings: ! warning, i info\n";
+    return o;
+}
+
+}  // namespace coursecrew::review_detail

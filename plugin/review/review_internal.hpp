@@ -1,0 +1,133 @@
+// What the review's builder (review.cpp) and its four renderers
+// (render_table.cpp, render_json.cpp, render_csv.cpp, render_html.cpp)
+// share: dates and timestamps, the status styles, the finding kinds and the
+// Digest every renderer starts from. Internal to the review: nothing outside
+// plugin/review includes it (the unit tests do, to test the dates directly).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "plugin/review/review.hpp"
+
+namespace coursecrew::review_detail {
+
+constexpr std::int64_t kDay = 86400;
+
+// ---------------------------------------------------------------- bytes
+// Escaping scans every byte of a large review; these test 8 bytes at a time
+// so the common case (nothing to escape) copies whole runs. Each returns
+// non-zero when some byte of `w` qualifies (exact for the first such byte,
+// which is all a "look closer" test needs).
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+constexpr std::uint64_t bytes_below(std::uint64_t w, unsigned n) { return (w - kOnes * n) & ~w & kHigh; }
+constexpr std::uint64_t bytes_equal(std::uint64_t w, unsigned char c) { return bytes_below(w ^ (kOnes * c), 1); }
+
+inline std::uint64_t load8(const char *p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+
+// Reserves a renderer's output, with huge pages advised for a large one.
+void reserve_output(std::string &s, std::size_t bytes);
+
+// ---------------------------------------------------------------- dates
+// Civil dates in UTC with std::chrono's calendar: no time zones, no libc
+// calls whose result depends on the machine's TZ or locale.
+
+// "YYYY-MM-DD" (strict, a real calendar day) to days since 1970-01-01.
+bool parse_date(std::string_view s, std::int64_t &days);
+
+// A timestamp spelled out in a stack buffer: the renderers print one per
+// pair, so no heap string each time.
+struct Stamp {
+    char text[32];
+    std::size_t size = 0;
+    std::string_view view() const { return {text, size}; }
+    std::string str() const { return std::string(view()); }
+};
+
+// "YYYY-MM-DD" of a unix time (UTC); with_time adds "THH:MM:SSZ" (RFC 3339).
+// Years outside std::chrono::year's range (+-32767) are clamped to it.
+Stamp stamp(std::int64_t unix_seconds, bool with_time);
+std::string format_date(std::int64_t unix_seconds);
+std::string format_timestamp(std::int64_t unix_seconds);
+// "2024-05-10 12:00 UTC", for people.
+std::string format_when(std::int64_t unix_seconds);
+
+// ---------------------------------------------------------------- text
+std::string plural(std::size_t n, const char *one, const char *many);
+void append_uint(std::string &o, std::size_t v);
+// Whole percent, rounded down: 99.9% must never read as 100%.
+unsigned whole_percent(const Progress &p);
+
+// ---------------------------------------------------------------- statuses
+// How each status is named and drawn. The ids are the store's; symbols and
+// labels make the HTML legible in greyscale, colours follow the usual
+// traffic-light reading (grey, blue, amber, green, red).
+struct StatusStyle {
+    // Views: lengths known, no strlen per use. `phrase` is the label inside a sentence.
+    std::string_view id, label, phrase, symbol, fill, tint;
+};
+inline constexpr std::array<StatusStyle, 5> kStatus = {{
+    {"not_started", "Not started", "not started", "\xE2\x97\x8B", "#9ca3af", "#f3f4f6"},  // ○
+    {"in_progress", "In progress", "in progress", "\xE2\x97\x90", "#2563eb", "#dbeafe"},  // ◐
+    {"in_review", "In review", "in review", "\xE2\x97\x8E", "#d97706", "#fef3c7"},        // ◎
+    {"done", "Done", "done", "\xE2\x9C\x93", "#16a34a", "#dcfce7"},                       // ✓
+    {"blocked", "Blocked", "blocked", "\xE2\x9C\x95", "#dc2626", "#fee2e2"},              // ✕
+}};
+inline const StatusStyle &style(Status s) { return kStatus[static_cast<std::size_t>(s)]; }
+
+using StatusCounts = std::array<std::size_t, 5>;
+
+// ---------------------------------------------------------------- findings
+inline constexpr std::array<const char *, 7> kKinds = {"gap",     "overload", "many_roles", "stale",
+                                                       "changed_after_done", "overdue", "at_risk"};
+inline constexpr std::array<const char *, 7> kKindLabels = {"Gap",     "Overload", "Many roles", "Stale",
+                                                            "Changed after done", "Overdue", "At risk"};
+
+// Index into kKinds; kKinds.size() for a kind this file does not know
+// (only a hand-made Review has one): listed, but counted nowhere.
+std::size_t kind_index(const std::string &kind);
+std::string_view kind_label(const std::string &kind);
+
+// "2 overdue, 1 at risk, 3 gaps": a module's findings in the order a
+// coordinator acts on them (people findings are not per module).
+std::string counts_text(const std::array<std::size_t, 7> &k);
+
+// ---------------------------------------------------------------- for renderers
+
+// What the renderers need besides the Review: findings grouped by module,
+// counts per kind, role titles and per-status counts for stacked bars.
+struct Digest {
+    explicit Digest(const Review &r);
+    const std::string &title(const std::string &role) const {
+        auto it = titles.find(role);
+        return it == titles.end() ? role : it->second;
+    }
+    std::unordered_map<std::string, std::string> titles;
+    std::unordered_map<std::string, std::size_t> module_at;
+    std::vector<std::vector<const Finding *>> by_module;
+    std::vector<const Finding *> team;  // about people, or a module not in the review
+    std::vector<std::array<std::size_t, 7>> kinds_by_module;
+    std::array<std::size_t, 7> kinds{};
+};
+
+StatusCounts count_statuses(const ReviewModule &m, const std::string *role = nullptr);
+// The roles used in a module, in the review's role order (matrix columns).
+std::vector<std::string> module_roles(const ReviewModule &m);
+const ReviewPair *pair_for(const ReviewPiece &piece, const std::string &role);
+
+// The renderers, one file each; render_review (review.cpp) picks one.
+std::string render_table(const Review &r);
+std::string render_json(const Review &r);
+std::string render_csv(const Review &r);
+std::string render_html(const Review &r);
+
+}  // namespace coursecrew::review_detail
