@@ -144,6 +144,10 @@ void check_unlisted(const PackageSource &src, const EntryMarks &marks,
 void hash_files(Course &c, const PackageSource &src, const EntryIndex &index,
                 const std::string &file, Diagnostics &diags, DigestCache *cache) {
     std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
+    // At most one digest per present file: sized once, not copied while growing.
+    c.digests.reserve(c.digests.size() +
+                      static_cast<std::size_t>(std::count_if(
+                          c.files.begin(), c.files.end(), [](const File &f) { return f.present; })));
     for (File &f : c.files) {
         if (!f.present) continue;
         if (auto it = done.find(f.path); it != done.end()) {
