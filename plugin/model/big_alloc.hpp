@@ -3,8 +3,8 @@
 //
 // Why: on a VM every first touch of a fresh 4 KiB page is a slow minor fault,
 // and a big manifest touches tens of MB. Blocks of kBigBlock or more are
-// mapped on 2 MiB boundaries and marked MADV_HUGEPAGE, so that with THP in
-// `madvise` mode one fault brings in 2 MiB. A plugin cannot set the host's
+// mapped on 2 MiB boundaries and their whole huge pages marked
+// MADV_HUGEPAGE, so that with THP in `madvise` mode one fault brings in 2 MiB. A plugin cannot set the host's
 // glibc tunables, so it does this for its own allocations. Where THP is off
 // the advice is ignored and this is a plain mmap. Smaller blocks use malloc.
 #pragma once
