@@ -14,6 +14,7 @@
 
 #include "plugin/engine/options.hpp"
 #include "plugin/model/json_in.hpp"
+#include "plugin/model/big_alloc.hpp"
 #include "plugin/sync/outbox.hpp"
 #include "plugin/engine/registry.hpp"
 #include "plugin/store/sql.hpp"
@@ -103,7 +104,9 @@ void cc_destroy(coursecrew_instance *in) { delete in; }
 
 const char *cc_last_error(coursecrew_instance *in) { return in ? in->last_error.c_str() : ""; }
 
-void cc_free_string(char *text) { std::free(text); }
+// Every text handed to the host comes from big::text_allocate (to_c,
+// to_json_malloc): a large one may be a mapping, not malloc'ed.
+void cc_free_string(char *text) { big::text_free(text); }
 
 int cc_inspect(coursecrew_instance *in, const char *package_path, const char *options_json,
                char **out_json) {
@@ -163,8 +166,7 @@ void write_changes(JsonWriter &w, const std::vector<Change> &changes) {
 
 // A copy the host frees with free_string.
 char *to_c(std::string_view text) {
-    char *out = static_cast<char *>(std::malloc(text.size() + 1));
-    if (!out) throw std::bad_alloc();
+    char *out = big::text_allocate(text.size() + 1);
     std::memcpy(out, text.data(), text.size());
     out[text.size()] = '\0';
     return out;

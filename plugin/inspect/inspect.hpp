@@ -62,8 +62,9 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
 // The model and diagnostics as the JSON document described by
 // schemas/inspect.schema.json.
 std::string to_json(const Inspection &in, const InspectOptions &options);
-// The same, NUL-terminated in memory from malloc (the ABI hands it to the
-// host as is); `size` receives its length. Throws std::bad_alloc.
+// The same, NUL-terminated in memory from big::text_allocate (the ABI hands
+// it to the host as is; free it with big::text_free); `size` receives its
+// length. Throws std::bad_alloc.
 char *to_json_malloc(const Inspection &in, const InspectOptions &options, std::size_t *size);
 
 }  // namespace coursecrew

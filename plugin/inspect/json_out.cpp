@@ -9,19 +9,22 @@
 
 #include "coursecrew/coursecrew.h"
 #include "plugin/inspect/inspect.hpp"
+#include "plugin/model/big_alloc.hpp"
 
 namespace coursecrew {
 
 namespace {
 
-// RapidJSON output stream over one malloc'ed buffer. The document is written
-// once, straight into the memory the host will own (no intermediate copy),
-// and PutReserve/PutUnsafe below let the writer skip a capacity check per byte.
+// RapidJSON output stream over one buffer from big::text_allocate (a big
+// document gets huge pages; the host frees it with free_string). The document
+// is written once, straight into the memory the host will own (no
+// intermediate copy), and PutReserve/PutUnsafe below let the writer skip a
+// capacity check per byte.
 class MallocOut {
 public:
     using Ch = char;
     explicit MallocOut(std::size_t initial) { grow(initial); }
-    ~MallocOut() { std::free(data_); }
+    ~MallocOut() { big::text_free(data_); }
     MallocOut(const MallocOut &) = delete;
     MallocOut &operator=(const MallocOut &) = delete;
 
@@ -34,7 +37,7 @@ public:
         put_unsafe(c);
     }
     void Flush() {}
-    // Hands the NUL-terminated text to the caller (free() it).
+    // Hands the NUL-terminated text to the caller (big::text_free it).
     char *release(std::size_t *size) {
         reserve(1);
         data_[size_] = '\0';
@@ -47,9 +50,7 @@ public:
 
 private:
     void grow(std::size_t capacity) {
-        char *bigger = static_cast<char *>(std::realloc(data_, capacity));
-        if (!bigger) throw std::bad_alloc();
-        data_ = bigger;
+        data_ = big::text_reallocate(data_, size_, capacity);
         capacity_ = capacity;
     }
     char *data_ = nullptr;
@@ -363,7 +364,7 @@ char *to_json_malloc(const Inspection &in, const InspectOptions &opt, std::size_
 
 std::string to_json(const Inspection &in, const InspectOptions &opt) {
     std::size_t size = 0;
-    std::unique_ptr<char, decltype(&std::free)> text(to_json_malloc(in, opt, &size), &std::free);
+    std::unique_ptr<char, decltype(&big::text_free)> text(to_json_malloc(in, opt, &size), &big::text_free);
     return std::string(text.get(), size);
 }
 

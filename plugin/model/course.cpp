@@ -41,14 +41,21 @@ void LangText::add(std::string lang, std::string text) {
     values.emplace_back(std::move(lang), std::move(text));
 }
 
+StringArena::~StringArena() {
+    for (const Block &b : blocks_) big::deallocate(b.data, b.size);
+}
+
 std::string_view StringArena::add(std::string_view s) {
     if (s.empty()) return {};
     if (used_ + s.size() > capacity_) {
-        capacity_ = std::max<std::size_t>(64 * 1024, s.size());
-        blocks_.push_back(std::make_unique<char[]>(capacity_));
+        // 64 KiB, doubling to 512 KiB, then whole huge pages.
+        const std::size_t doubled = std::size_t{64 * 1024} << std::min<std::size_t>(blocks_.size(), 4);
+        capacity_ = std::max(doubled < big::kBigBlock ? doubled : big::kHugePage, s.size());
+        blocks_.reserve(blocks_.size() + 1);  // so that the push_back below cannot throw and leak
+        blocks_.push_back({static_cast<char *>(big::allocate(capacity_)), capacity_});
         used_ = 0;
     }
-    char *dst = blocks_.back().get() + used_;
+    char *dst = blocks_.back().data + used_;
     std::memcpy(dst, s.data(), s.size());
     used_ += s.size();
     return {dst, s.size()};

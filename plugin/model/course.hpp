@@ -13,8 +13,10 @@
 #include <string_view>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "plugin/model/big_alloc.hpp"
 #include "plugin/model/diagnostics.hpp"
 
 namespace coursecrew {
@@ -98,12 +100,33 @@ struct StructureFacts {
 // one allocation per block, and views stay valid for the Course's lifetime,
 // moves included. A 200,000-file manifest costs a few MB here instead of
 // 200,000 heap strings.
+// Blocks double from 64 KiB to 512 KiB, then are 2 MiB: a small course stays
+// small, a big one gets whole huge pages (big_alloc.hpp).
 class StringArena {
 public:
+    StringArena() = default;
+    StringArena(StringArena &&other) noexcept { swap(other); }
+    StringArena &operator=(StringArena &&other) noexcept {
+        StringArena(std::move(other)).swap(*this);
+        return *this;
+    }
+    StringArena(const StringArena &) = delete;
+    StringArena &operator=(const StringArena &) = delete;
+    ~StringArena();
+
     std::string_view add(std::string_view s);
 
 private:
-    std::vector<std::unique_ptr<char[]>> blocks_;
+    struct Block {
+        char *data;
+        std::size_t size;
+    };
+    void swap(StringArena &other) noexcept {
+        blocks_.swap(other.blocks_);
+        std::swap(used_, other.used_);
+        std::swap(capacity_, other.capacity_);
+    }
+    std::vector<Block> blocks_;
     std::size_t used_ = 0, capacity_ = 0;
 };
 
@@ -211,11 +234,13 @@ struct Course {
     std::string manifest_path;       // relative to the package root
     std::string default_organization;
 
-    std::vector<Item> items;         // all items of all organizations (+ sub-manifests)
-    std::vector<Resource> resources;
-    std::vector<File> files;
+    // The big arrays of a big course: huge-page backed once they pass 1 MiB
+    // (big_alloc.hpp), so filling them costs few page faults.
+    big::vector<Item> items;         // all items of all organizations (+ sub-manifests)
+    big::vector<Resource> resources;
+    big::vector<File> files;
     StringArena strings;                       // backs File::path, Resource::launch_path
-    std::vector<Sha256Hex> digests;            // of present files
+    big::vector<Sha256Hex> digests;            // of present files
     std::vector<std::uint32_t> organizations;  // item indices of kind Organization / course root
     std::uint32_t default_org = kNone;         // index into items
     std::vector<std::uint32_t> modules;        // item indices
