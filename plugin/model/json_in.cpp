@@ -149,7 +149,10 @@ bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Docu
         rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(ms);
         rapidjson::Reader reader;
         // Iterative: the reader's own stack lives on the heap, whatever the depth.
-        result = reader.Parse<rapidjson::kParseIterativeFlag>(in, handler);
+        // Strings must be valid UTF-8: they end up in the store, in JSON we
+        // write and in statements an LRS would refuse.
+        constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+        result = reader.Parse<kFlags>(in, handler);
         // Where a syntax error is, line and column say; the pointer would
         // only name the last value that started.
         if (result.IsError() && handler.too_deep()) {
