@@ -30,6 +30,8 @@ packages=(
   libcli11-dev                          # command line
   libboost-test-dev                     # tests
   chromium python3                      # tests: the review page renders (headless screenshot)
+  clang libclang-rt-14-dev              # tests: the libFuzzer targets (scripts/fuzz.sh)
+  valgrind                              # tests: memcheck on the C dlopen host
   time                                  # tests: the catalogue's peak memory per case (GNU time)
 )
 
