@@ -419,6 +419,14 @@ int cc_sync(coursecrew_instance *in, const char *options_json, int64_t timeout_m
                 if (!t.error.empty()) why += "; target \"" + t.name + "\": " + t.error;
             return fail(in, COURSECREW_E_IO, why);
         }
+        // Idle, but dead letters are not delivered: say so (exit 4), not "the outbox is empty".
+        for (const TargetStatus &t : status.targets)
+            if (t.dead > 0 || t.documents_dead > 0)
+                return fail(in, COURSECREW_E_IO,
+                            "target \"" + t.name + "\": " + std::to_string(t.dead) + " statement(s) and " +
+                                std::to_string(t.documents_dead) +
+                                " module document(s) are dead-lettered; `coursecrew outbox` shows why, "
+                                "`coursecrew outbox --retry-all` sends them again once fixed");
         return COURSECREW_OK;
     });
 }

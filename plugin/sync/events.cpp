@@ -487,4 +487,26 @@ std::string merge_documents(std::string_view ours_text, std::string_view theirs_
     return buf.GetString();
 }
 
+std::string document_problem(std::string_view text) {
+    rapidjson::Document doc;
+    JsonError error;
+    if (!parse_json(text, kRemoteJsonLimits, doc, error)) {
+        switch (error.kind) {
+        case JsonError::Kind::TooDeep: return "it is nested too deeply to read (" + error.message + ")";
+        case JsonError::Kind::TooLarge: return "it is too large to read (" + error.message + ")";
+        default: return "it is not JSON (" + error.message + ")";
+        }
+    }
+    if (!doc.IsObject()) return "it is not a JSON object";
+    for (const auto &m : doc.GetObject()) {
+        const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+        const bool is_text = name == "module" || name == "course" || name == "title" || name == "updated";
+        if (!is_text && name != "roles" && name != "pieces")
+            return "it holds \"" + std::string(name) + "\", which coursecrew does not write";
+        if (is_text ? !m.value.IsString() : !m.value.IsObject())
+            return "its \"" + std::string(name) + "\" is not " + (is_text ? "a string" : "an object");
+    }
+    return "";
+}
+
 }  // namespace coursecrew

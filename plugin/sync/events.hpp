@@ -100,4 +100,10 @@ std::string module_document(const EventContext &c, std::string_view module,
 // side has are kept. Either side may be "" or unparsable (then the other wins).
 std::string merge_documents(std::string_view ours, std::string_view theirs);
 
+// Why a module document read from the target cannot be merged safely, or ""
+// when it can: not JSON, nested too deep or too large, not an object, or a
+// member coursecrew does not write or of the wrong type (a merge would drop
+// it). Such a document must never be overwritten.
+std::string document_problem(std::string_view theirs);
+
 }  // namespace coursecrew

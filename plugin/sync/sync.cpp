@@ -267,6 +267,20 @@ bool SyncWorker::sync_documents(Lane &lane, Outbox &outbox) {
             const Reply got = lane.target->get_document(d.activity, profile_id);
             std::string body, etag;
             if (got.outcome == Outcome::Ok) {
+                // Never write over a document we cannot read: a merge would
+                // lose what it holds (an empty one holds nothing to lose). Dead-lettered with the reason, so
+                // `coursecrew outbox` shows it and a person retries it once
+                // the document at the target is fixed.
+                if (std::string problem = got.body.empty() ? "" : document_problem(got.body); !problem.empty()) {
+                    const std::string reason = "module " + d.module +
+                                               ": the target's status document cannot be read, so it was "
+                                               "not overwritten: " + problem;
+                    write(outbox, lane.db, *lane.path,
+                          [&](Outbox &o) { o.document_failed(name, d, reason, true); });
+                    emit(EventJson("dead_lettered", name).add("module", d.module).add("reason", reason).done());
+                    progressed = settled = true;
+                    break;
+                }
                 body = merge_documents(d.body, got.body);
                 etag = got.etag;
             } else if (got.outcome == Outcome::Missing) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin/sync/events.hpp"
 #include "plugin/sync/outbox.hpp"
 #include "plugin/store/store.hpp"
 #include "plugin/sync/sync.hpp"
@@ -603,6 +604,36 @@ BOOST_AUTO_TEST_CASE(a_missing_document_is_created_and_a_refused_one_dead_letter
         BOOST_TEST(st.targets.at(0).documents_dead == 1);
         BOOST_TEST(count(store.path, "SELECT count(*) FROM documents WHERE dead = 1") == 1);
     }
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_document_is_dead_lettered_and_never_overwritten) {
+    // Issue 10 (catalogue lrs-document-*): the LRS's version could not be
+    // read, so a merge would lose it; nothing is written over it.
+    const std::string deep = std::string(1000, '[') + std::string(1000, ']');
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"{not json", "not JSON"},
+        {deep, "nested too deeply"},
+        {R"({"cells": "everything", "version": []})", "\"cells\""},
+        {R"({"module": "M", "pieces": []})", "\"pieces\" is not an object"},
+        {"[]", "not a JSON object"},
+    };
+    for (const auto &[body, why] : cases) {
+        OneDocument store;
+        Script script;
+        script.gets = {reply(Outcome::Ok, 200, body, "\"e1\"")};
+        const SyncStatus st = run_worker(store.path, script, 10, true);
+        BOOST_TEST(st.idle, why);
+        BOOST_TEST(script.put_log.empty(), why);
+        BOOST_TEST(st.targets.at(0).documents_dead == 1, why);
+        BOOST_TEST(count(store.path, "SELECT count(*) FROM documents WHERE dead = 1 AND pending = 1") == 1, why);
+        const std::int64_t named = count(store.path, "SELECT count(*) FROM documents WHERE last_error LIKE "
+                                                     "'module M: %not overwritten%'");
+        BOOST_TEST(named == 1, why);
+        BOOST_TEST(script.events_of("dead_lettered") == 1u, why);
+        BOOST_TEST(document_problem(body).find(why) != std::string::npos, why);
+    }
+    BOOST_TEST(document_problem(kOurs).empty());
+    BOOST_TEST(document_problem(theirs("P2", "2026-03-01T00:00:00Z")).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
