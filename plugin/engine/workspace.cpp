@@ -20,6 +20,11 @@ bool fail(WorkspaceError &error, int status, std::string message) {
     return false;
 }
 
+// "1 problem", "100,000 problems".
+std::string problems(std::size_t n) {
+    return group_thousands(n) + (n == 1 ? " problem" : " problems");
+}
+
 // The role map in force, or the reasons it cannot be used.
 bool load_map(const WorkspaceOptions &options, RoleMap &out, WorkspaceError &error) {
     if (options.roles_path.empty()) {
@@ -32,8 +37,7 @@ bool load_map(const WorkspaceOptions &options, RoleMap &out, WorkspaceError &err
         error.map_errors = std::move(errors);
         return fail(error, COURSECREW_E_INVALID_ARGUMENT,
                     "the role map " + options.roles_path + " has " +
-                        std::to_string(error.map_errors.size()) +
-                        " problem(s); nothing was applied");
+                        problems(count_map_problems(error.map_errors)) + "; nothing was applied");
     }
     out = effective_role_map(&team, options.default_roles);
     return true;
@@ -165,8 +169,7 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
         error.map_errors = std::move(course_errors);
         return fail(error, COURSECREW_E_INVALID_ARGUMENT,
                     "the role map " + options.roles_path + " does not fit this course (" +
-                        std::to_string(error.map_errors.size()) +
-                        " problem(s)); nothing was applied");
+                        problems(count_map_problems(error.map_errors)) + "); nothing was applied");
     }
     out.plan = plan_roles(course, out.map);
     // A dry run: everything below happens in one transaction that is rolled
