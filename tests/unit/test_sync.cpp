@@ -1622,4 +1622,34 @@ BOOST_AUTO_TEST_CASE(status_csv_refuses_malformed_files_naming_the_line) {
     BOOST_TEST(updates[2].line == 6u);
 }
 
+// Endpoints: a host, an optional port, never user info (and never echoed).
+BOOST_AUTO_TEST_CASE(endpoint_authority_needs_a_host_and_no_user_info) {
+    using coursecrew::check_endpoint_authority;
+    std::string what;
+    for (const char *good : {"https://lrs.example.org/xAPI/", "http://127.0.0.1:9/xAPI/", "https://h",
+                             "https://[::1]:8443/x", "https://h.example:443?q#f"})
+        BOOST_TEST(check_endpoint_authority(good, what), good << ": " << what);
+    const std::pair<const char *, const char *> bad[] = {
+        {"https:///xAPI/", "no host"},
+        {"https://:443/xAPI/", "no host"},
+        {"http://user:s3cr3t@host/", "user info"},
+        {"http://user@host/", "user info"},
+        {"http://u:p@/x", "user info"},
+        {"https://[]/x", "IPv6"},
+        {"https://[::1/x", "IPv6"},
+        {"https://[::1]x/", "after its IPv6"},
+        {"https://h:/x", "port"},
+        {"https://h:0/x", "port"},
+        {"https://h:65536/x", "port"},
+        {"https://h:12ab/x", "port"},
+        {"lrs.example.org/xAPI/", "absolute URL"},
+    };
+    for (const auto &[url, expect] : bad) {
+        what.clear();
+        BOOST_TEST(!check_endpoint_authority(url, what), url);
+        BOOST_TEST(what.find(expect) != std::string::npos, url << ": " << what);
+        BOOST_TEST(what.find("s3cr3t") == std::string::npos);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
