@@ -380,6 +380,7 @@ bool status_import_request(const StatusImportArgs &a, std::string &request, std:
     if (!a.course.empty()) put(w, "course", a.course);
     if (!a.by.empty()) put(w, "by", a.by);
     put(w, "csv", text.str());
+    put(w, "csv_name", a.file);
     w.EndObject();
     request = buf.GetString();
     return true;

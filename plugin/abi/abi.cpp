@@ -327,11 +327,19 @@ int cc_set_status(coursecrew_instance *in, const char *request_json, const char 
         };
         std::vector<StatusUpdate> updates;
         std::string course = text(req, "course");
+        std::string csv_where;
         if (req.HasMember("csv")) {
             // CSV text (status import): piece,role,status[,by,note,course].
             std::string csv_course, why;
-            if (!parse_status_csv(text(req, "csv"), text(req, "by"), updates, csv_course, why))
-                return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/csv: " + why);
+            // The whole string: a NUL byte in it is an error, not its end.
+            const auto &csv_value = req["csv"];
+            if (!csv_value.IsString())
+                return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/csv: expected a string");
+            const std::string_view csv(csv_value.GetString(), csv_value.GetStringLength());
+            // The file the CSV came from names its lines ("FILE line N: ...").
+            csv_where = text(req, "csv_name").empty() ? std::string("/csv:") : text(req, "csv_name");
+            if (!parse_status_csv(csv, text(req, "by"), updates, csv_course, why))
+                return fail(in, COURSECREW_E_INVALID_ARGUMENT, csv_where + " " + why);
             if (updates.empty()) return fail(in, COURSECREW_E_INVALID_ARGUMENT, "/csv: no rows to import");
             if (!csv_course.empty()) {
                 if (!course.empty() && course != csv_course)
@@ -372,7 +380,12 @@ int cc_set_status(coursecrew_instance *in, const char *request_json, const char 
             ok = set_status_in_store(course, s.workspace, updates, changes, resolved, error, &feed);
             course = resolved;
         }
-        if (!ok) return workspace_failure(in, error, out_json);
+        if (!ok) {
+            // A row the store refuses names its CSV line.
+            if (!csv_where.empty() && error.message.rfind("line ", 0) == 0)
+                error.message = csv_where + " " + error.message;
+            return workspace_failure(in, error, out_json);
+        }
         rapidjson::StringBuffer buf;
         JsonWriter w(buf);
         w.StartObject();

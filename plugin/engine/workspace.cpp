@@ -20,6 +20,11 @@ bool fail(WorkspaceError &error, int status, std::string message) {
     return false;
 }
 
+// "1 problem", "100,000 problems".
+std::string problems(std::size_t n) {
+    return group_thousands(n) + (n == 1 ? " problem" : " problems");
+}
+
 // The role map in force, or the reasons it cannot be used.
 bool load_map(const WorkspaceOptions &options, RoleMap &out, WorkspaceError &error) {
     if (options.roles_path.empty()) {
@@ -32,8 +37,7 @@ bool load_map(const WorkspaceOptions &options, RoleMap &out, WorkspaceError &err
         error.map_errors = std::move(errors);
         return fail(error, COURSECREW_E_INVALID_ARGUMENT,
                     "the role map " + options.roles_path + " has " +
-                        std::to_string(error.map_errors.size()) +
-                        " problem(s); nothing was applied");
+                        problems(count_map_problems(error.map_errors)) + "; nothing was applied");
     }
     out = effective_role_map(&team, options.default_roles);
     return true;
@@ -165,8 +169,7 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
         error.map_errors = std::move(course_errors);
         return fail(error, COURSECREW_E_INVALID_ARGUMENT,
                     "the role map " + options.roles_path + " does not fit this course (" +
-                        std::to_string(error.map_errors.size()) +
-                        " problem(s)); nothing was applied");
+                        problems(count_map_problems(error.map_errors)) + "); nothing was applied");
     }
     out.plan = plan_roles(course, out.map);
     // A dry run: everything below happens in one transaction that is rolled
@@ -343,6 +346,53 @@ bool set_status_in_store(const std::string &course, const WorkspaceOptions &raw_
 
 namespace {
 
+// Length of the well-formed UTF-8 sequence at text[i] (no overlongs, no
+// surrogates, at most U+10FFFF), or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = at(i);
+    if (c < 0x80) return 1;
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > text.size()) return 0;
+    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+    return n;
+}
+
+// The text must be UTF-8 without NUL bytes: the first line that is not.
+bool check_csv_bytes(std::string_view text, std::string &error) {
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == '\0') {
+            error = "line " + std::to_string(line) + ": a NUL byte (the file must be UTF-8 text)";
+            return false;
+        }
+        if (text[i] == '\n') ++line;
+        const std::size_t n = utf8_sequence(text, i);
+        if (n == 0) {
+            error = "line " + std::to_string(line) + ": invalid UTF-8 at byte " + std::to_string(i + 1) +
+                    " (the file must be UTF-8 encoded)";
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
 // RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines.
 bool parse_csv(std::string_view text, std::vector<std::vector<std::string>> &rows,
                std::vector<std::size_t> &lines, std::string &error) {
@@ -407,6 +457,7 @@ bool parse_status_csv(std::string_view csv, const std::string &default_by,
                       std::vector<StatusUpdate> &updates, std::string &course, std::string &error) {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::size_t> lines;
+    if (!check_csv_bytes(csv, error)) return false;
     if (!parse_csv(csv, rows, lines, error)) return false;
     if (rows.empty()) {
         error = "the file is empty: expected a header row (piece,role,status[,by,note,course])";
@@ -418,7 +469,13 @@ bool parse_status_csv(std::string_view csv, const std::string &default_by,
         int *slot = name == "piece" ? &col_piece : name == "role" ? &col_role
                   : name == "status" ? &col_status : name == "by" ? &col_by
                   : name == "note" ? &col_note : name == "course" ? &col_course : nullptr;
-        if (slot) *slot = static_cast<int>(i);
+        if (!slot) continue;
+        if (*slot >= 0) {
+            error = "line 1: the column '" + name + "' appears twice (columns " +
+                    std::to_string(*slot + 1) + " and " + std::to_string(i + 1) + ")";
+            return false;
+        }
+        *slot = static_cast<int>(i);
     }
     if (col_piece < 0 || col_role < 0 || col_status < 0) {
         error = "line 1: the header must name the columns piece, role and status (by, note and "
@@ -433,7 +490,13 @@ bool parse_status_csv(std::string_view csv, const std::string &default_by,
             return col >= 0 && static_cast<std::size_t>(col) < row.size() ? row[col] : std::string();
         };
         const std::string where = "line " + std::to_string(lines[r]) + ": ";
+        if (row.size() > rows[0].size()) {
+            error = where + std::to_string(row.size()) + " fields, but the header names " +
+                    std::to_string(rows[0].size()) + " columns";
+            return false;
+        }
         StatusUpdate u;
+        u.line = lines[r];
         u.piece = cell(col_piece);
         u.role = cell(col_role);
         const std::string status = cell(col_status);

@@ -59,6 +59,13 @@ std::string child(const std::string &pointer, std::size_t index) {
 std::string str(const Value &v) { return std::string(v.GetString(), v.GetStringLength()); }
 
 // A value as a message quotes it: strings in quotes, shortened.
+// Characters (code points) of UTF-8 text, as JSON Schema counts them.
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
 std::string shown(const Value &v) {
     if (v.IsString()) {
         std::string s = str(v);
@@ -202,7 +209,7 @@ public:
                             "... and " + grouped(t.total - cap_) + " more like this at " + where +
                                 " (" + code + "; the first at " + t.first_omitted +
                                 "): " + example,
-                            code});
+                            code, t.total - cap_});
         }
         tallies_.clear();
     }
@@ -215,14 +222,7 @@ public:
 
 private:
     // 99980 -> "99,980".
-    static std::string grouped(std::size_t n) {
-        std::string digits = std::to_string(n), out;
-        for (std::size_t i = 0; i < digits.size(); ++i) {
-            if (i && (digits.size() - i) % 3 == 0) out += ',';
-            out += digits[i];
-        }
-        return out;
-    }
+    static std::string grouped(std::size_t n) { return group_thousands(n); }
 
     struct Tally {
         std::size_t total = 0;
@@ -462,10 +462,12 @@ private:
         }
         if (k == "maxLength") {
             // Globs: a longer one is no use (no path is longer) and only costs time.
+            // Only the start is shown: the whole may be megabytes.
             const Value *max = member(s, k);
-            return shown(value) + " is longer than " +
-                   std::to_string(max && max->IsUint64() ? max->GetUint64() : 0) + " characters" +
-                   expected;
+            const std::size_t length = value.IsString() ? utf8_length(str(value)) : 0;
+            return shown(value) + " is too long (" + group_thousands(length) +
+                   " characters; the limit is " +
+                   std::to_string(max && max->IsUint64() ? max->GetUint64() : 0) + ")" + expected;
         }
         if (k == "oneOf" || k == "anyOf")
             return what.empty() ? "matches none of the allowed forms" : "expected " + what;
@@ -717,6 +719,21 @@ bool load_role_map_file(const std::string &path, RoleMap &out, std::vector<MapEr
     std::ostringstream text;
     text << in.rdbuf();
     return load_role_map(text.str(), path, out, errors, max_per_kind);
+}
+
+std::size_t count_map_problems(const std::vector<MapError> &errors) {
+    std::size_t n = 0;
+    for (const MapError &e : errors) n += e.count;
+    return n;
+}
+
+std::string group_thousands(std::size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
 }
 
 void cap_map_errors(std::vector<MapError> &errors, std::size_t from, std::size_t max_per_kind) {

@@ -95,7 +95,15 @@ struct MapError {
     std::string pointer;  // "/rules/2/roles/0"
     std::string message;
     std::string code = {};  // stable: "rolemap.unknown_role", "rolemap.schema.oneOf", ... (docs/diagnostics.md)
+    std::size_t count = 1;  // the problems it stands for: N on an "... and N more" line
 };
+
+// The problems a capped list stands for: its entries with each "... and N
+// more" line counted N.
+std::size_t count_map_problems(const std::vector<MapError> &errors);
+
+// 100000 -> "100,000".
+std::string group_thousands(std::size_t n);
 
 // Problems of one kind (code and place, array indices aside) listed one by
 // one before the rest are summed up in one "... and N more" line; the same

@@ -747,6 +747,7 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
                          "AND p.role = ?3 "
                          "WHERE pc.course = ?1 AND pc.piece = ?2");
 
+        Statement known_course(db_, path_, "SELECT 1 FROM pieces WHERE course = ?1 LIMIT 1");
         struct Planned {
             const StatusUpdate *update;
             std::string module, fingerprint;
@@ -762,15 +763,23 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
         for (std::size_t i = 0; i < updates.size(); ++i) {
             const StatusUpdate &u = updates[i];
             auto bad = [&](const std::string &why) {
-                return StoreError("update " + std::to_string(i + 1) + " of " +
-                                  std::to_string(updates.size()) + " (piece \"" + u.piece +
+                const std::string which =
+                    u.line ? "line " + std::to_string(u.line)
+                           : "update " + std::to_string(i + 1) + " of " + std::to_string(updates.size());
+                return StoreError(which + " (piece \"" + u.piece +
                                   "\", role \"" + u.role + "\"): " + why);
             };
             if (!valid(u.status)) throw bad("not a status");
             if (u.by.empty()) throw bad("who sets the status (by) is missing");
 
             lookup.query(course, u.piece, u.role);
-            if (!lookup.next("cannot look up a pair")) throw bad("unknown piece");
+            if (!lookup.next("cannot look up a pair")) {
+                lookup.done();
+                known_course.query(course);
+                const bool course_known = known_course.next("cannot look up a course");
+                known_course.done();
+                throw bad(course_known ? "unknown piece" : "unknown course \"" + course + "\"");
+            }
             Planned p{&u, lookup.text(0), lookup.text(4), Status::NotStarted};
             const bool piece_archived = lookup.integer(1) != 0;
             const bool has_role = !lookup.is_null(2);

@@ -77,6 +77,7 @@ struct StatusUpdate {
     std::string piece, role;
     Status status = Status::NotStarted;
     std::string by, note;
+    std::size_t line = 0;  // the CSV line it came from (status import); 0: none
 };
 
 // Work done inside a store write transaction just before it commits. The

@@ -3,11 +3,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <string_view>
 
 #include <rapidjson/document.h>
 #include <rapidjson/schema.h>
@@ -133,6 +135,10 @@ bool check_meaning(const SyncConfig &c, std::string &where, std::string &what) {
     for (std::size_t i = 0; i < c.targets.size(); ++i) {
         const TargetSpec &t = c.targets[i];
         const std::string at = "/targets/" + std::to_string(i);
+        if (!check_endpoint_authority(t.config.endpoint, what)) {
+            where = at + "/endpoint";
+            return false;
+        }
         for (std::size_t j = 0; j < i; ++j)
             if (c.targets[j].config.name == t.config.name) {
                 where = at + "/name";
@@ -299,6 +305,53 @@ bool resolve_target(const TargetSpec &spec, TargetConfig &out, std::string &erro
     if (c.kind == "webhook" && !read_secret(spec.secret_from, name, "secret", c.hmac_secret, error))
         return false;
     out = std::move(c);
+    return true;
+}
+
+bool check_endpoint_authority(const std::string &url, std::string &what) {
+    const std::size_t scheme_end = url.find("://");
+    if (scheme_end == std::string::npos || scheme_end == 0) {
+        what = "the endpoint is not an absolute URL (scheme://host/...)";
+        return false;
+    }
+    const std::size_t start = scheme_end + 3;
+    const std::size_t end = std::min(url.find_first_of("/?#", start), url.size());
+    const std::string_view authority = std::string_view(url).substr(start, end - start);
+    if (authority.find('@') != std::string_view::npos) {
+        what = "the endpoint holds user info (user:password@): remove it and put the credentials "
+               "in \"auth\"";
+        return false;
+    }
+    std::string_view host = authority, port;
+    if (!host.empty() && host.front() == '[') {  // an IPv6 literal: [::1]:8080
+        const std::size_t close = host.find(']');
+        if (close == std::string_view::npos || close == 1) {
+            what = "the endpoint's IPv6 host is not closed by ']' or is empty";
+            return false;
+        }
+        port = host.substr(close + 1);
+        host = host.substr(0, close + 1);
+        if (!port.empty() && port.front() != ':') {
+            what = "the endpoint has text after its IPv6 host";
+            return false;
+        }
+    } else if (const std::size_t colon = host.find(':'); colon != std::string_view::npos) {
+        port = host.substr(colon);
+        host = host.substr(0, colon);
+    }
+    if (host.empty()) {
+        what = "the endpoint has no host (expected scheme://host/...)";
+        return false;
+    }
+    if (!port.empty()) {
+        port.remove_prefix(1);  // ':'
+        bool digits = !port.empty() && port.size() <= 5;
+        for (const char ch : port) digits = digits && ch >= '0' && ch <= '9';
+        if (!digits || std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535) {
+            what = "the endpoint's port is not a number from 1 to 65535";
+            return false;
+        }
+    }
     return true;
 }
 

@@ -44,6 +44,11 @@ struct SyncConfig {
 
 // Loads and validates a config file. On failure returns false and `error`
 // says which file, which JSON pointer and what is wrong.
+// The authority of an endpoint URL ("scheme://AUTHORITY/..."): a host, an
+// optional numeric port, no user info (credentials go in "auth"). False with
+// `what` (never echoing the URL, which may hold a secret) otherwise.
+bool check_endpoint_authority(const std::string &url, std::string &what);
+
 bool load_sync_config(const std::string &path, SyncConfig &out, std::string &error);
 bool parse_sync_config(const std::string &text, const std::string &file, SyncConfig &out,
                        std::string &error);

@@ -1225,7 +1225,7 @@ BOOST_AUTO_TEST_CASE(glob_of_a_million_globstars_does_not_crash) {
     BOOST_TEST_REQUIRE(errors.size() == 2u);
     BOOST_TEST(errors[0].pointer == "/rules/0/match/paths/1");
     BOOST_TEST(errors[0].code == "rolemap.schema.maxLength");
-    BOOST_TEST(mentions(errors[0], "longer than 4096 characters"));
+    BOOST_TEST(mentions(errors[0], "the limit is 4096"));
     BOOST_TEST(errors[0].message.size() < 400u);  // the glob is shown shortened
     BOOST_TEST(errors[1].pointer == "/schedule/0/module");
     // 4096 characters are still a glob.
@@ -1302,6 +1302,12 @@ BOOST_AUTO_TEST_CASE(problems_are_capped_per_kind_with_an_exact_count) {
                summary.message);
     BOOST_TEST(summary.pointer == "/people/20/agent");  // the first one not listed
     BOOST_TEST(summary.code == "rolemap.schema.oneOf");
+    // The summary line carries its count: the whole list stands for all of them.
+    BOOST_TEST(summary.count == 99980u);
+    BOOST_TEST(count_map_problems(errors) == 100000u);
+    BOOST_TEST(group_thousands(100000) == "100,000");
+    BOOST_TEST(group_thousands(999) == "999");
+    BOOST_TEST(group_thousands(1000) == "1,000");
 
     // Each kind has its own cap; a smaller cap counts exactly too.
     errors.clear();
@@ -1355,6 +1361,23 @@ BOOST_AUTO_TEST_CASE(scopes_that_match_nothing_are_checked_once_and_capped) {
     BOOST_TEST(errors[0].code == "rolemap.matches_nothing");
     BOOST_TEST(errors[1].pointer == "/people/2/scope/0");
     BOOST_TEST(mentions(errors.back(), "... and 49,980 more like this at /people/*/scope/*"));
+}
+
+// A glob over the 4096-character limit: its length and the limit, not the glob.
+BOOST_AUTO_TEST_CASE(an_overlong_glob_is_refused_without_echoing_it) {
+    std::string glob;
+    while (glob.size() < 3'000'000) glob += "**/";
+    const std::string json = R"({"version": 1, "rules": [{"match": {"paths": [")" + glob + R"("]}, "roles": ["writer"]}]})";
+    RoleMap map;
+    std::vector<MapError> errors;
+    BOOST_TEST(!load_role_map(json, "roles.json", map, errors));
+    bool named = false;
+    for (const MapError &e : errors) {
+        BOOST_TEST(e.message.size() < 1000u, e.message.substr(0, 200));
+        if (e.pointer == "/rules/0/match/paths/0")
+            named = e.message.find("too long (3,000,000 characters; the limit is 4096)") != std::string::npos;
+    }
+    BOOST_TEST(named);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

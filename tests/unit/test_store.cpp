@@ -407,6 +407,15 @@ BOOST_AUTO_TEST_CASE(bad_updates_change_nothing) {
     std::string error;
     BOOST_TEST(!s->set_status(kCourse, {update("Nope", "writer", Status::Done)}, 7000, changes, error));
     BOOST_TEST(error == "update 1 of 1 (piece \"Nope\", role \"writer\"): unknown piece");
+    // An update from a CSV row names its line instead.
+    StatusUpdate from_csv = update("Nope", "writer", Status::Done);
+    from_csv.line = 7;
+    BOOST_TEST(!s->set_status(kCourse, {from_csv}, 7000, changes, error));
+    BOOST_TEST(error == "line 7 (piece \"Nope\", role \"writer\"): unknown piece");
+    // A course the store does not hold is named as such.
+    BOOST_TEST(!s->set_status("com.example.other", {update("A", "writer", Status::Done)}, 7000, changes, error));
+    BOOST_TEST(error == "update 1 of 1 (piece \"A\", role \"writer\"): unknown course \"com.example.other\"");
+    BOOST_TEST(snapshot(*s) == before);
 
     // A batch moving one pair twice in a valid way is fine.
     set(*s, {update("B", "writer", Status::InProgress), update("B", "writer", Status::Done)});

@@ -1582,4 +1582,74 @@ BOOST_AUTO_TEST_CASE(a_person_setting_not_started_is_a_real_change) {
     BOOST_TEST(cell(coursecrew::merge_documents(done_old, reopened_new)) == "in_progress/coursecrew");
 }
 
+// A status CSV that is not well formed is refused whole, naming the line.
+BOOST_AUTO_TEST_CASE(status_csv_refuses_malformed_files_naming_the_line) {
+    using namespace std::string_literals;
+    using coursecrew::parse_status_csv;
+    using coursecrew::StatusUpdate;
+    struct Bad {
+        std::string csv, expect;
+    };
+    const Bad cases[] = {
+        {"piece,role,status,by\nA,writer,done,ana\nB,writer,done,ana,extra\n",
+         "line 3: 5 fields, but the header names 4 columns"},
+        {"piece,piece,role,status\nA,A,writer,done\n", "line 1: the column 'piece' appears twice"},
+        {"piece,role,status,BY,by\nA,writer,done,a,b\n", "line 1: the column 'by' appears twice"},
+        {"piece,role,status,by\nA,writer,done,an\0a\n"s, "line 2: a NUL byte"},
+        {"piece,role,status,by,note\nA,writer,done,ana,caf\xc3\x28\n", "line 2: invalid UTF-8"},
+        {"piece,role,status,by,note\nA,writer,done,ana,x\n\xc0\xaf\n", "line 3: invalid UTF-8"},  // overlong
+        {"piece,role,status,by,note\nA,writer,done,ana,\xed\xa0\x80\n", "line 2: invalid UTF-8"},  // surrogate
+        {"piece,role,status,by,note\nA,writer,done,ana,\xf4\x90\x80\x80\n", "line 2: invalid UTF-8"},
+        {"piece,role,status,by,note\nA,writer,done,ana,caf\xc3\n", "line 2: invalid UTF-8"},  // cut short
+    };
+    for (const Bad &c : cases) {
+        std::vector<StatusUpdate> updates;
+        std::string course, error;
+        BOOST_TEST(!parse_status_csv(c.csv, "importer", updates, course, error), c.expect);
+        BOOST_TEST(error.find(c.expect) != std::string::npos, error << " / expected " << c.expect);
+        BOOST_TEST(updates.empty());
+    }
+    // Good UTF-8 (BOM, 2-, 3- and 4-byte sequences) passes, and each update keeps its line.
+    std::vector<StatusUpdate> updates;
+    std::string course, error;
+    BOOST_TEST_REQUIRE(parse_status_csv("\xEF\xBB\xBFpiece,role,status,note\r\nA,writer,done,caf\xc3\xa9\r\n"
+                                        "\r\nB,writer,done,\"two\nlines \xe2\x82\xac\xf0\x9f\x98\x80\"\r\nC,writer,done\r\n",
+                                        "importer", updates, course, error),
+                       error);
+    BOOST_TEST_REQUIRE(updates.size() == 3u);
+    BOOST_TEST(updates[0].line == 2u);
+    BOOST_TEST(updates[1].line == 4u);
+    BOOST_TEST(updates[2].line == 6u);
+}
+
+// Endpoints: a host, an optional port, never user info (and never echoed).
+BOOST_AUTO_TEST_CASE(endpoint_authority_needs_a_host_and_no_user_info) {
+    using coursecrew::check_endpoint_authority;
+    std::string what;
+    for (const char *good : {"https://lrs.example.org/xAPI/", "http://127.0.0.1:9/xAPI/", "https://h",
+                             "https://[::1]:8443/x", "https://h.example:443?q#f"})
+        BOOST_TEST(check_endpoint_authority(good, what), good << ": " << what);
+    const std::pair<const char *, const char *> bad[] = {
+        {"https:///xAPI/", "no host"},
+        {"https://:443/xAPI/", "no host"},
+        {"http://user:s3cr3t@host/", "user info"},
+        {"http://user@host/", "user info"},
+        {"http://u:p@/x", "user info"},
+        {"https://[]/x", "IPv6"},
+        {"https://[::1/x", "IPv6"},
+        {"https://[::1]x/", "after its IPv6"},
+        {"https://h:/x", "port"},
+        {"https://h:0/x", "port"},
+        {"https://h:65536/x", "port"},
+        {"https://h:12ab/x", "port"},
+        {"lrs.example.org/xAPI/", "absolute URL"},
+    };
+    for (const auto &[url, expect] : bad) {
+        what.clear();
+        BOOST_TEST(!check_endpoint_authority(url, what), url);
+        BOOST_TEST(what.find(expect) != std::string::npos, url << ": " << what);
+        BOOST_TEST(what.find("s3cr3t") == std::string::npos);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
