@@ -69,4 +69,13 @@ void Diagnostics::finish() {
     }
 }
 
+std::string group_thousands(std::size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
+}
+
 }  // namespace coursecrew

@@ -91,4 +91,7 @@ private:
     Tally *last_tally_ = nullptr;
 };
 
+// 100000 -> "100,000": a count or size a person reads at a glance.
+std::string group_thousands(std::size_t n);
+
 }  // namespace coursecrew

@@ -1,5 +1,6 @@
 // See json_in.hpp.
 #include "plugin/model/json_in.hpp"
+#include "plugin/model/diagnostics.hpp"
 
 #include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
@@ -116,16 +117,6 @@ void locate(std::string_view text, std::size_t offset, std::size_t &line, std::s
     }
 }
 
-// "1,048,576 bytes": a size a person reads at a glance.
-std::string grouped(std::size_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 }  // namespace
 
 bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Document &doc,
@@ -135,8 +126,8 @@ bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Docu
     // Checked before reading anything: a 1 GB answer is refused at once.
     if (text.size() > limits.max_bytes) {
         error.kind = JsonError::Kind::TooLarge;
-        error.message = "too large: " + grouped(text.size()) + " bytes, over the limit of " +
-                        grouped(limits.max_bytes) + " bytes";
+        error.message = "too large: " + group_thousands(text.size()) + " bytes, over the limit of " +
+                        group_thousands(limits.max_bytes) + " bytes";
         return false;
     }
 

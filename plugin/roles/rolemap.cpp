@@ -206,7 +206,7 @@ public:
             std::string example = t.example;
             if (example.size() > 120) example = example.substr(0, 117) + "...";
             out_.push_back({file_, t.first_omitted,
-                            "... and " + grouped(t.total - cap_) + " more like this at " + where +
+                            "... and " + group_thousands(t.total - cap_) + " more like this at " + where +
                                 " (" + code + "; the first at " + t.first_omitted +
                                 "): " + example,
                             code, t.total - cap_});
@@ -222,7 +222,6 @@ public:
 
 private:
     // 99980 -> "99,980".
-    static std::string grouped(std::size_t n) { return group_thousands(n); }
 
     struct Tally {
         std::size_t total = 0;
@@ -725,15 +724,6 @@ std::size_t count_map_problems(const std::vector<MapError> &errors) {
     std::size_t n = 0;
     for (const MapError &e : errors) n += e.count;
     return n;
-}
-
-std::string group_thousands(std::size_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-        out.push_back(digits[i]);
-    }
-    return out;
 }
 
 void cap_map_errors(std::vector<MapError> &errors, std::size_t from, std::size_t max_per_kind) {

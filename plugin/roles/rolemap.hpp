@@ -102,8 +102,6 @@ struct MapError {
 // more" line counted N.
 std::size_t count_map_problems(const std::vector<MapError> &errors);
 
-// 100000 -> "100,000".
-std::string group_thousands(std::size_t n);
 
 // Problems of one kind (code and place, array indices aside) listed one by
 // one before the rest are summed up in one "... and N more" line; the same
