@@ -1,6 +1,7 @@
 #include "adapters/package/folder_source.hpp"
 
-#include <dirent.h>
+#include "adapters/package/folder_walk.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,11 +17,6 @@
 namespace coursecrew {
 
 namespace {
-
-struct DirCloser {
-    void operator()(DIR *d) const { ::closedir(d); }
-};
-using DirPtr = std::unique_ptr<DIR, DirCloser>;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -76,95 +72,24 @@ int FolderSource::create(const std::string &root, const PackageLimits &limits,
     std::unique_ptr<FolderSource> src(
         new FolderSource(absolute_for_display(root), std::move(root_fd)));
 
-    // Walk with one open directory at a time (an explicit stack, not recursion),
-    // so a very deep tree can exhaust neither the call stack nor descriptors.
-    std::vector<std::string> pending{std::string()};  // relative folders; "" = root
-    while (!pending.empty()) {
-        std::string dir = std::move(pending.back());
-        pending.pop_back();
-
-        // O_NOFOLLOW: a folder could have been swapped for a link since it was listed.
-        int dfd = ::openat(src->root_fd_.get(), dir.empty() ? "." : dir.c_str(),
-                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        DirPtr d(dfd >= 0 ? ::fdopendir(dfd) : nullptr);
-        if (!d) {
-            int err = errno;
-            if (dfd >= 0) ::close(dfd);
-            if (dir.empty()) {
-                diags.error("package.read_failed", "cannot list the folder " + src->root_ +
-                                                       ": " + errno_text(err) +
-                                                       " (check its permissions)");
-                return COURSECREW_E_IO;
-            }
-            // One unreadable subfolder should not hide the rest of the package;
-            // files the manifest lists from it will be reported missing.
-            diags.warning("package.folder_unreadable",
-                          "cannot list the folder '" + dir + "': " + errno_text(err) +
-                              "; its files were not checked (check its permissions)",
-                          dir);
-            continue;
-        }
-
-        for (;;) {
-            errno = 0;
-            const dirent *de = ::readdir(d.get());
-            if (!de) {
-                if (errno != 0) {
-                    diags.warning("package.folder_unreadable",
-                                  "listing the folder '" + (dir.empty() ? "." : dir) +
-                                      "' failed: " + errno_text(errno) +
-                                      "; some of its files were not checked",
-                                  dir);
-                }
-                break;
-            }
-            const char *name = de->d_name;
-            if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-            std::string rel = dir.empty() ? std::string(name) : dir + "/" + name;
-
-            struct stat st {};
-            if (::fstatat(::dirfd(d.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-                diags.warning("package.folder_unreadable",
-                              "cannot read '" + rel + "': " + errno_text(errno) +
-                                  "; it was not checked",
-                              rel);
-                continue;
-            }
-            if (S_ISLNK(st.st_mode)) {
-                diags.warning("package.symlink_ignored",
-                              "'" + rel +
-                                  "' is a symbolic link; it was ignored (links are not "
-                                  "followed, and an upload to an LMS would not carry it): "
-                                  "replace it with the file or folder it points to",
-                              rel);
-            } else if (S_ISDIR(st.st_mode)) {
-                pending.push_back(std::move(rel));
-            } else if (S_ISREG(st.st_mode)) {
-                if (src->entries_.size() >= limits.max_entries) {
-                    diags.error("package.too_many_files",
-                                "the folder " + src->root_ + " holds more than " +
-                                    std::to_string(limits.max_entries) +
-                                    " files; open the course folder itself, not a folder "
-                                    "above it, or raise the max_entries limit");
-                    return COURSECREW_E_PACKAGE_INVALID;
-                }
-                const std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-                const std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-                // The status-change time moves on every write, even when a
-                // tool puts the modification time back (cp -p, rsync, tar).
-                src->entries_.push_back(PackageEntry{
-                    std::move(rel), static_cast<std::uint64_t>(st.st_size),
-                    file_stamp({std::uint64_t(mtime), std::uint64_t(ctime), std::uint64_t(st.st_ino),
-                                std::uint64_t(st.st_dev), std::uint64_t(st.st_size)}),
-                    std::max(mtime, ctime)});
-            }
-            // Sockets, FIFOs and devices are not course content: skipped silently.
-        }
+    FolderListing listing = list_folder(src->root_fd_.get(), limits.max_entries, listing_threads());
+    if (listing.root_error != 0) {
+        diags.error("package.read_failed", "cannot list the folder " + src->root_ + ": " +
+                                               errno_text(listing.root_error) +
+                                               " (check its permissions)");
+        return COURSECREW_E_IO;
     }
-
-    std::sort(src->entries_.begin(), src->entries_.end(),
-              [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; });
-    src->entries_.shrink_to_fit();  // kept for the whole read: drop the growth slack
+    if (listing.too_many) {
+        diags.error("package.too_many_files",
+                    "the folder " + src->root_ + " holds more than " +
+                        std::to_string(limits.max_entries) +
+                        " files; open the course folder itself, not a folder above it, or "
+                        "raise the max_entries limit");
+        return COURSECREW_E_PACKAGE_INVALID;
+    }
+    for (FolderProblem &p : listing.problems)
+        diags.warning(p.code, std::move(p.message), std::move(p.path));
+    src->entries_ = std::move(listing.files);
     out = std::move(src);
     return COURSECREW_OK;
 }

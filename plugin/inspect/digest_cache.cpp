@@ -1,5 +1,6 @@
 #include "plugin/inspect/digest_cache.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -53,29 +54,22 @@ StoredDigests::StoredDigests(sqlite3 *db, std::string store_path, std::string pa
 
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
-// The 32 bytes of a 64-digit lowercase hex digest; false for anything else
-// (such a row is treated as having no digest: the file is read again).
-bool parse_digest(std::string_view hex, unsigned char (&out)[32]) {
-    if (hex.size() != 64) return false;
-    for (std::size_t i = 0; i < 32; ++i) {
-        const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        out[i] = static_cast<unsigned char>(hi * 16 + lo);
-    }
+// A stored digest as 64 lowercase hex digits; anything else is treated as no
+// digest (the file is read again).
+bool is_digest(std::string_view hex) {
+    if (hex.size() != Sha256Hex::kSize) return false;
+    for (char c : hex)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
     return true;
 }
 
-// Shrinks the connection's page cache while the digests are scanned, and
-// puts it back after. The scan reads every row once (20 MB for 200,000
-// files), so caching its pages buys nothing and would only add their size to
-// the publish's peak memory; the publish's own writes need the big cache.
-class SmallPageCache {
+}  // namespace
+
+// Shrinks the connection's page cache while the rows are scanned, and puts it
+// back after. The scan reads every row once (20 MB for 200,000 files), so
+// caching its pages buys nothing and would only add their size to the
+// publish's peak memory; the publish's own writes need the big cache.
+class StoredDigests::SmallPageCache {
 public:
     SmallPageCache(sqlite3 *db, const std::string &path) : db_(db) {
         Statement q(db, path, "PRAGMA cache_size");
@@ -96,50 +90,102 @@ private:
     std::int64_t before_ = -2000;  // SQLite's default
 };
 
-}  // namespace
+StoredDigests::~StoredDigests() {
+    scan_.reset();  // the statement before the cache size is put back
+}
 
 bool StoredDigests::load(std::string &error) {
     try {
-        known_.clear();
-        paths_.clear();
-        index_.reset();
-        {
-            SmallPageCache small(db_, store_path_);
-            Statement q(db_, store_path_,
-                        "SELECT path, size, stamp, hashed_at, sha256 FROM file_digests WHERE package = ?1");
-            q.query(package_);
-            while (q.next("cannot read the file digests")) {
-                const std::string_view path = q.view(0);
-                if (paths_.size() + path.size() > UINT32_MAX) throw std::length_error("too many file digests");
-                Known k;
-                k.path_at = static_cast<std::uint32_t>(paths_.size());
-                k.path_size = static_cast<std::uint32_t>(path.size());
-                paths_.append(path);
-                k.size = static_cast<std::uint64_t>(q.integer(1));
-                k.stamp = static_cast<std::uint64_t>(q.integer(2));  // stored as its bit pattern
-                k.hashed_at = q.integer(3);
-                k.has_digest = parse_digest(q.view(4), k.sha256);
-                known_.push_back(k);
-            }
-        }
-        // Loaded before the package is read: giving back the growth slack now
-        // lowers the publish's peak memory.
-        known_.shrink_to_fit();
-        paths_.shrink_to_fit();
-        if (known_.size() >= TextIndex<PathOf>::kAbsent) throw std::length_error("too many file digests");
-        index_.emplace(known_.size(), PathOf{this});
-        for (std::uint32_t i = 0; i < known_.size(); ++i) index_->put(i);  // paths are unique (primary key)
+        error_.clear();
+        front_.clear();
+        front_set_ = scanned_all_ = false;
+        gone_.clear();
+        asked_again_.clear();
+        scan_.reset();
+        small_cache_ = std::make_unique<SmallPageCache>(db_, store_path_);
+        // The primary key's order (SQLite's BINARY collation: bytes compared
+        // unsigned, a prefix first), which is also std::string_view's.
+        scan_ = std::make_unique<Statement>(
+            db_, store_path_,
+            "SELECT path, size, stamp, hashed_at, sha256 FROM file_digests "
+            "WHERE package = ?1 AND path >= ?2 ORDER BY path");
+        start_scan("");
         return true;
     } catch (const std::exception &e) {
-        error = e.what();
+        error = error_ = e.what();
+        scan_.reset();
+        small_cache_.reset();
         return false;
     }
 }
 
-StoredDigests::Known *StoredDigests::lookup(std::string_view path) {
-    if (!index_) return nullptr;
-    const std::uint32_t i = index_->find(path);
-    return i == TextIndex<PathOf>::kAbsent ? nullptr : &known_[i];
+void StoredDigests::start_scan(std::string_view from) {
+    scan_from_.assign(from);  // bound without a copy: kept while the scan runs
+    has_last_ = false;
+    scan_->query(package_, scan_from_);
+    step();
+}
+
+bool StoredDigests::step() {
+    at_row_ = scan_->next("cannot read the file digests");
+    // Every row up to the front was seen before this scan started, and this
+    // one went on from there to the end.
+    if (!at_row_) scanned_all_ = true;
+    return at_row_;
+}
+
+// A row the scan went past without its file being asked for.
+void StoredDigests::pass(std::string_view path) {
+    last_.assign(path);
+    has_last_ = true;
+    if (front_set_ && path <= front_) return;  // seen before: asked, or in gone_ already
+    front_.assign(path);
+    front_set_ = true;
+    gone_.emplace_back(path);
+    asked_again_.push_back(false);
+}
+
+bool StoredDigests::stored(std::string_view path, Stored &row, bool &first_ask) {
+    if (!scan_) return false;
+    // Asked for a path the scan is already past: move it back there.
+    if (path < scan_from_ || (has_last_ && path <= last_)) start_scan(path);
+    while (at_row_ && scan_->view(0) < path) {
+        pass(scan_->view(0));
+        step();
+    }
+    if (!at_row_ || scan_->view(0) != path) return false;  // no row for it
+
+    if (!front_set_ || path > front_) {  // the first time the scan reaches it
+        front_.assign(path);
+        front_set_ = true;
+        first_ask = true;
+    } else {  // reached before; if it was passed then, it is asked now
+        const auto it = std::lower_bound(gone_.begin(), gone_.end(), path);
+        first_ask = false;
+        if (it != gone_.end() && *it == path) {
+            const auto i = static_cast<std::size_t>(it - gone_.begin());
+            first_ask = !asked_again_[i];
+            asked_again_[i] = true;
+        }
+    }
+    row.size = static_cast<std::uint64_t>(scan_->integer(1));
+    row.stamp = static_cast<std::uint64_t>(scan_->integer(2));  // stored as its bit pattern
+    row.hashed_at = scan_->integer(3);
+    const std::string_view sha = scan_->view(4);
+    row.sha256 = is_digest(sha) ? Sha256Hex(sha) : Sha256Hex();
+    last_.assign(path);
+    has_last_ = true;
+    step();
+    return true;
+}
+
+void StoredDigests::scan_to_end() {
+    if (scanned_all_) return;
+    start_scan(front_set_ ? std::string_view(front_) : std::string_view());
+    while (at_row_) {
+        pass(scan_->view(0));
+        step();
+    }
 }
 
 const Sha256Hex *StoredDigests::find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
@@ -149,17 +195,23 @@ const Sha256Hex *StoredDigests::find(std::string_view path, std::uint64_t size, 
         const Fresh &fresh = fresh_[f->second];
         return fresh.size == size && fresh.stamp == stamp ? &fresh.sha256 : nullptr;
     }
-    Known *found = lookup(path);
-    if (!found) return nullptr;
-    Known &k = *found;
-    const bool first_ask = !k.asked;
-    k.asked = true;
-    if (k.size != size || k.stamp != stamp || !k.has_digest) return nullptr;
+    Stored row;
+    bool first_ask = false;
+    try {
+        if (!stored(path, row, first_ask)) return nullptr;
+    } catch (const std::exception &e) {
+        // Offer nothing more (every file is read); save() reports it.
+        error_ = e.what();
+        scan_.reset();
+        small_cache_.reset();
+        return nullptr;
+    }
+    if (row.size != size || row.stamp != stamp || row.sha256.view().empty()) return nullptr;
     // Hashed too soon after the file's last change: a rewrite within the
     // same timestamp tick would have kept the stamp. Read it again.
-    if (changed_ns != 0 && k.hashed_at * 1'000'000'000 < changed_ns + kSettleNs) return nullptr;
+    if (changed_ns != 0 && row.hashed_at * 1'000'000'000 < changed_ns + kSettleNs) return nullptr;
     if (first_ask) ++reused_;
-    found_ = Sha256Hex::of_bytes(k.sha256, sizeof k.sha256);
+    found_ = row.sha256;
     return &found_;
 }
 
@@ -176,20 +228,24 @@ void StoredDigests::remember(std::string_view path, std::uint64_t size, std::uin
 
 bool StoredDigests::save(std::string &error) {
     try {
+        if (!error_.empty()) throw std::runtime_error(error_);
+        const bool forget = scan_ != nullptr;  // load() ran: the rows not asked for are known
+        if (scan_) scan_to_end();
+        scan_.reset();
+        small_cache_.reset();
         sql::Transaction tx(db_, store_path_, "saving file digests");
         Statement put(db_, store_path_,
                       "INSERT INTO file_digests (package, path, size, stamp, hashed_at, sha256) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (package, path) DO UPDATE SET "
                       "size = excluded.size, stamp = excluded.stamp, hashed_at = excluded.hashed_at, "
                       "sha256 = excluded.sha256");
-        for (const Fresh &f : fresh_) {
+        for (const Fresh &f : fresh_)
             put.run("cannot save a file digest", package_, f.path, static_cast<std::int64_t>(f.size),
                     static_cast<std::int64_t>(f.stamp), now_, f.sha256.view());
-            if (Known *k = lookup(f.path)) k->asked = true;
-        }
-        Statement forget(db_, store_path_, "DELETE FROM file_digests WHERE package = ?1 AND path = ?2");
-        for (const Known &k : known_)
-            if (!k.asked) forget.run("cannot forget a file digest", package_, path_of(k));
+        Statement drop(db_, store_path_, "DELETE FROM file_digests WHERE package = ?1 AND path = ?2");
+        for (std::size_t i = 0; forget && i < gone_.size(); ++i)
+            if (!asked_again_[i] && !fresh_at_.count(gone_[i]))
+                drop.run("cannot forget a file digest", package_, gone_[i]);
         tx.commit("saving file digests");
         return true;
     } catch (const std::exception &e) {

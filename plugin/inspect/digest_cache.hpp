@@ -12,16 +12,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "plugin/inspect/inspect.hpp"
-#include "plugin/model/text_index.hpp"
 
 typedef struct sqlite3 sqlite3;
+
+namespace coursecrew::sql {
+class Statement;
+}
 
 namespace coursecrew {
 
@@ -56,6 +59,15 @@ bool check_every_file(const PackageSource &src, DigestCache &cache, Diagnostics 
 // A package's key in the cache: its absolute, normalised location.
 std::string package_key(const std::string &package);
 
+// The digests of one package kept in the status store (table file_digests).
+//
+// The rows are not loaded: they are read one at a time, in path order, as
+// find() asks for files, and a reader asks in path order (the order of
+// PackageSource::entries()). So a package of 200,000 files costs no memory
+// for its rows, and asking costs one step of a query per file. A file asked
+// out of order moves the query back to it (one index search), and on from
+// there. Rows that no file asked for (the files left the package) are
+// forgotten by save().
 class StoredDigests : public DigestCache {
 public:
     // A digest is trusted only when computed at least this long after the
@@ -63,14 +75,17 @@ public:
     static constexpr std::int64_t kSettleNs = 2'000'000'000;
 
     // `now`: seconds since the epoch, the time digests computed now are
-    // recorded at.
+    // recorded at. Nothing else may use `db` between load() and save().
     StoredDigests(sqlite3 *db, std::string store_path, std::string package, std::int64_t now);
-    StoredDigests(const StoredDigests &) = delete;  // its index points into its own rows
+    ~StoredDigests();
+    StoredDigests(const StoredDigests &) = delete;
     StoredDigests &operator=(const StoredDigests &) = delete;
 
+    // Starts reading the stored rows.
     bool load(std::string &error);
     // Writes the digests computed since load() and forgets the files that
-    // were not asked for (gone from the package). Its own transaction.
+    // were not asked for (gone from the package). Its own transaction. Fails
+    // when reading the rows failed (find() then offered nothing).
     bool save(std::string &error);
 
     // The digest stays valid until the next call of find().
@@ -83,35 +98,44 @@ public:
     std::size_t computed() const { return fresh_.size(); }
 
 private:
-    // A row of the store. A package holds up to hundreds of thousands of
-    // files and a publish loads all their rows, so a row is kept small: its
-    // path in one shared buffer, its digest as 32 bytes, not 64 hex digits.
-    struct Known {
+    struct Stored {  // a row, as read
         std::uint64_t size = 0, stamp = 0;
         std::int64_t hashed_at = 0;  // seconds
-        std::uint32_t path_at = 0, path_size = 0;  // in paths_
-        unsigned char sha256[32] = {};
-        bool has_digest = false;
-        bool asked = false;  // the package still has the file
-    };
-    struct PathOf {
-        const StoredDigests *self;
-        std::string_view operator()(std::uint32_t i) const { return self->path_of(self->known_[i]); }
+        Sha256Hex sha256;
     };
     struct Fresh {
         std::string path;
         std::uint64_t size = 0, stamp = 0;
         Sha256Hex sha256;
     };
-    std::string_view path_of(const Known &k) const { return {paths_.data() + k.path_at, k.path_size}; }
-    Known *lookup(std::string_view path);
+    class SmallPageCache;
+
+    bool stored(std::string_view path, Stored &row, bool &first_ask);
+    void start_scan(std::string_view from);
+    bool step();
+    void pass(std::string_view path);
+    void scan_to_end();
 
     sqlite3 *db_;
     std::string store_path_, package_;
     std::int64_t now_;
-    std::vector<Known> known_;
-    std::string paths_;  // every known path, one after the other
-    std::optional<TextIndex<PathOf>> index_;  // over known_, made by load()
+    std::string error_;  // reading the rows failed: find() offers nothing
+
+    // The rows, in path order, from `scan_from_` on; `at_row_` while the
+    // scan stands on a row (not yet passed).
+    std::unique_ptr<SmallPageCache> small_cache_;  // while scanning
+    std::unique_ptr<sql::Statement> scan_;
+    std::string scan_from_;
+    bool at_row_ = false;
+    std::string last_;  // the row before the scan's position
+    bool has_last_ = false;
+    // The furthest the scan ever went (`scanned_all_`: to the end). Each
+    // row up to there was asked for, or is in `gone_` (sorted, as passed).
+    std::string front_;
+    bool front_set_ = false, scanned_all_ = false;
+    std::vector<std::string> gone_;
+    std::vector<bool> asked_again_;  // parallel to gone_: asked after a move back
+
     Sha256Hex found_;  // what find() returned last
     std::vector<Fresh> fresh_;
     struct PathHash {  // lookups by string_view, without a copy

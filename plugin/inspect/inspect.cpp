@@ -69,7 +69,11 @@ private:
     std::vector<bool> used_;
 };
 
-void check_presence(Course &c, const EntryIndex &index, EntryMarks &marks,
+// Marks which of the package's files the course uses, and notes in
+// `entry_of` each of Course::files' entry (its number in the package's
+// listing, kNone when the package lacks it).
+void check_presence(Course &c, const std::vector<PackageEntry> &entries, const EntryIndex &index,
+                    EntryMarks &marks, std::vector<std::uint32_t> &entry_of,
                     const std::string &file, Diagnostics &diags) {
     const std::string case_code = "file.case_mismatch";
     const std::string launch_code = "file.launch_missing";
@@ -93,11 +97,14 @@ void check_presence(Course &c, const EntryIndex &index, EntryMarks &marks,
                        ": the case differs, which breaks on case-sensitive web servers";
             });
     }
-    for (File &f : c.files) {
+    entry_of.assign(c.files.size(), kNone);
+    for (std::size_t i = 0; i < c.files.size(); ++i) {
+        File &f = c.files[i];
         bool case_mismatch = false;
         const PackageEntry *e = index.find(f.path, &case_mismatch);
         if (e) {
             marks.mark(e);
+            entry_of[i] = static_cast<std::uint32_t>(e - entries.data());
             f.present = true;
             f.size = e->size;
             if (case_mismatch) {
@@ -142,40 +149,45 @@ void check_unlisted(const PackageSource &src, const EntryMarks &marks,
     }
 }
 
-void hash_files(Course &c, const PackageSource &src, const EntryIndex &index,
+// The SHA-256 of every present file, each file read at most once (several
+// resources may list it), and not at all when `cache` knows it unchanged.
+// Files are taken in the listing's (path) order, the order StoredDigests
+// reads its rows in.
+void hash_files(Course &c, const PackageSource &src, const std::vector<std::uint32_t> &entry_of,
                 const std::string &file, Diagnostics &diags, DigestCache *cache) {
-    std::unordered_map<std::string_view, std::uint32_t> done;  // path -> digest index
+    const std::vector<PackageEntry> &entries = src.entries();
+    std::vector<std::uint32_t> first_file(entries.size(), kNone);  // by entry: who lists it first
+    for (std::uint32_t i = 0; i < c.files.size(); ++i)
+        if (c.files[i].present && first_file[entry_of[i]] == kNone) first_file[entry_of[i]] = i;
+
+    std::vector<std::uint32_t> digest_of(entries.size(), kNone);  // by entry
     // At most one digest per file: sized once, not doubled past 200,000
     // files (which holds the old and the new array at once, 38 MB).
     c.digests.reserve(c.digests.size() + c.files.size());
-    for (File &f : c.files) {
-        if (!f.present) continue;
-        if (auto it = done.find(f.path); it != done.end()) {
-            f.digest = it->second;
-            continue;
-        }
-        // A present file's path is its entry's (check_presence), so this finds it.
-        const PackageEntry *entry = cache ? index.find(f.path) : nullptr;
-        const bool cacheable = entry && entry->stamp != 0;
-        if (const Sha256Hex *known =
-                cacheable ? cache->find(f.path, f.size, entry->stamp, entry->changed_ns) : nullptr) {
-            f.digest = static_cast<std::uint32_t>(c.digests.size());
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+        if (first_file[e] == kNone) continue;
+        const PackageEntry &entry = entries[e];
+        const bool cacheable = cache && entry.stamp != 0;
+        if (const Sha256Hex *known = cacheable ? cache->find(entry.path, entry.size, entry.stamp,
+                                                             entry.changed_ns)
+                                               : nullptr) {
+            digest_of[e] = static_cast<std::uint32_t>(c.digests.size());
             c.digests.push_back(*known);
-            done.emplace(f.path, f.digest);
             continue;
         }
         std::string error;
-        std::string hex = sha256_file(src, std::string(f.path), error);
+        std::string hex = sha256_file(src, entry.path, error);
         if (hex.empty()) {
-            diags.warning("file.unreadable", "cannot read " + quoted(f.path) + ": " + error, file,
-                          f.line);
+            diags.warning("file.unreadable", "cannot read " + quoted(entry.path) + ": " + error, file,
+                          c.files[first_file[e]].line);
             continue;
         }
-        f.digest = static_cast<std::uint32_t>(c.digests.size());
+        digest_of[e] = static_cast<std::uint32_t>(c.digests.size());
         c.digests.emplace_back(hex);
-        done.emplace(f.path, f.digest);
-        if (cacheable) cache->remember(f.path, f.size, entry->stamp, c.digests.back());
+        if (cacheable) cache->remember(entry.path, entry.size, entry.stamp, c.digests.back());
     }
+    for (std::size_t i = 0; i < c.files.size(); ++i)
+        if (c.files[i].present) c.files[i].digest = digest_of[entry_of[i]];
 }
 
 void choose_modules(Course &c) {
@@ -286,14 +298,15 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     in.reset();
 
     EntryMarks marks(source.entries());
-    check_presence(c, index, marks, manifest_path, diags);
+    std::vector<std::uint32_t> entry_of;  // per file of the course
+    check_presence(c, source.entries(), index, marks, entry_of, manifest_path, diags);
     if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
         check_unlisted(source, marks, manifest_path, diags);
     // A zip's entries are each read once, listed or not (see check_every_file).
     MemoryDigests read_once;
     DigestCache *digests = options.digests ? options.digests : source.listing_can_lie() ? &read_once : nullptr;
     if (digests) check_every_file(source, *digests, diags);
-    if (options.hash_files) hash_files(c, source, index, manifest_path, diags, digests);
+    if (options.hash_files) hash_files(c, source, entry_of, manifest_path, diags, digests);
     choose_modules(c);
     count(c, index);
     diags.finish();

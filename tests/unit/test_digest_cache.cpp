@@ -192,4 +192,116 @@ BOOST_AUTO_TEST_CASE(zip_entries_no_manifest_lists_are_checked_once_and_remember
     BOOST_TEST(second.reused == 5u);
 }
 
+// ---- the rows, read in path order -------------------------------------------
+// StoredDigests reads its rows one at a time in path order, alongside the
+// files asked for. These drive it directly, in the orders a reader may ask.
+
+namespace {
+
+Sha256Hex digest_of(char c) { return Sha256Hex(std::string(64, c)); }
+
+struct Rows : Fixture {
+    const std::string key = "/pkg";
+    // Stores a digest for each path, as a first publish would.
+    void plant(const std::vector<std::string> &paths) {
+        StoredDigests cache(store->handle(), store->path(), key, 1000);
+        std::string error;
+        BOOST_TEST_REQUIRE(cache.load(error), error);
+        for (std::size_t i = 0; i < paths.size(); ++i)
+            cache.remember(paths[i], i + 1, 100 + i, digest_of("abcdef"[i % 6]));
+        BOOST_TEST_REQUIRE(cache.save(error), error);
+    }
+    std::vector<std::string> stored_paths() {
+        std::vector<std::string> out;
+        sqlite3_stmt *st = nullptr;
+        sqlite3_prepare_v2(store->handle(), "SELECT path FROM file_digests ORDER BY path", -1, &st, nullptr);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            out.emplace_back(reinterpret_cast<const char *>(sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+        return out;
+    }
+};
+
+const std::vector<std::string> kPaths{"a/1.png", "a/2.png", "b/1.png", "b/2.png", "c.js", "d/e/f.html"};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rows_are_found_in_any_order_and_only_the_unasked_are_forgotten) {
+    // Each order asks for all but "b/1.png" (its file left the package).
+    const std::vector<std::vector<std::size_t>> orders{
+        {0, 1, 3, 4, 5},     // path order, as readers ask
+        {5, 4, 3, 1, 0},     // backwards: every ask moves the scan back
+        {3, 0, 5, 1, 4},     // scattered
+        {0, 1, 3, 0, 1, 3, 4, 5, 4},  // a second sweep, as a zip's check and then its hashes
+        {4, 5},              // then the first ones after the end
+    };
+    for (const auto &order : orders) {
+        Rows fx;
+        fx.plant(kPaths);
+        StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
+        std::string error;
+        BOOST_TEST_REQUIRE(cache.load(error), error);
+        std::vector<std::size_t> asks = order;
+        if (order.size() == 2) asks.insert(asks.end(), {0, 1, 3});
+        for (std::size_t i : asks) {
+            const Sha256Hex *d = cache.find(kPaths[i], i + 1, 100 + i, 0);
+            BOOST_TEST_REQUIRE(d != nullptr, kPaths[i]);
+            BOOST_TEST(d->view() == digest_of("abcdef"[i % 6]).view());
+        }
+        // A file the store never saw, and one at another size, are not found.
+        BOOST_TEST(cache.find("a/0.png", 1, 1, 0) == nullptr);
+        BOOST_TEST(cache.find("zz", 1, 1, 0) == nullptr);
+        BOOST_TEST(cache.find("c.js", 99, 104, 0) == nullptr);
+        BOOST_TEST(cache.reused() == 5u);  // each file counted once, however often asked
+        BOOST_TEST_REQUIRE(cache.save(error), error);
+        const std::vector<std::string> want{"a/1.png", "a/2.png", "b/2.png", "c.js", "d/e/f.html"};
+        BOOST_TEST(fx.stored_paths() == want, boost::test_tools::per_element());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(rows_past_the_last_ask_are_forgotten_and_a_fresh_digest_is_kept) {
+    Rows fx;
+    fx.plant(kPaths);
+    StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
+    std::string error;
+    BOOST_TEST_REQUIRE(cache.load(error), error);
+    BOOST_TEST(cache.find("a/2.png", 2, 101, 0) != nullptr);
+    // b/1.png changed: not offered, read again and remembered.
+    BOOST_TEST(cache.find("b/1.png", 3, 999, 0) == nullptr);
+    cache.remember("b/1.png", 3, 999, digest_of('9'));
+    BOOST_TEST_REQUIRE(cache.save(error), error);
+    const std::vector<std::string> want{"a/2.png", "b/1.png"};
+    BOOST_TEST(fx.stored_paths() == want, boost::test_tools::per_element());
+
+    StoredDigests again(fx.store->handle(), fx.store->path(), fx.key, 3000);
+    BOOST_TEST_REQUIRE(again.load(error), error);
+    const Sha256Hex *d = again.find("b/1.png", 3, 999, 0);
+    BOOST_TEST_REQUIRE(d != nullptr);
+    BOOST_TEST(d->view() == digest_of('9').view());
+}
+
+BOOST_AUTO_TEST_CASE(a_row_without_a_valid_digest_is_not_offered) {
+    Rows fx;
+    fx.plant(kPaths);
+    fx.exec("UPDATE file_digests SET sha256 = 'not hex' WHERE path = 'c.js'");
+    StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
+    std::string error;
+    BOOST_TEST_REQUIRE(cache.load(error), error);
+    BOOST_TEST(cache.find("a/1.png", 1, 100, 0) != nullptr);
+    BOOST_TEST(cache.find("c.js", 5, 104, 0) == nullptr);
+    BOOST_TEST(cache.find("d/e/f.html", 6, 105, 0) != nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(rows_that_cannot_be_read_fail_the_load_and_offer_nothing) {
+    Rows fx;
+    fx.plant(kPaths);
+    fx.exec("DROP TABLE file_digests");
+    StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
+    std::string error;
+    BOOST_TEST(!cache.load(error));
+    BOOST_TEST(error.find("file_digests") != std::string::npos, error);
+    BOOST_TEST(cache.find("a/1.png", 1, 100, 0) == nullptr);
+    BOOST_TEST(!cache.save(error));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

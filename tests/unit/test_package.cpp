@@ -2,6 +2,7 @@
 // open_package's manifest discovery and refusals.
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "adapters/package/folder_source.hpp"
+#include "adapters/package/folder_walk.hpp"
 #include "adapters/package/open_package.hpp"
 #include "adapters/package/zip_source.hpp"
 #include "coursecrew/coursecrew.h"
@@ -301,6 +303,64 @@ BOOST_AUTO_TEST_CASE(folder_ignores_symlinks) {
     std::string data, error;
     BOOST_CHECK(!read_entry(*src, "link.txt", data, error));
     BOOST_CHECK(!read_entry(*src, "real/linkdir/secret.txt", data, error));
+}
+
+BOOST_AUTO_TEST_CASE(folder_listing_is_the_same_on_any_number_of_threads) {
+    // Many folders, deep and wide, with links, FIFOs and empty folders among
+    // them: what one thread lists, eight list too, in the same order.
+    TempDir tmp, outside;
+    outside.write("secret.txt", "secret");
+    std::vector<std::string> want;
+    for (int m = 0; m < 12; ++m)
+        for (int p = 0; p < 6; ++p) {
+            const std::string dir = "m" + std::to_string(m) + "/p" + std::to_string(p);
+            for (int f = 0; f < 3; ++f) {
+                const std::string rel = dir + "/f" + std::to_string(f) + ".txt";
+                tmp.write(rel, std::string(static_cast<std::size_t>(m * 100 + p * 10 + f), 'x'));
+                want.push_back(rel);
+            }
+            if (p == 2) fs::create_symlink(outside.at("secret.txt"), tmp.at(dir + "/link.txt"));
+            if (p == 3) fs::create_directories(tmp.at(dir + "/empty/deeper"));
+        }
+    BOOST_REQUIRE_EQUAL(::mkfifo(tmp.at("m0/pipe").c_str(), 0600), 0);
+    tmp.write("deep/" + std::string(40, 'd') + "/a/b/c/d/e/f/g/h/i/j/k.txt", "k");
+    want.push_back("deep/" + std::string(40, 'd') + "/a/b/c/d/e/f/g/h/i/j/k.txt");
+    std::sort(want.begin(), want.end());
+
+    UniqueFd root(::open(tmp.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    BOOST_REQUIRE(root.valid());
+    for (unsigned threads : {1u, 2u, 8u}) {
+        BOOST_TEST_CONTEXT("threads: " << threads) {
+            const FolderListing l = list_folder(root.get(), 1'000'000, threads);
+            BOOST_TEST(l.root_error == 0);
+            BOOST_TEST(!l.too_many);
+            std::vector<std::string> got;
+            for (const PackageEntry &e : l.files) got.push_back(e.path);
+            BOOST_TEST(got == want, boost::test_tools::per_element());
+            // Sizes and stamps belong to their own file.
+            for (const PackageEntry &e : l.files) {
+                struct stat st {};
+                BOOST_REQUIRE_EQUAL(::stat(tmp.at(e.path).c_str(), &st), 0);
+                BOOST_TEST(e.size == static_cast<std::uint64_t>(st.st_size), e.path);
+                BOOST_TEST(e.stamp != 0u);
+            }
+            // The links, once each and sorted by path; the FIFO is skipped silently.
+            BOOST_REQUIRE_EQUAL(l.problems.size(), 12u);
+            for (std::size_t i = 0; i < l.problems.size(); ++i) {
+                BOOST_TEST(l.problems[i].code == "package.symlink_ignored");
+                if (i) BOOST_TEST((l.problems[i - 1].path < l.problems[i].path));
+            }
+        }
+    }
+    // Too many files stops every thread, and says so once.
+    for (unsigned threads : {1u, 4u}) {
+        const FolderListing l = list_folder(root.get(), 100, threads);
+        BOOST_TEST(l.too_many);
+        BOOST_TEST(l.files.empty());
+    }
+    const FolderListing exact = list_folder(root.get(), want.size(), 4);
+    BOOST_TEST(!exact.too_many);
+    BOOST_TEST(exact.files.size() == want.size());
 }
 
 BOOST_AUTO_TEST_CASE(folder_open_refuses_paths_leaving_the_folder) {
