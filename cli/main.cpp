@@ -213,6 +213,24 @@ int report_failure(const PluginHost &host, int st) {
     }
 }
 
+// The exit status of an inspect that printed its result.
+int inspect_exit(PluginHost &host, int st, bool json) {
+    const coursecrew_entry_t &e = host.entry();
+    switch (st) {
+    case COURSECREW_OK: return kExitOk;
+    case COURSECREW_E_PACKAGE_INVALID:
+    case COURSECREW_E_NOT_FOUND:
+    case COURSECREW_E_IO:
+    case COURSECREW_E_UNSUPPORTED:  // e.g. a package path that is a device or a pipe
+        // The summary already lists every error; with --json, say the first on stderr.
+        if (json) std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
+        return kExitInputErrors;
+    default:
+        std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance()) << "\n";
+        return kExitPlugin;
+    }
+}
+
 int run_inspect(PluginHost &host, const InspectArgs &a) {
     const coursecrew_entry_t &e = host.entry();
     rapidjson::StringBuffer opts;
@@ -223,6 +241,26 @@ int run_inspect(PluginHost &host, const InspectArgs &a) {
     if (a.max_per_code > 0) { w.Key("max_diagnostics_per_code"); w.Int(a.max_per_code); }
     w.EndObject();
 
+    if (a.json && host.has(&coursecrew_entry_t::inspect_write)) {
+        // Straight to stdout as the plugin writes it: a big course's JSON
+        // never sits in memory whole.
+        struct Sink {
+            bool wrote = false;
+        } sink;
+        auto to_stdout = [](void *user_data, const char *data, std::size_t size) -> int {
+            static_cast<Sink *>(user_data)->wrote = true;
+            std::cout.write(data, static_cast<std::streamsize>(size));
+            return std::cout.good() ? 0 : 1;
+        };
+        const int st = e.inspect_write(host.instance(), a.package.c_str(), opts.GetString(),
+                                       to_stdout, &sink);
+        if (sink.wrote) std::cout << "\n" << std::flush;
+        if (!sink.wrote || !std::cout.good()) {
+            std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance()) << "\n";
+            return st == COURSECREW_E_INVALID_ARGUMENT ? kExitUsage : kExitPlugin;
+        }
+        return inspect_exit(host, st, a.json);
+    }
     PluginString json(e);
     const int st = e.inspect(host.instance(), a.package.c_str(), opts.GetString(), json.out());
     if (!json.get()) {
@@ -238,19 +276,7 @@ int run_inspect(PluginHost &host, const InspectArgs &a) {
             return kExitPlugin;
         }
     }
-    switch (st) {
-    case COURSECREW_OK: return kExitOk;
-    case COURSECREW_E_PACKAGE_INVALID:
-    case COURSECREW_E_NOT_FOUND:
-    case COURSECREW_E_IO:
-    case COURSECREW_E_UNSUPPORTED:  // e.g. a package path that is a device or a pipe
-        // The summary already lists every error; with --json, say the first on stderr.
-        if (a.json) std::cerr << "coursecrew: " << e.last_error(host.instance()) << "\n";
-        return kExitInputErrors;
-    default:
-        std::cerr << "coursecrew: " << e.strerror(st) << ": " << e.last_error(host.instance()) << "\n";
-        return kExitPlugin;
-    }
+    return inspect_exit(host, st, a.json);
 }
 
 int run_review(PluginHost &host, const ReviewArgs &a) {

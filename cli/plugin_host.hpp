@@ -23,6 +23,15 @@ public:
     const coursecrew_entry_t &entry() const { return *entry_; }
     coursecrew_instance *instance() const { return instance_; }
     const std::string &path() const { return path_; }
+    // True when the loaded plugin's entry struct holds `member` (a function
+    // appended in a later ABI minor version).
+    template <class M>
+    bool has(M coursecrew_entry_t::*member) const {
+        const auto *base = reinterpret_cast<const char *>(entry_);
+        const auto *field = reinterpret_cast<const char *>(&(entry_->*member));
+        return static_cast<std::size_t>(field - base) + sizeof(M) <= entry_->struct_size &&
+               entry_->*member != nullptr;
+    }
 
 private:
     bool try_open(const std::string &path, std::string &error);

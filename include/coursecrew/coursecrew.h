@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define COURSECREW_ABI_MAJOR 1u
-#define COURSECREW_ABI_MINOR 2u
+#define COURSECREW_ABI_MINOR 3u
 
 /* The library's own release version (also in CMake and packaging). */
 #define COURSECREW_VERSION_MAJOR 0
@@ -77,6 +77,13 @@ typedef struct coursecrew_instance coursecrew_instance;
  * credentials were refused); "dead_lettered": "id" or "module", "reason").
  * Return quickly and do not call back into the instance from it. */
 typedef void (*coursecrew_event_fn)(void *user_data, const char *event_json);
+
+/* ABI 1.3: how the plugin hands a long text to the host piece by piece.
+ * Called on the thread that made the call it was given to, during that call;
+ * `data` holds `size` bytes (not NUL-terminated) and is valid only during the
+ * callback. Return 0 to go on; anything else stops the text (the call then
+ * returns COURSECREW_E_IO). */
+typedef int (*coursecrew_write_fn)(void *user_data, const char *data, size_t size);
 
 /* What the host tells the plugin about itself. Fill struct_size with sizeof. */
 typedef struct coursecrew_host_info {
@@ -194,6 +201,18 @@ typedef struct coursecrew_entry_v1 {
      * {"changed": N}. Local file I/O only. */
     int (*outbox)(coursecrew_instance *instance, const char *request_json,
                   const char *options_json, char **out_json);
+
+    /* ---- ABI 1.3 (read only when struct_size covers it) ---- */
+
+    /* [instance] inspect, with the JSON handed to `write` in pieces as it is
+     * written instead of returned in one string: the description of a
+     * 200,000-file course (5 MB) never sits in memory whole. The JSON is
+     * written exactly when inspect would have returned it (then with the same
+     * status); nothing is written for other failures, and after
+     * COURSECREW_E_NO_MEMORY or _E_INTERNAL what was written may stop short.
+     * Returns COURSECREW_E_IO when `write` asked to stop. */
+    int (*inspect_write)(coursecrew_instance *instance, const char *package_path,
+                         const char *options_json, coursecrew_write_fn write, void *user_data);
 } coursecrew_entry_v1;
 
 /* The entry point. Hidden symbol lookup: dlsym(handle, COURSECREW_ENTRY_SYMBOL). */

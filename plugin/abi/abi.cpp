@@ -136,6 +136,29 @@ int cc_inspect(coursecrew_instance *in, const char *package_path, const char *op
     });
 }
 
+int cc_inspect_write(coursecrew_instance *in, const char *package_path, const char *options_json,
+                     coursecrew_write_fn write, void *user_data) {
+    if (!in) return COURSECREW_E_INVALID_ARGUMENT;
+    return guarded(in, [&]() -> int {
+        if (!package_path || !*package_path || !write)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT,
+                        "inspect_write needs a package path and a write function");
+        Settings settings = in->defaults;
+        std::string error;
+        if (!apply_options(options_json, settings, error))
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "options: " + error);
+        const InspectOptions &options = settings.inspect;
+        Inspection ins(options.max_diagnostics_per_code);
+        const int status = inspect_package(package_path, options, ins);
+        if (!write_json(ins, options, write, user_data))
+            return fail(in, COURSECREW_E_IO, "the host's write function stopped the JSON");
+        if (status != COURSECREW_OK) {
+            const std::string message = ins.diags.first_error();
+            fail(in, status, message.empty() ? cc_strerror(status) : message);
+        }
+        return status;
+    });
+}
 
 // ---- roles, status, review ------------------------------------------------
 
@@ -534,6 +557,7 @@ const coursecrew_entry_t coursecrew_entry = {
     &cc_set_event_callback,
     &cc_sync,
     &cc_outbox,
+    &cc_inspect_write,
 };
 
 }  // extern "C"

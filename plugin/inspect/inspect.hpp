@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "coursecrew/coursecrew.h"
 #include "plugin/model/course.hpp"
 #include "plugin/model/diagnostics.hpp"
 #include "plugin/model/package.hpp"
@@ -66,5 +67,9 @@ std::string to_json(const Inspection &in, const InspectOptions &options);
 // it to the host as is; free it with big::text_free); `size` receives its
 // length. Throws std::bad_alloc.
 char *to_json_malloc(const Inspection &in, const InspectOptions &options, std::size_t *size);
+// The same JSON, handed to `write` in pieces of up to 64 KiB as it is
+// written (ABI inspect_write). False when `write` asked to stop.
+bool write_json(const Inspection &in, const InspectOptions &options, coursecrew_write_fn write,
+                void *user_data);
 
 }  // namespace coursecrew

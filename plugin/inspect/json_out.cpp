@@ -17,28 +17,48 @@ namespace coursecrew {
 
 namespace {
 
-// RapidJSON output stream over one buffer from big::text_allocate (a big
-// document gets huge pages; the host frees it with free_string). The document
-// is written once, straight into the memory the host will own (no
-// intermediate copy), and PutReserve/PutUnsafe below let the writer skip a
-// capacity check per byte.
-class MallocOut {
+// RapidJSON output stream, in one of two ways:
+// - into one buffer from big::text_allocate, handed to the host whole (a big
+//   document gets huge pages; the host frees it with free_string). The
+//   document is written once, straight into the memory the host will own;
+// - into a 64 KiB buffer handed to the host's write function each time it
+//   fills (ABI inspect_write), so the document never sits in memory whole.
+// PutReserve/PutUnsafe below let the writer skip a capacity check per byte.
+class JsonOut {
 public:
     using Ch = char;
-    explicit MallocOut(std::size_t initial) { grow(initial); }
-    ~MallocOut() { big::text_free(data_); }
-    MallocOut(const MallocOut &) = delete;
-    MallocOut &operator=(const MallocOut &) = delete;
+    static constexpr std::size_t kPiece = 64 * 1024;
+
+    explicit JsonOut(std::size_t initial) { grow(initial); }
+    JsonOut(coursecrew_write_fn write, void *user_data) : write_(write), user_data_(user_data) {
+        grow(kPiece);
+    }
+    ~JsonOut() { big::text_free(data_); }
+    JsonOut(const JsonOut &) = delete;
+    JsonOut &operator=(const JsonOut &) = delete;
 
     void reserve(std::size_t more) {
-        if (size_ + more > capacity_) grow(std::max(capacity_ * 2, size_ + more));
+        if (size_ + more <= capacity_) return;
+        if (write_) {
+            Flush();
+            if (more > capacity_) grow(more);
+        } else {
+            grow(std::max(capacity_ * 2, size_ + more));
+        }
     }
     void put_unsafe(char c) { data_[size_++] = c; }
     void Put(char c) {
         reserve(1);
         put_unsafe(c);
     }
-    void Flush() {}
+    // Hands what is buffered to the write function (when there is one).
+    // After it asked to stop, the rest is dropped.
+    void Flush() {
+        if (!write_) return;
+        if (size_ > 0 && !stopped_ && write_(user_data_, data_, size_) != 0) stopped_ = true;
+        size_ = 0;
+    }
+    bool stopped() const { return stopped_; }
     // Hands the NUL-terminated text to the caller (big::text_free it).
     char *release(std::size_t *size) {
         reserve(1);
@@ -55,6 +75,9 @@ private:
         data_ = big::text_reallocate(data_, size_, capacity);
         capacity_ = capacity;
     }
+    coursecrew_write_fn write_ = nullptr;
+    void *user_data_ = nullptr;
+    bool stopped_ = false;
     char *data_ = nullptr;
     std::size_t size_ = 0, capacity_ = 0;
 };
@@ -64,11 +87,11 @@ private:
 
 namespace rapidjson {
 template <>
-inline void PutReserve(coursecrew::MallocOut &out, std::size_t count) {
+inline void PutReserve(coursecrew::JsonOut &out, std::size_t count) {
     out.reserve(count);
 }
 template <>
-inline void PutUnsafe(coursecrew::MallocOut &out, char c) {
+inline void PutUnsafe(coursecrew::JsonOut &out, char c) {
     out.put_unsafe(c);
 }
 }  // namespace rapidjson
@@ -76,7 +99,7 @@ inline void PutUnsafe(coursecrew::MallocOut &out, char c) {
 namespace coursecrew {
 namespace {
 
-using Writer = rapidjson::Writer<MallocOut>;
+using Writer = rapidjson::Writer<JsonOut>;
 
 void key(Writer &w, const char *k) { w.Key(k); }
 // The length of the well-formed UTF-8 sequence at s[i], or 0 when the byte
@@ -315,12 +338,8 @@ void counts(Writer &w, const Course &c) {
     w.EndObject();
 }
 
-}  // namespace
-
-char *to_json_malloc(const Inspection &in, const InspectOptions &opt, std::size_t *size) {
+void write_document(Writer &w, const Inspection &in, const InspectOptions &opt) {
     const Course &c = in.course;
-    MallocOut out(4096 + c.items.size() * 256);
-    Writer w(out);
     w.StartObject();
     key(w, "coursecrew");
     w.String(COURSECREW_VERSION_STRING);
@@ -418,7 +437,24 @@ char *to_json_malloc(const Inspection &in, const InspectOptions &opt, std::size_
     u64(w, in.diags.warning_count());
     w.EndObject();
     w.EndObject();
+}
+
+}  // namespace
+
+char *to_json_malloc(const Inspection &in, const InspectOptions &opt, std::size_t *size) {
+    JsonOut out(4096 + in.course.items.size() * 256);
+    Writer w(out);
+    write_document(w, in, opt);
     return out.release(size);
+}
+
+bool write_json(const Inspection &in, const InspectOptions &opt, coursecrew_write_fn write,
+                void *user_data) {
+    JsonOut out(write, user_data);
+    Writer w(out);
+    write_document(w, in, opt);
+    out.Flush();
+    return !out.stopped();
 }
 
 std::string to_json(const Inspection &in, const InspectOptions &opt) {

@@ -51,6 +51,25 @@ static int csv_row_has(const char *csv, const char *const *fields) {
     return 0;
 }
 
+/* Collects what inspect_write hands over (NUL-terminated), in pieces; asks
+ * to stop after `stop_after` pieces when that is set. */
+struct Collected {
+    char *data;
+    size_t size;
+    int pieces, stop_after;
+};
+static int collect(void *user_data, const char *data, size_t size) {
+    struct Collected *c = (struct Collected *)user_data;
+    char *grown = (char *)realloc(c->data, c->size + size + 1);
+    if (!grown) return 1;
+    memcpy(grown + c->size, data, size);
+    c->data = grown;
+    c->size += size;
+    c->data[c->size] = '\0';
+    ++c->pieces;
+    return c->stop_after && c->pieces >= c->stop_after;
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 3, "usage: %s LIB PACKAGE", argv[0]);
     void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -84,6 +103,36 @@ int main(int argc, char **argv) {
     CHECK(st == COURSECREW_OK, "inspect %s: %s (%s)", argv[2], e->strerror(st), e->last_error(inst));
     CHECK(json && strstr(json, "\"format\":\"scorm2004\"") != NULL, "json: %.200s", json ? json : "(null)");
     e->free_string(json);
+
+    /* ABI 1.3: inspect_write hands the same JSON over in pieces. */
+    CHECK(e->struct_size >= offsetof(coursecrew_entry_t, inspect_write) + sizeof(e->inspect_write),
+          "entry struct lacks ABI 1.3 functions");
+    {
+        char *whole = NULL;
+        CHECK(e->inspect(inst, argv[2], NULL, &whole) == COURSECREW_OK, "inspect again");
+        struct Collected got = {0};
+        st = e->inspect_write(inst, argv[2], NULL, collect, &got);
+        CHECK(st == COURSECREW_OK, "inspect_write: %s (%s)", e->strerror(st), e->last_error(inst));
+        CHECK(got.size == strlen(whole) && memcmp(got.data, whole, got.size) == 0,
+              "inspect_write gave %zu bytes in %d pieces, inspect %zu", got.size, got.pieces, strlen(whole));
+        free(got.data);
+        /* Stopped by the host: E_IO, and nothing more is written. */
+        struct Collected stop = {0};
+        stop.stop_after = 1;
+        st = e->inspect_write(inst, argv[2], NULL, collect, &stop);
+        CHECK(st == COURSECREW_E_IO, "a stopped write gave %s", e->strerror(st));
+        CHECK(stop.pieces == 1, "written after the stop: %d pieces", stop.pieces);
+        free(stop.data);
+        /* A missing package: its JSON, and the status inspect gives. */
+        struct Collected missing = {0};
+        st = e->inspect_write(inst, "/nonexistent/course.zip", NULL, collect, &missing);
+        CHECK(st == COURSECREW_E_NOT_FOUND, "missing package: %s", e->strerror(st));
+        CHECK(missing.data && strstr(missing.data, "package.not_found"), "no package.not_found written");
+        free(missing.data);
+        CHECK(e->inspect_write(inst, argv[2], NULL, NULL, NULL) == COURSECREW_E_INVALID_ARGUMENT,
+              "NULL write function accepted");
+        e->free_string(whole);
+    }
 
     /* A missing package: a status, a message naming it, and JSON with the diagnostic. */
     json = NULL;

@@ -57,6 +57,14 @@ Result inspect(const std::string &path, const coursecrew::InspectOptions &opt) {
     coursecrew::Inspection ins(opt.max_diagnostics_per_code);
     r.status = coursecrew::inspect_package(path, opt, ins);
     r.json = coursecrew::to_json(ins, opt);
+    // The streamed JSON (ABI inspect_write) is the same text.
+    std::string streamed;
+    auto append = [](void *to, const char *data, std::size_t size) -> int {
+        static_cast<std::string *>(to)->append(data, size);
+        return 0;
+    };
+    BOOST_TEST(coursecrew::write_json(ins, opt, append, &streamed));
+    BOOST_TEST((streamed == r.json));
     r.doc.Parse(r.json.c_str(), r.json.size());
     return r;
 }

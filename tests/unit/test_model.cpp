@@ -2,6 +2,8 @@
 // content fingerprints, modules and pieces.
 #include <boost/test/unit_test.hpp>
 
+#include "plugin/engine/registry.hpp"
+#include "plugin/inspect/inspect.hpp"
 #include "plugin/model/reader.hpp"
 #include "support.hpp"
 
@@ -144,6 +146,59 @@ BOOST_AUTO_TEST_CASE(course_root_is_the_one_default_organization_named_after_the
     BOOST_TEST(c.items[root].id == "https://example.org/courses/bees");
     BOOST_TEST(c.items[root].title.primary() == "Bees");
     BOOST_TEST(c.items[root].details().description.primary() == "Your first hive.");
+}
+
+BOOST_AUTO_TEST_CASE(streamed_json_comes_in_pieces_and_stops_when_asked) {
+    using namespace coursecrew;
+    // 3,000 pieces: a JSON of several 64 KiB pieces.
+    std::string items, resources;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string n = std::to_string(i);
+        items += "<item identifier=\"i" + n + "\" identifierref=\"r" + n + "\"><title>Piece " + n +
+                 "</title></item>";
+        resources += "<resource identifier=\"r" + n + "\" type=\"webcontent\" adlcp:scormtype=\"sco\" "
+                     "href=\"p" + n + ".html\"><file href=\"p" + n + ".html\"/></resource>";
+    }
+    cctest::TempDir dir;
+    cctest::write_file(dir / "imsmanifest.xml",
+                       "<manifest identifier=\"big\" xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" "
+                       "xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\"><organizations default=\"o\">"
+                       "<organization identifier=\"o\"><title>T</title><item identifier=\"m\"><title>M</title>" +
+                           items + "</item></organization></organizations><resources>" + resources +
+                           "</resources></manifest>");
+    InspectOptions opt;
+    Inspection ins(opt.max_diagnostics_per_code);
+    inspect_package(dir.path(), opt, ins);
+    const std::string whole = to_json(ins, opt);
+    BOOST_TEST_REQUIRE(whole.size() > 3 * 64 * 1024);
+
+    struct Sink {
+        std::string text;
+        std::vector<std::size_t> pieces;
+        std::size_t stop_after = 0;
+    };
+    auto collect = [](void *to, const char *data, std::size_t size) -> int {
+        auto &sink = *static_cast<Sink *>(to);
+        sink.text.append(data, size);
+        sink.pieces.push_back(size);
+        return sink.stop_after && sink.pieces.size() >= sink.stop_after;
+    };
+    Sink all;
+    BOOST_TEST(write_json(ins, opt, collect, &all));
+    BOOST_TEST((all.text == whole));
+    // Pieces of at most 64 KiB, each but the last nearly full (a piece ends
+    // early only where the next value would not fit).
+    BOOST_TEST(all.pieces.size() >= (whole.size() + 64 * 1024 - 1) / (64 * 1024));
+    for (std::size_t k = 0; k < all.pieces.size(); ++k) {
+        BOOST_TEST(all.pieces[k] <= 64u * 1024);
+        if (k + 1 < all.pieces.size()) BOOST_TEST(all.pieces[k] > 60u * 1024);
+    }
+
+    Sink stopped;
+    stopped.stop_after = 2;
+    BOOST_TEST(!write_json(ins, opt, collect, &stopped));
+    BOOST_TEST(stopped.pieces.size() == 2u);  // nothing after the host said stop
+    BOOST_TEST((stopped.text == whole.substr(0, stopped.text.size())));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
