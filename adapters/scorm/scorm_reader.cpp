@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <string>
 #include <unordered_map>
+
+#include "plugin/model/text_index.hpp"
 #include <unordered_set>
 #include <vector>
 
@@ -88,8 +90,23 @@ private:
     bool saw_organizations_ = false;
     std::string schemaversion_;
     long schemaversion_line_ = 0;
-    std::unordered_map<std::string, std::uint32_t> resource_ids_;  // id -> index
-    std::unordered_map<std::string, long> item_ids_;               // id -> line
+    // Identifiers, for duplicates and references: indexes of item and
+    // resource numbers by their ids (the first of each id).
+    struct ItemId {
+        const Course *c;
+        std::string_view operator()(std::uint32_t i) const { return c->items[i].id; }
+    };
+    struct ResourceId {
+        const Course *c;
+        std::string_view operator()(std::uint32_t i) const { return c->resources[i].id; }
+    };
+    TextIndex<ItemId> item_ids_{16, ItemId{&c_}};
+    struct DependencyRef {
+        std::uint32_t resource;
+        std::string id;  // the <dependency> identifierref, resolved after the pass
+    };
+    std::vector<DependencyRef> dependency_refs_;  // in document order
+    TextIndex<ResourceId> resource_ids_{16, ResourceId{&c_}};
     std::unordered_map<std::string, SubManifest> submanifests_;
     std::unordered_set<std::string> sequencing_ids_;
     std::unordered_set<std::uint32_t> without_href_;  // resources with no href: nothing to launch
@@ -112,8 +129,6 @@ private:
         c_.items.reserve(bytes / 500);
         c_.resources.reserve(bytes / 500);
         c_.files.reserve(bytes / 60);
-        item_ids_.reserve(bytes / 500);
-        resource_ids_.reserve(bytes / 500);
     }
 
     // -- elements --------------------------------------------------------
@@ -286,9 +301,7 @@ private:
             it.parent = parent;
             it.line = x_.line();
             it.top_manifest = manifest_depth == 0;
-            std::string_view raw_id = x_.attr("identifier");
-            it.id = trimmed(raw_id);
-            check_id(raw_id, it.id, it.line, kind == ItemKind::Organization ? "organization" : "item");
+            it.id = trimmed(x_.attr("identifier"));
             it.identifierref = trimmed(x_.attr("identifierref"));
             if (std::string_view params = x_.attr("parameters"); !params.empty())
                 it.details().parameters = str(params);
@@ -296,6 +309,8 @@ private:
             it.visible = !(vis == "false" || vis == "0");
             c_.items.push_back(std::move(it));
         }
+        check_item_id(x_.attr("identifier"), index,
+                      kind == ItemKind::Organization ? "organization" : "item");
         if (parent != kNone) c_.items[parent].children.push_back(index);
 
         for (xml::Children in(x_); in.next();) {
@@ -381,11 +396,11 @@ private:
             r.line = x_.line();
             r.manifest_depth = depth;
             std::string_view raw_id = x_.attr("identifier");
-            r.id = trimmed(raw_id);
-            r.type = trimmed(x_.attr("type"));
+            r.id = c_.strings.add(xml::trim(raw_id));
+            r.type = c_.strings.add(xml::trim(x_.attr("type")));
             // SCORM 1.2 spells it scormtype, 2004 scormType.
-            r.scorm_type = trimmed(x_.attr("scormType"));
-            if (r.scorm_type.empty()) r.scorm_type = trimmed(x_.attr("scormtype"));
+            r.scorm_type = c_.strings.add(xml::trim(x_.attr("scormType")));
+            if (r.scorm_type.empty()) r.scorm_type = c_.strings.add(xml::trim(x_.attr("scormtype")));
             check_resource_id(raw_id, r.id, r.line);
         }
         const std::string base = join_base(outer_base, x_.attr("base", xml::ns::kXml));
@@ -397,10 +412,10 @@ private:
                 ResolvedHref h = resolve_href(ctx_.manifest_dir, base, href,
                                               HrefSite{file(), r.line, "launch"}, ctx_.diags);
                 std::string written = h.is_url ? h.path : join_base(base, href);
-                if (h.is_url || written != h.path) r.href = std::move(written);
+                if (h.is_url || written != h.path) r.href = c_.strings.add(written);
                 r.launch_is_url = h.is_url;
                 if (h.ok && !h.is_url) r.launch_path = c_.strings.add(h.path);
-                r.launch_query = std::move(h.query);
+                r.launch_query = c_.strings.add(h.query);
             }
         }
         for (xml::Children in(x_); in.next();) {
@@ -414,7 +429,7 @@ private:
                 }
             } else if (local == "dependency") {
                 std::string ref = trimmed(x_.attr("identifierref"));
-                if (!ref.empty()) c_.resources[index].dependency_ids.push_back(std::move(ref));
+                if (!ref.empty()) dependency_refs_.push_back({index, std::move(ref)});
                 x_.skip();
             } else if (local == "metadata") {
                 auto &md = c_.resources[index].metadata;
@@ -448,31 +463,33 @@ private:
 
     // -- identifiers -----------------------------------------------------
 
-    void check_id_text(std::string_view raw, const std::string &id, long line, const char *what) {
+    void check_id_text(std::string_view raw, std::string_view id, long line, const char *what) {
         if (raw.size() != id.size())
             ctx_.diags.warning("id.whitespace",
                                std::string(what) + " identifier '" + str(raw) +
-                                   "' has leading or trailing spaces; read as '" + id + "'",
+                                   "' has leading or trailing spaces; read as '" + str(id) + "'",
                                file(), line);
         else if (!id.empty() && !is_ncname(id))
             ctx_.diags.warning("id.invalid",
-                               std::string(what) + " identifier '" + id +
+                               std::string(what) + " identifier '" + str(id) +
                                    "' is not a valid XML ID (no spaces, must not start with a "
                                    "digit); some LMSs reject it",
                                file(), line);
     }
 
-    void check_id(std::string_view raw, const std::string &id, long line, const char *what) {
+    // `raw`: the item's identifier as written.
+    void check_item_id(std::string_view raw, std::uint32_t item, const char *what) {
+        const std::string &id = c_.items[item].id;
+        const long line = c_.items[item].line;
         check_id_text(raw, id, line, what);
         if (id.empty()) {
             ctx_.diags.error("id.missing", std::string(what) + " has no identifier", file(), line);
             return;
         }
-        auto [it, inserted] = item_ids_.emplace(id, line);
-        if (!inserted)
+        if (const std::uint32_t first = item_ids_.insert(item); first != item_ids_.kAbsent)
             ctx_.diags.error("id.duplicate",
                              std::string(what) + " identifier '" + id +
-                                 "' is already used at line " + std::to_string(it->second) +
+                                 "' is already used at line " + std::to_string(c_.items[first].line) +
                                  "; identifiers must be unique",
                              file(), line);
         else if (id == c_.identifier)
@@ -482,17 +499,17 @@ private:
                                file(), line);
     }
 
-    void check_resource_id(std::string_view raw, const std::string &id, long line) {
+    void check_resource_id(std::string_view raw, std::string_view id, long line) {
         check_id_text(raw, id, line, "resource");
         if (id.empty()) {
             ctx_.diags.error("id.missing", "resource has no identifier", file(), line);
             return;
         }
-        auto [it, inserted] = resource_ids_.emplace(id, static_cast<std::uint32_t>(c_.resources.size() - 1));
-        if (!inserted)
+        const std::uint32_t first = resource_ids_.insert(static_cast<std::uint32_t>(c_.resources.size() - 1));
+        if (first != resource_ids_.kAbsent)
             ctx_.diags.error("id.duplicate",
-                             "resource identifier '" + id + "' is already used at line " +
-                                 std::to_string(c_.resources[it->second].line) +
+                             "resource identifier '" + str(id) + "' is already used at line " +
+                                 std::to_string(c_.resources[first].line) +
                                  "; identifiers must be unique",
                              file(), line);
     }
@@ -605,9 +622,9 @@ private:
                                        file(), it.line);
                 continue;
             }
-            if (auto r = resource_ids_.find(it.identifierref); r != resource_ids_.end()) {
-                it.resource = r->second;
-                if (it.is_leaf() && without_href_.count(r->second))
+            if (const std::uint32_t r = resource_ids_.find(it.identifierref); r != resource_ids_.kAbsent) {
+                it.resource = r;
+                if (it.is_leaf() && without_href_.count(r))
                     ctx_.diags.error("resource.href_missing",
                                      "item '" + it.id + "' launches resource '" + it.identifierref +
                                          "', which has no href, so an LMS has nothing to launch: "
@@ -633,21 +650,22 @@ private:
                              file(), it.line);
         }
         // Dependencies.
-        for (Resource &r : c_.resources) {
-            for (const std::string &d : r.dependency_ids) {
-                auto it = resource_ids_.find(d);
-                if (it == resource_ids_.end()) {
-                    ctx_.diags.error("ref.missing_dependency",
-                                     "resource '" + r.id + "' depends on '" + d +
-                                         "', which the manifest does not define",
-                                     file(), r.line);
-                    continue;
-                }
-                r.dependencies.push_back(it->second);
+        for (const DependencyRef &ref : dependency_refs_) {
+            Resource &r = c_.resources[ref.resource];
+            const std::uint32_t dep = resource_ids_.find(ref.id);
+            if (dep == resource_ids_.kAbsent) {
+                ctx_.diags.error("ref.missing_dependency",
+                                 "resource '" + str(r.id) + "' depends on '" + ref.id +
+                                     "', which the manifest does not define",
+                                 file(), r.line);
+                continue;
             }
+            r.dependencies.push_back(dep);
+        }
+        for (const Resource &r : c_.resources) {
             if (c_.format == Format::Scorm2004 && r.scorm_type.empty() && r.manifest_depth == 0)
                 ctx_.diags.warning("resource.scormtype_missing",
-                                   "resource '" + r.id +
+                                   "resource '" + str(r.id) +
                                        "' has no adlcp:scormType; LMSs treat it as an asset",
                                    file(), r.line);
         }

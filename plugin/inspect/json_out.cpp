@@ -243,7 +243,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     key(w, "launch_present");
     w.Bool(r && (r->launch_is_url || r->launch_present));
     std::string params = it.details().parameters;
-    if (r && !r->launch_query.empty()) params = r->launch_query + (params.empty() ? "" : "&" + params);
+    if (r && !r->launch_query.empty()) params = std::string(r->launch_query) + (params.empty() ? "" : "&" + params);
     if (!params.empty()) {
         key(w, "parameters");
         str(w, params);

@@ -142,22 +142,23 @@ struct File {
     bool present = false;
 };
 
+// A course holds tens of thousands of resources: their texts are views into
+// Course::strings, not strings of their own.
 struct Resource {
-    std::string id;
-    std::string type;           // "webcontent"
-    std::string scorm_type;     // "sco" / "asset" ("" for cmi5/tincan)
-    std::string href;           // launch href as written (after xml:base); SCORM keeps it only
-                                // when it differs from launch_path
-    std::string_view launch_path;  // package-relative launch file, in Course::strings ("" for URLs)
-    std::string launch_query;   // "?a=b" part of the href, kept as launch parameters
+    std::string_view id;
+    std::string_view type;         // "webcontent"
+    std::string_view scorm_type;   // "sco" / "asset" ("" for cmi5/tincan)
+    std::string_view href;         // launch href as written (after xml:base); SCORM keeps it only
+                                   // when it differs from launch_path
+    std::string_view launch_path;  // package-relative launch file ("" for URLs)
+    std::string_view launch_query; // "?a=b" part of the href, kept as launch parameters
     bool launch_is_url = false; // an absolute URL (cmi5/tincan), not a package file
     bool launch_present = false;
     // Its files: Course::files[first_file, first_file + file_count). A reader
     // adds a resource's files one after another (Course::add_file).
     std::uint32_t first_file = 0, file_count = 0;
     std::uint32_t file_elements = 0;  // <file> elements as written, usable or not (SCORM counts)
-    std::vector<std::string> dependency_ids;  // as written
-    std::vector<std::uint32_t> dependencies;  // resolved indices into Course::resources
+    std::vector<std::uint32_t> dependencies;  // <dependency> targets, indices into Course::resources
     std::unique_ptr<Metadata> metadata;       // when the resource carries <metadata>
     int manifest_depth = 0;     // 0 = top-level manifest, 1+ = sub-manifest
     long line = 0;

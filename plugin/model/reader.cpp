@@ -20,10 +20,10 @@ std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::s
     const auto index = static_cast<std::uint32_t>(course.resources.size());
     course.resources.emplace_back();
     Resource &r = course.resources.back();
-    r.id = id;
-    r.href = href;
+    r.id = course.strings.add(id);
+    r.href = course.strings.add(href);
     r.line = item_line;
-    r.launch_query = query_of(href);
+    r.launch_query = course.strings.add(query_of(href));
     if (has_url_scheme(href)) {
         r.launch_is_url = true;
         return index;
@@ -36,7 +36,7 @@ std::uint32_t add_launch_resource(Course &course, ReadContext &ctx, const std::s
         return index;
     }
     r.launch_path = course.strings.add(resolved.path);
-    r.launch_query = resolved.query;
+    r.launch_query = course.strings.add(resolved.query);
     // resolve_href has already reported an unusable href: no file to check then.
     if (resolved.ok && !resolved.path.empty()) course.add_file(index, resolved.path, href_line);
     return index;

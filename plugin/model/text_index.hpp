@@ -37,8 +37,26 @@ public:
         const std::size_t hash = std::hash<std::string_view>()(key);
         std::uint64_t &slot = slots_[slot_of(key, hash)];
         const std::uint32_t before = slot == kEmpty ? kAbsent : static_cast<std::uint32_t>(slot);
+        if (slot == kEmpty) ++filled_;
         slot = (static_cast<std::uint64_t>(tag(hash)) << 32) | item;
         return before;
+    }
+
+    // Files `item` unless an item is filed under its key already, and
+    // returns that item (which stays) or kAbsent. Unlike put(), grows the
+    // table as it fills, so the number of items need not be known up front.
+    std::uint32_t insert(std::uint32_t item) {
+        const std::string_view key = key_of_(item);
+        const std::size_t hash = std::hash<std::string_view>()(key);
+        std::size_t at = slot_of(key, hash);
+        if (slots_[at] != kEmpty) return static_cast<std::uint32_t>(slots_[at]);
+        if ((filled_ + 1) * 2 > slots_.size()) {
+            grow();
+            at = slot_of(key, hash);
+        }
+        slots_[at] = (static_cast<std::uint64_t>(tag(hash)) << 32) | item;
+        ++filled_;
+        return kAbsent;
     }
 
     // The item last filed under `key`, or kAbsent.
@@ -63,8 +81,19 @@ private:
         }
     }
 
+    void grow() {
+        std::vector<std::uint64_t> old(slots_.size() * 2, kEmpty);
+        old.swap(slots_);
+        for (const std::uint64_t s : old) {
+            if (s == kEmpty) continue;
+            const std::string_view key = key_of_(static_cast<std::uint32_t>(s));
+            slots_[slot_of(key, std::hash<std::string_view>()(key))] = s;
+        }
+    }
+
     KeyOf key_of_;
     std::vector<std::uint64_t> slots_;
+    std::size_t filled_ = 0;
 };
 
 }  // namespace coursecrew

@@ -112,9 +112,9 @@ struct CourseBuilder {
     std::uint32_t resource(const std::string &scorm_type, const std::string &launch,
                            const std::vector<std::string> &files) {
         Resource r;
-        r.id = "R" + std::to_string(c.resources.size());
+        r.id = c.strings.add("R" + std::to_string(c.resources.size()));
         r.type = "webcontent";
-        r.scorm_type = scorm_type;
+        r.scorm_type = c.strings.add(scorm_type);
         r.launch_path = c.strings.add(launch);
         c.resources.push_back(std::move(r));
         const auto index = static_cast<std::uint32_t>(c.resources.size() - 1);
