@@ -4,27 +4,24 @@
 // otherwise read and hash every file again.
 //
 //   StoredDigests cache(store, package_key(package), now);
-//   cache.load(error);                  // what the last read of this package left
-//   options.digests = &cache;           // inspect_package() asks it, file by file
-//   inspect_package(package, options, inspection);
+//   cache.load(error);                  // checks the store can be read
+//   options.digests = &cache;           // inspect_package() lists the package,
+//   inspect_package(package, options, inspection);  // then asks file by file
 //   cache.save(error);                  // the new digests; forgets files that went
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "plugin/inspect/inspect.hpp"
+#include "plugin/model/big_alloc.hpp"
 
 typedef struct sqlite3 sqlite3;
-
-namespace coursecrew::sql {
-class Statement;
-}
 
 namespace coursecrew {
 
@@ -32,17 +29,12 @@ namespace coursecrew {
 // each zip entry once (check_every_file(), then the content hashes).
 class MemoryDigests : public DigestCache {
 public:
-    const Sha256Hex *find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
-                          std::int64_t changed_ns) override;
-    void remember(std::string_view path, std::uint64_t size, std::uint64_t stamp,
-                  const Sha256Hex &digest) override;
+    void listed(const std::vector<PackageEntry> &entries) override;
+    const Sha256Hex *find(std::uint32_t entry) override;
+    void remember(std::uint32_t entry, const Sha256Hex &digest) override;
 
 private:
-    struct Known {
-        std::uint64_t size = 0, stamp = 0;
-        Sha256Hex sha256;
-    };
-    std::unordered_map<std::string, Known> known_;
+    std::unordered_map<std::uint32_t, Sha256Hex> known_;
 };
 
 // Reads every file of a package whose listing can lie (a zip; see
@@ -61,13 +53,11 @@ std::string package_key(const std::string &package);
 
 // The digests of one package kept in the status store (table file_digests).
 //
-// The rows are not loaded: they are read one at a time, in path order, as
-// find() asks for files, and a reader asks in path order (the order of
-// PackageSource::entries()). So a package of 200,000 files costs no memory
-// for its rows, and asking costs one step of a query per file. A file asked
-// out of order moves the query back to it (one index search), and on from
-// there. Rows that no file asked for (the files left the package) are
-// forgotten by save().
+// When the package is listed, its rows are read on a thread of their own, in
+// path order, alongside the listing (sorted by path too), while the reader
+// parses the manifest: one pass, no row kept but the digests of the files
+// still there. Rows of files the package no longer holds are forgotten by
+// save().
 class StoredDigests : public DigestCache {
 public:
     // A digest is trusted only when computed at least this long after the
@@ -77,72 +67,52 @@ public:
     // `now`: seconds since the epoch, the time digests computed now are
     // recorded at. Nothing else may use `db` between load() and save().
     StoredDigests(sqlite3 *db, std::string store_path, std::string package, std::int64_t now);
-    ~StoredDigests();
+    ~StoredDigests() override;
     StoredDigests(const StoredDigests &) = delete;
     StoredDigests &operator=(const StoredDigests &) = delete;
 
-    // Starts reading the stored rows.
+    // Checks that the rows can be read (before the package is).
     bool load(std::string &error);
-    // Writes the digests computed since load() and forgets the files that
-    // were not asked for (gone from the package). Its own transaction. Fails
-    // when reading the rows failed (find() then offered nothing).
+    // Writes the digests computed since load() and forgets the files the
+    // package no longer holds. Its own transaction. Fails when reading the
+    // rows failed (find() then offered nothing).
     bool save(std::string &error);
 
-    // The digest stays valid until the next call of find().
-    const Sha256Hex *find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
-                          std::int64_t changed_ns) override;
-    void remember(std::string_view path, std::uint64_t size, std::uint64_t stamp,
-                  const Sha256Hex &digest) override;
+    void listed(const std::vector<PackageEntry> &entries) override;
+    void unlisted() override;
+    const Sha256Hex *find(std::uint32_t entry) override;
+    void remember(std::uint32_t entry, const Sha256Hex &digest) override;
 
     std::size_t reused() const { return reused_; }    // files whose stored digest find() gave out
     std::size_t computed() const { return fresh_.size(); }
 
 private:
-    struct Stored {  // a row, as read
-        std::uint64_t size = 0, stamp = 0;
-        std::int64_t hashed_at = 0;  // seconds
-        Sha256Hex sha256;
-    };
+    using Bytes = std::array<unsigned char, 32>;
     struct Fresh {
         std::string path;
         std::uint64_t size = 0, stamp = 0;
         Sha256Hex sha256;
     };
-    class SmallPageCache;
-
-    bool stored(std::string_view path, Stored &row, bool &first_ask);
-    void start_scan(std::string_view from);
-    bool step();
-    void pass(std::string_view path);
-    void scan_to_end();
+    void match(const std::vector<PackageEntry> &entries);  // on matcher_
+    void wait();
 
     sqlite3 *db_;
     std::string store_path_, package_;
     std::int64_t now_;
-    std::string error_;  // reading the rows failed: find() offers nothing
+    bool loaded_ = false;
 
-    // The rows, in path order, from `scan_from_` on; `at_row_` while the
-    // scan stands on a row (not yet passed).
-    std::unique_ptr<SmallPageCache> small_cache_;  // while scanning
-    std::unique_ptr<sql::Statement> scan_;
-    std::string scan_from_;
-    bool at_row_ = false;
-    std::string last_;  // the row before the scan's position
-    bool has_last_ = false;
-    // The furthest the scan ever went (`scanned_all_`: to the end). Each
-    // row up to there was asked for, or is in `gone_` (sorted, as passed).
-    std::string front_;
-    bool front_set_ = false, scanned_all_ = false;
-    std::vector<std::string> gone_;
-    std::vector<bool> asked_again_;  // parallel to gone_: asked after a move back
+    const std::vector<PackageEntry> *entries_ = nullptr;  // between listed() and unlisted()
+    std::thread matcher_;
+    std::string error_;  // reading the rows failed: find() offers nothing
+    // What match() found: per entry, its stored digest's place in digests_.
+    std::vector<std::uint32_t> stored_at_;
+    big::vector<Bytes> digests_;  // 6 MB for 200,000 files: huge pages, sized once
+    std::vector<bool> reused_entry_;
+    std::vector<std::string> gone_;  // rows whose file the package no longer holds
 
     Sha256Hex found_;  // what find() returned last
     std::vector<Fresh> fresh_;
-    struct PathHash {  // lookups by string_view, without a copy
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-    };
-    std::unordered_map<std::string, std::size_t, PathHash, std::equal_to<>> fresh_at_;  // path -> in fresh_
+    std::unordered_map<std::uint32_t, std::size_t> fresh_at_;  // entry -> in fresh_
     std::size_t reused_ = 0;
 };
 

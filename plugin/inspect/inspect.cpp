@@ -168,9 +168,7 @@ void hash_files(Course &c, const PackageSource &src, const std::vector<std::uint
         if (first_file[e] == kNone) continue;
         const PackageEntry &entry = entries[e];
         const bool cacheable = cache && entry.stamp != 0;
-        if (const Sha256Hex *known = cacheable ? cache->find(entry.path, entry.size, entry.stamp,
-                                                             entry.changed_ns)
-                                               : nullptr) {
+        if (const Sha256Hex *known = cacheable ? cache->find(static_cast<std::uint32_t>(e)) : nullptr) {
             digest_of[e] = static_cast<std::uint32_t>(c.digests.size());
             c.digests.push_back(*known);
             continue;
@@ -184,7 +182,7 @@ void hash_files(Course &c, const PackageSource &src, const std::vector<std::uint
         }
         digest_of[e] = static_cast<std::uint32_t>(c.digests.size());
         c.digests.emplace_back(hex);
-        if (cacheable) cache->remember(entry.path, entry.size, entry.stamp, c.digests.back());
+        if (cacheable) cache->remember(static_cast<std::uint32_t>(e), c.digests.back());
     }
     for (std::size_t i = 0; i < c.files.size(); ++i)
         if (c.files[i].present) c.files[i].digest = digest_of[entry_of[i]];
@@ -249,6 +247,18 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     c.manifest_path = manifest_path;
     EntryIndex index(source.entries());
     c.counts.package_files = index.size();
+    // A zip's entries are each read once, listed or not (see check_every_file).
+    MemoryDigests read_once;
+    DigestCache *digests = options.digests ? options.digests : source.listing_can_lie() ? &read_once : nullptr;
+    // The cache gets the listing now (StoredDigests matches its rows to it
+    // while the manifest is parsed), and lets go of it on every way out.
+    struct Unlist {
+        DigestCache *cache;
+        ~Unlist() {
+            if (cache) cache->unlisted();
+        }
+    } unlist{digests};
+    if (digests) digests->listed(source.entries());
 
     std::string error;
     auto in = source.open(manifest_path, error);
@@ -302,9 +312,6 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     check_presence(c, source.entries(), index, marks, entry_of, manifest_path, diags);
     if (in_package && (c.format == Format::Scorm12 || c.format == Format::Scorm2004))
         check_unlisted(source, marks, manifest_path, diags);
-    // A zip's entries are each read once, listed or not (see check_every_file).
-    MemoryDigests read_once;
-    DigestCache *digests = options.digests ? options.digests : source.listing_can_lie() ? &read_once : nullptr;
     if (digests) check_every_file(source, *digests, diags);
     if (options.hash_files) hash_files(c, source, entry_of, manifest_path, diags, digests);
     choose_modules(c);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "coursecrew/coursecrew.h"
 #include "plugin/model/course.hpp"
@@ -19,15 +20,21 @@ namespace coursecrew {
 // at, and only when it was computed well after the file last changed: a file
 // rewritten within the file system's timestamp granularity of its hashing
 // keeps its stamp, so such a digest is not trusted (it is computed again).
+//
+// Files are named by their number in the package's listing
+// (PackageSource::entries(), sorted by path).
 class DigestCache {
 public:
     virtual ~DigestCache() = default;
-    // The digest of `path` at (size, stamp), or nullptr.
-    virtual const Sha256Hex *find(std::string_view path, std::uint64_t size, std::uint64_t stamp,
-                                  std::int64_t changed_ns) = 0;
-    // A digest just computed.
-    virtual void remember(std::string_view path, std::uint64_t size, std::uint64_t stamp,
-                          const Sha256Hex &digest) = 0;
+    // The package's listing, once, before find() and remember(). It stays
+    // valid until unlisted().
+    virtual void listed(const std::vector<PackageEntry> &entries) = 0;
+    // The listing is about to go; no later call uses it.
+    virtual void unlisted() {}
+    // The digest of entries[entry], or nullptr. Valid until the next find().
+    virtual const Sha256Hex *find(std::uint32_t entry) = 0;
+    // A digest just computed for entries[entry].
+    virtual void remember(std::uint32_t entry, const Sha256Hex &digest) = 0;
 };
 
 struct InspectOptions {

@@ -192,23 +192,29 @@ BOOST_AUTO_TEST_CASE(zip_entries_no_manifest_lists_are_checked_once_and_remember
     BOOST_TEST(second.reused == 5u);
 }
 
-// ---- the rows, read in path order -------------------------------------------
-// StoredDigests reads its rows one at a time in path order, alongside the
-// files asked for. These drive it directly, in the orders a reader may ask.
+// ---- the rows, matched to the listing -----------------------------------------
+// StoredDigests reads its rows in path order alongside the package's listing
+// (sorted by path too), on a thread of its own. These drive it directly.
 
 namespace {
 
 Sha256Hex digest_of(char c) { return Sha256Hex(std::string(64, c)); }
 
+PackageEntry entry(const std::string &path, std::uint64_t size, std::uint64_t stamp,
+                   std::int64_t changed_ns = 0) {
+    return PackageEntry{path, size, stamp, changed_ns};
+}
+
 struct Rows : Fixture {
     const std::string key = "/pkg";
-    // Stores a digest for each path, as a first publish would.
-    void plant(const std::vector<std::string> &paths) {
+    // A read of `entries` that remembers a digest for each, as a first publish does.
+    void plant(const std::vector<PackageEntry> &entries, char digit = 'a') {
         StoredDigests cache(store->handle(), store->path(), key, 1000);
         std::string error;
         BOOST_TEST_REQUIRE(cache.load(error), error);
-        for (std::size_t i = 0; i < paths.size(); ++i)
-            cache.remember(paths[i], i + 1, 100 + i, digest_of("abcdef"[i % 6]));
+        cache.listed(entries);
+        for (std::uint32_t i = 0; i < entries.size(); ++i) cache.remember(i, digest_of(digit));
+        cache.unlisted();
         BOOST_TEST_REQUIRE(cache.save(error), error);
     }
     std::vector<std::string> stored_paths() {
@@ -222,85 +228,95 @@ struct Rows : Fixture {
     }
 };
 
-const std::vector<std::string> kPaths{"a/1.png", "a/2.png", "b/1.png", "b/2.png", "c.js", "d/e/f.html"};
+const std::vector<PackageEntry> kListing{entry("a/1.png", 1, 11), entry("a/2.png", 2, 12),
+                                         entry("b/1.png", 3, 13), entry("b/2.png", 4, 14),
+                                         entry("c.js", 5, 15), entry("d/e/f.html", 6, 16)};
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(rows_are_found_in_any_order_and_only_the_unasked_are_forgotten) {
-    // Each order asks for all but "b/1.png" (its file left the package).
-    const std::vector<std::vector<std::size_t>> orders{
-        {0, 1, 3, 4, 5},     // path order, as readers ask
-        {5, 4, 3, 1, 0},     // backwards: every ask moves the scan back
-        {3, 0, 5, 1, 4},     // scattered
-        {0, 1, 3, 0, 1, 3, 4, 5, 4},  // a second sweep, as a zip's check and then its hashes
-        {4, 5},              // then the first ones after the end
-    };
-    for (const auto &order : orders) {
-        Rows fx;
-        fx.plant(kPaths);
-        StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
-        std::string error;
-        BOOST_TEST_REQUIRE(cache.load(error), error);
-        std::vector<std::size_t> asks = order;
-        if (order.size() == 2) asks.insert(asks.end(), {0, 1, 3});
-        for (std::size_t i : asks) {
-            const Sha256Hex *d = cache.find(kPaths[i], i + 1, 100 + i, 0);
-            BOOST_TEST_REQUIRE(d != nullptr, kPaths[i]);
-            BOOST_TEST(d->view() == digest_of("abcdef"[i % 6]).view());
-        }
-        // A file the store never saw, and one at another size, are not found.
-        BOOST_TEST(cache.find("a/0.png", 1, 1, 0) == nullptr);
-        BOOST_TEST(cache.find("zz", 1, 1, 0) == nullptr);
-        BOOST_TEST(cache.find("c.js", 99, 104, 0) == nullptr);
-        BOOST_TEST(cache.reused() == 5u);  // each file counted once, however often asked
-        BOOST_TEST_REQUIRE(cache.save(error), error);
-        const std::vector<std::string> want{"a/1.png", "a/2.png", "b/2.png", "c.js", "d/e/f.html"};
-        BOOST_TEST(fx.stored_paths() == want, boost::test_tools::per_element());
-    }
-}
-
-BOOST_AUTO_TEST_CASE(rows_past_the_last_ask_are_forgotten_and_a_fresh_digest_is_kept) {
+BOOST_AUTO_TEST_CASE(rows_are_matched_to_the_listing_and_those_of_gone_files_forgotten) {
     Rows fx;
-    fx.plant(kPaths);
+    fx.plant(kListing);
+    // The next listing: b/1.png is gone, c.js changed (its stamp), a/0.png and
+    // z.txt are new, the rest unchanged.
+    const std::vector<PackageEntry> next{entry("a/0.png", 9, 99),  entry("a/1.png", 1, 11),
+                                         entry("a/2.png", 2, 12),  entry("b/2.png", 4, 14),
+                                         entry("c.js", 5, 999),    entry("d/e/f.html", 6, 16),
+                                         entry("z.txt", 7, 17)};
     StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
     std::string error;
     BOOST_TEST_REQUIRE(cache.load(error), error);
-    BOOST_TEST(cache.find("a/2.png", 2, 101, 0) != nullptr);
-    // b/1.png changed: not offered, read again and remembered.
-    BOOST_TEST(cache.find("b/1.png", 3, 999, 0) == nullptr);
-    cache.remember("b/1.png", 3, 999, digest_of('9'));
+    cache.listed(next);
+    const std::vector<bool> offered{false, true, true, true, false, true, false};
+    for (std::uint32_t i = 0; i < next.size(); ++i) {
+        const Sha256Hex *d = cache.find(i);
+        BOOST_TEST((d != nullptr) == offered[i], next[i].path);
+        if (d) BOOST_TEST(d->view() == digest_of('a').view());
+    }
+    BOOST_TEST(cache.find(1) != nullptr);  // asked again: still there, counted once
+    BOOST_TEST(cache.reused() == 4u);
+    cache.remember(4, digest_of('c'));  // c.js read again
+    BOOST_TEST(cache.find(4)->view() == digest_of('c').view());
+    cache.unlisted();
     BOOST_TEST_REQUIRE(cache.save(error), error);
-    const std::vector<std::string> want{"a/2.png", "b/1.png"};
+    // b/1.png forgotten; c.js updated; new files without a digest not stored.
+    const std::vector<std::string> want{"a/1.png", "a/2.png", "b/2.png", "c.js", "d/e/f.html"};
     BOOST_TEST(fx.stored_paths() == want, boost::test_tools::per_element());
 
     StoredDigests again(fx.store->handle(), fx.store->path(), fx.key, 3000);
     BOOST_TEST_REQUIRE(again.load(error), error);
-    const Sha256Hex *d = again.find("b/1.png", 3, 999, 0);
-    BOOST_TEST_REQUIRE(d != nullptr);
-    BOOST_TEST(d->view() == digest_of('9').view());
+    again.listed(next);
+    const Sha256Hex *c = again.find(4);
+    BOOST_TEST_REQUIRE(c != nullptr);
+    BOOST_TEST(c->view() == digest_of('c').view());
+    again.unlisted();
 }
 
-BOOST_AUTO_TEST_CASE(a_row_without_a_valid_digest_is_not_offered) {
+BOOST_AUTO_TEST_CASE(a_listing_without_a_stored_path_offers_nothing_and_forgets_all) {
     Rows fx;
-    fx.plant(kPaths);
-    fx.exec("UPDATE file_digests SET sha256 = 'not hex' WHERE path = 'c.js'");
+    fx.plant(kListing);
+    const std::vector<PackageEntry> other{entry("x/1.png", 1, 11), entry("y.js", 5, 15)};
     StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
     std::string error;
     BOOST_TEST_REQUIRE(cache.load(error), error);
-    BOOST_TEST(cache.find("a/1.png", 1, 100, 0) != nullptr);
-    BOOST_TEST(cache.find("c.js", 5, 104, 0) == nullptr);
-    BOOST_TEST(cache.find("d/e/f.html", 6, 105, 0) != nullptr);
+    cache.listed(other);
+    BOOST_TEST(cache.find(0) == nullptr);
+    BOOST_TEST(cache.find(1) == nullptr);
+    cache.unlisted();
+    BOOST_TEST_REQUIRE(cache.save(error), error);
+    BOOST_TEST(fx.stored_paths().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_digest_hashed_right_after_a_change_or_unreadable_is_not_offered) {
+    Rows fx;
+    fx.plant(kListing);  // hashed at 1000 s
+    fx.exec("UPDATE file_digests SET sha256 = 'not hex' WHERE path = 'c.js'");
+    std::vector<PackageEntry> next = kListing;
+    next[1].changed_ns = 999'000'000'000;   // changed 1 s before its hashing: not trusted
+    next[3].changed_ns = 997'000'000'000;   // 3 s before: trusted
+    StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
+    std::string error;
+    BOOST_TEST_REQUIRE(cache.load(error), error);
+    cache.listed(next);
+    BOOST_TEST(cache.find(0) != nullptr);
+    BOOST_TEST(cache.find(1) == nullptr);
+    BOOST_TEST(cache.find(3) != nullptr);
+    BOOST_TEST(cache.find(4) == nullptr);  // c.js: not a digest
+    BOOST_TEST(cache.find(5) != nullptr);
+    cache.unlisted();
 }
 
 BOOST_AUTO_TEST_CASE(rows_that_cannot_be_read_fail_the_load_and_offer_nothing) {
     Rows fx;
-    fx.plant(kPaths);
+    fx.plant(kListing);
     fx.exec("DROP TABLE file_digests");
     StoredDigests cache(fx.store->handle(), fx.store->path(), fx.key, 2000);
     std::string error;
     BOOST_TEST(!cache.load(error));
     BOOST_TEST(error.find("file_digests") != std::string::npos, error);
-    BOOST_TEST(cache.find("a/1.png", 1, 100, 0) == nullptr);
+    cache.listed(kListing);
+    BOOST_TEST(cache.find(0) == nullptr);
+    cache.unlisted();
     BOOST_TEST(!cache.save(error));
 }
 
