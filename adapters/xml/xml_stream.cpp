@@ -48,6 +48,7 @@ struct StreamAccess {
                       const xmlChar **attributes) {
         Stream &s = self(ctx);
         if (s.failed_) return;
+        s.end_text_run();
         for (int i = 0; i < nb_namespaces; ++i) {
             auto ns = sv(namespaces[2 * i + 1]);
             if (s.namespaces_.find(ns) == s.namespaces_.end()) s.namespaces_.emplace(ns);
@@ -92,6 +93,7 @@ struct StreamAccess {
     static void end(void *ctx, const xmlChar *localname, const xmlChar *, const xmlChar *uri) {
         Stream &s = self(ctx);
         if (s.failed_) return;
+        s.end_text_run();
         --s.parse_depth_;
         Stream::Rec rec;
         rec.type = Event::End;
@@ -105,22 +107,40 @@ struct StreamAccess {
     static void characters(void *ctx, const xmlChar *ch, int len) {
         Stream &s = self(ctx);
         if (s.failed_ || len <= 0) return;
+        // One text (from one tag to the next) is kept up to kMaxText bytes,
+        // however many callbacks and feeds bring it; the rest is dropped,
+        // cut at a character boundary (never inside a UTF-8 sequence).
+        auto take = static_cast<std::size_t>(len);
+        if (s.text_run_ + take > Stream::kMaxText) {
+            take = Stream::kMaxText - s.text_run_;
+            while (take > 0 && (ch[take] & 0xC0) == 0x80) --take;
+            if (!s.text_cut_)
+                s.diags_.warning("xml.text_too_long",
+                                 "a text of more than " + std::to_string(Stream::kMaxText >> 20) +
+                                     " MiB was cut there; no title or description needs that much",
+                                 s.file_, xmlSAX2GetLineNumber(ctx));
+            s.text_cut_ = true;
+            s.text_run_ = Stream::kMaxText;
+            if (take == 0) return;
+        } else {
+            s.text_run_ += take;
+        }
         // Text split across callbacks (chunk boundaries, character
         // references) joins the previous text event.
         if (!s.queue_.empty() && s.queue_.back().type == Event::Text &&
             s.queue_.back().off + s.queue_.back().len == s.buf_.size()) {
-            s.queue_.back().len += static_cast<std::uint32_t>(len);
-            s.buf_.append(reinterpret_cast<const char *>(ch), static_cast<std::size_t>(len));
+            s.queue_.back().len += static_cast<std::uint32_t>(take);
+            s.buf_.append(reinterpret_cast<const char *>(ch), take);
             return;
         }
-        if (all_space(ch, len)) return;  // indentation between elements
+        if (all_space(ch, static_cast<int>(take))) return;  // indentation between elements
         Stream::Rec rec;
         rec.type = Event::Text;
         rec.depth = s.parse_depth_;
         rec.line = xmlSAX2GetLineNumber(ctx);
         rec.off = static_cast<std::uint32_t>(s.buf_.size());
-        rec.len = static_cast<std::uint32_t>(len);
-        s.buf_.append(reinterpret_cast<const char *>(ch), static_cast<std::size_t>(len));
+        rec.len = static_cast<std::uint32_t>(take);
+        s.buf_.append(reinterpret_cast<const char *>(ch), take);
         s.queue_.push_back(rec);
     }
 

@@ -48,6 +48,11 @@ struct Attribute {
 class Stream {
 public:
     static constexpr std::uint64_t kUnknownSize = UINT64_MAX;
+    // The longest text kept (a title, a description): what follows is
+    // dropped with one warning "xml.text_too_long" per text. No course
+    // structure needs more, and a 32 MB title would otherwise be carried
+    // into the model, the JSON and the store whole.
+    static constexpr std::size_t kMaxText = std::size_t{1} << 20;
 
     // `file` names the document in diagnostics (package-relative path).
     // `size_hint`: its size as the package states it (stat, zip header);
@@ -132,6 +137,13 @@ private:
     bool saw_root_ = false;
     bool done_feeding_ = false;
     int parse_depth_ = 0;
+    // The text since the last tag: its bytes so far, and whether it was cut.
+    std::size_t text_run_ = 0;
+    bool text_cut_ = false;
+    void end_text_run() {
+        text_run_ = 0;
+        text_cut_ = false;
+    }
     long doctype_line_ = 0;           // depth as the parser sees it (ahead of the reader)
     std::vector<Rec> queue_;
     std::size_t head_ = 0;

@@ -69,6 +69,33 @@ BOOST_AUTO_TEST_CASE(size_and_depth_limits_hold) {
     BOOST_TEST(r.status != 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_text_over_a_mebibyte_is_cut_at_a_character_boundary) {
+    // An organization title of 'a' then 700,000 two-byte characters (1.4 MB,
+    // read in many chunks): cut at 1 MiB, not inside a character, with one
+    // warning. The next title, just under the limit, is whole: the count
+    // starts again at each tag.
+    std::string long_title = "a";
+    for (int i = 0; i < 700000; ++i) long_title += "\xC3\xA9";  // é
+    const std::string under(1000000, 'b');
+    cctest::TempDir d;
+    cctest::write_file(d / "imsmanifest.xml",
+                       std::string(kHead) +
+                           "<organizations default=\"o\"><organization identifier=\"o\"><title>" +
+                           long_title + "</title><item identifier=\"i\"><title>" + under +
+                           "</title></item></organization></organizations><resources/></manifest>");
+    cctest::Result r = cctest::inspect(d.path());
+    BOOST_TEST_REQUIRE(r.doc.IsObject());
+    const std::string org = r.doc["organizations"][0]["title"].GetString();
+    BOOST_TEST(org.size() == 1024u * 1024u - 1);  // 'a' and 524,287 whole characters
+    BOOST_TEST(org.compare(org.size() - 2, 2, "\xC3\xA9") == 0);
+    std::size_t warnings = 0;
+    for (const auto &diag : r.doc["diagnostics"].GetArray())
+        if (std::string(diag["code"].GetString()) == "xml.text_too_long") ++warnings;
+    BOOST_TEST(warnings == 1u);
+    const std::string item = r.doc["modules"][0]["title"].GetString();
+    BOOST_TEST(item.size() == under.size());
+}
+
 BOOST_AUTO_TEST_CASE(malformed_xml_reports_line_and_column) {
     cctest::TempDir d;
     cctest::write_file(d / "imsmanifest.xml",
