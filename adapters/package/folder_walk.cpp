@@ -90,18 +90,13 @@ int Walk::list(const std::string &dir, Found &out, std::vector<std::string> &fol
             if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
             std::string rel = dir.empty() ? std::string(name) : dir + "/" + name;
 
-            // The folder's listing gives each entry's type on most file
-            // systems: a subfolder or a link needs no stat of its own.
-            unsigned char type = de->d_type;
             struct stat st {};
-            if (type == DT_REG || type == DT_UNKNOWN) {
-                if (::fstatat(fd.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-                    std::string message = "cannot read '" + rel + "': " + std::strerror(errno) +
-                                          "; it was not checked";
-                    problem(std::move(rel), "package.folder_unreadable", std::move(message));
-                    continue;
-                }
-                type = IFTODT(st.st_mode);  // it may have been replaced since
+            const int type = entry_type(fd.get(), name, de->d_type, st);
+            if (type < 0) {
+                std::string message = "cannot read '" + rel + "': " + std::strerror(errno) +
+                                      "; it was not checked";
+                problem(std::move(rel), "package.folder_unreadable", std::move(message));
+                continue;
             }
             if (type == DT_LNK) {
                 std::string message = "'" + rel +
@@ -182,6 +177,15 @@ void Walk::work(Found &mine) {
 }
 
 }  // namespace
+
+int entry_type(int dir_fd, const char *name, unsigned char listed_type, struct stat &st) {
+    // The folder's listing gives each entry's type on most file systems: a
+    // subfolder or a link needs no stat of its own. A file needs one (its
+    // size and times), and so does an entry of unknown type.
+    if (listed_type != DT_REG && listed_type != DT_UNKNOWN) return listed_type;
+    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return -1;
+    return IFTODT(st.st_mode);  // it may have been replaced since it was listed
+}
 
 unsigned listing_threads() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);

@@ -3,6 +3,8 @@
 // holds 200,000 files in 20,000 folders, and each needs a system call).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,6 +34,13 @@ struct FolderListing {
 // at the end, so the result does not depend on which thread listed what.
 // Links are reported and not followed; sockets, FIFOs and devices are skipped.
 FolderListing list_folder(int root_fd, std::uint64_t max_entries, unsigned threads);
+
+// The type (DT_REG, DT_DIR, DT_LNK...) of the entry `name` of the folder
+// `dir_fd`, which the listing gave as `listed_type`: fstatat()'s when the
+// listing does not say (DT_UNKNOWN, some file systems) or when it is a file
+// (`st` then holds its size and times), else the listing's own. -1 with errno
+// when fstatat() fails.
+int entry_type(int dir_fd, const char *name, unsigned char listed_type, struct stat &st);
 
 // How many threads list a folder: the machine's cores, at most 8 (listing
 // waits on the file system's metadata, which stops scaling before that).

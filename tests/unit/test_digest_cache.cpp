@@ -290,7 +290,9 @@ BOOST_AUTO_TEST_CASE(a_listing_without_a_stored_path_offers_nothing_and_forgets_
 BOOST_AUTO_TEST_CASE(a_digest_hashed_right_after_a_change_or_unreadable_is_not_offered) {
     Rows fx;
     fx.plant(kListing);  // hashed at 1000 s
-    fx.exec("UPDATE file_digests SET sha256 = 'not hex' WHERE path = 'c.js'");
+    // 64 characters, the last not a lowercase hex digit; and one too short.
+    fx.exec("UPDATE file_digests SET sha256 = '" + std::string(63, 'a') + "G' WHERE path = 'c.js'");
+    fx.exec("UPDATE file_digests SET sha256 = 'abc' WHERE path = 'b/1.png'");
     std::vector<PackageEntry> next = kListing;
     next[1].changed_ns = 999'000'000'000;   // changed 1 s before its hashing: not trusted
     next[3].changed_ns = 997'000'000'000;   // 3 s before: trusted
@@ -300,6 +302,7 @@ BOOST_AUTO_TEST_CASE(a_digest_hashed_right_after_a_change_or_unreadable_is_not_o
     cache.listed(next);
     BOOST_TEST(cache.find(0) != nullptr);
     BOOST_TEST(cache.find(1) == nullptr);
+    BOOST_TEST(cache.find(2) == nullptr);  // b/1.png: too short to be a digest
     BOOST_TEST(cache.find(3) != nullptr);
     BOOST_TEST(cache.find(4) == nullptr);  // c.js: not a digest
     BOOST_TEST(cache.find(5) != nullptr);

@@ -2,6 +2,7 @@
 // open_package's manifest discovery and refusals.
 #include <boost/test/unit_test.hpp>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -361,6 +362,27 @@ BOOST_AUTO_TEST_CASE(folder_listing_is_the_same_on_any_number_of_threads) {
     const FolderListing exact = list_folder(root.get(), want.size(), 4);
     BOOST_TEST(!exact.too_many);
     BOOST_TEST(exact.files.size() == want.size());
+    BOOST_TEST(list_folder(root.get(), want.size() - 1, 4).too_many);
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_of_unknown_type_is_looked_at) {
+    // Some file systems list every entry as DT_UNKNOWN: each is then stat'ed.
+    TempDir tmp;
+    tmp.write("f.txt", "four");
+    fs::create_directories(tmp.at("d"));
+    fs::create_symlink(tmp.at("f.txt"), tmp.at("l"));
+    UniqueFd dir(::open(tmp.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    BOOST_REQUIRE(dir.valid());
+    struct stat st {};
+    BOOST_TEST(entry_type(dir.get(), "f.txt", DT_UNKNOWN, st) == DT_REG);
+    BOOST_TEST(st.st_size == 4);
+    BOOST_TEST(entry_type(dir.get(), "d", DT_UNKNOWN, st) == DT_DIR);
+    BOOST_TEST(entry_type(dir.get(), "l", DT_UNKNOWN, st) == DT_LNK);
+    // Listed as a file but replaced by a link since: the stat tells.
+    BOOST_TEST(entry_type(dir.get(), "l", DT_REG, st) == DT_LNK);
+    // A listed folder or link is taken at the listing's word.
+    BOOST_TEST(entry_type(dir.get(), "gone", DT_DIR, st) == DT_DIR);
+    BOOST_TEST(entry_type(dir.get(), "gone", DT_UNKNOWN, st) == -1);
 }
 
 BOOST_AUTO_TEST_CASE(folder_open_refuses_paths_leaving_the_folder) {
