@@ -400,12 +400,26 @@ bool status_import_request(const StatusImportArgs &a, std::string &request, std:
     }
     std::ostringstream text;
     text << in.rdbuf();
+    // The request is JSON, which holds UTF-8 only: say here which line is
+    // not, as the plugin names the line of every other CSV problem.
+    const std::string csv = text.str();
+    rapidjson::StringStream bytes(csv.c_str());
+    long line = 1;
+    while (static_cast<std::size_t>(bytes.Tell()) < csv.size()) {
+        if (bytes.Peek() == '\n') ++line;
+        unsigned code_point = 0;
+        if (!rapidjson::UTF8<>::Decode(bytes, &code_point)) {
+            error = a.file + " line " + std::to_string(line) +
+                    ": not UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet)";
+            return false;
+        }
+    }
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
     if (!a.course.empty()) put(w, "course", a.course);
     if (!a.by.empty()) put(w, "by", a.by);
-    put(w, "csv", text.str());
+    put(w, "csv", csv);
     put(w, "csv_name", a.file);
     w.EndObject();
     request = buf.GetString();
