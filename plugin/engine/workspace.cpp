@@ -9,6 +9,7 @@
 #include "coursecrew/coursecrew.h"
 #include "plugin/inspect/digest_cache.hpp"
 #include "plugin/engine/registry.hpp"
+#include "plugin/model/utf8.hpp"
 
 namespace coursecrew {
 
@@ -345,33 +346,6 @@ bool set_status_in_store(const std::string &course, const WorkspaceOptions &raw_
 }
 
 namespace {
-
-// Length of the well-formed UTF-8 sequence at text[i] (no overlongs, no
-// surrogates, at most U+10FFFF), or 0 when it is not one.
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char c = at(i);
-    if (c < 0x80) return 1;
-    std::size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + n > text.size()) return 0;
-    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
-    return n;
-}
 
 // The text must be UTF-8 without NUL bytes: the first line that is not.
 bool check_csv_bytes(std::string_view text, std::string &error) {

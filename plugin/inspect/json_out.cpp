@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "coursecrew/coursecrew.h"
+#include "plugin/model/utf8.hpp"
 #include "plugin/inspect/inspect.hpp"
 #include "plugin/model/big_alloc.hpp"
 
@@ -102,40 +103,13 @@ namespace {
 using Writer = rapidjson::Writer<JsonOut>;
 
 void key(Writer &w, const char *k) { w.Key(k); }
-// The length of the well-formed UTF-8 sequence at s[i], or 0 when the byte
-// there does not start one (overlong forms, surrogates, above U+10FFFF).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char b = at(i);
-    if (b < 0x80) return 1;
-    std::size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;  // the bounds of the second byte
-    if (b >= 0xC2 && b <= 0xDF) n = 2;
-    else if (b >= 0xE0 && b <= 0xEF) {
-        n = 3;
-        if (b == 0xE0) lo = 0xA0;
-        if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        n = 4;
-        if (b == 0xF0) lo = 0x90;
-        if (b == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (s.size() - i < n) return 0;
-    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
-    return n;
-}
-
 // Strings reach the JSON from the package (file names from a folder or a
 // zip, manifest text): a byte that is not UTF-8 is written as the text
 // "\xHH" (as zip_source's printable() does), so the document stays valid.
 void str(Writer &w, std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
-        const std::size_t n = utf8_length(s, i);
+        const std::size_t n = utf8_sequence(s, i);
         if (n == 0) break;
         i += n;
     }
@@ -145,7 +119,7 @@ void str(Writer &w, std::string_view s) {
     }
     std::string out(s.substr(0, i));
     while (i < s.size()) {
-        const std::size_t n = utf8_length(s, i);
+        const std::size_t n = utf8_sequence(s, i);
         if (n == 0) {
             static const char hex[] = "0123456789ABCDEF";
             const auto b = static_cast<unsigned char>(s[i]);
