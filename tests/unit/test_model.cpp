@@ -5,6 +5,7 @@
 #include "plugin/engine/registry.hpp"
 #include "plugin/inspect/inspect.hpp"
 #include "plugin/model/reader.hpp"
+#include "plugin/model/text_index.hpp"
 #include "support.hpp"
 
 namespace {
@@ -199,6 +200,22 @@ BOOST_AUTO_TEST_CASE(streamed_json_comes_in_pieces_and_stops_when_asked) {
     BOOST_TEST(!write_json(ins, opt, collect, &stopped));
     BOOST_TEST(stopped.pieces.size() == 2u);  // nothing after the host said stop
     BOOST_TEST((stopped.text == whole.substr(0, stopped.text.size())));
+}
+
+// The id index grows from 16 slots as a reader files ids; growing moves
+// slots by their stored hash bits, so every key must still be found after
+// many doublings, and a key filed twice keeps its first item.
+BOOST_AUTO_TEST_CASE(text_index_finds_every_key_after_growing) {
+    std::vector<std::string> keys;
+    for (int i = 0; i < 5000; ++i) keys.push_back("id_" + std::to_string(i * 7919 % 100003));
+    auto key_of = [&keys](std::uint32_t item) { return std::string_view(keys[item]); };
+    coursecrew::TextIndex<decltype(key_of)> index(1, key_of);
+    for (std::uint32_t i = 0; i < keys.size(); ++i) BOOST_TEST(index.insert(i) == index.kAbsent);
+    for (std::uint32_t i = 0; i < keys.size(); ++i) BOOST_TEST(index.find(keys[i]) == i);
+    BOOST_TEST(index.find("id_absent") == index.kAbsent);
+    keys.push_back(keys[42]);  // a duplicate: the first item stays
+    BOOST_TEST(index.insert(static_cast<std::uint32_t>(keys.size() - 1)) == 42u);
+    BOOST_TEST(index.find(keys[42]) == 42u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
