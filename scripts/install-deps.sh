@@ -25,6 +25,7 @@ packages=(
   libxml2-dev libxml2-utils             # manifest parsing; xmllint for the benchmark
   rapidjson-dev                         # JSON and JSON Schema
   libzip-dev                            # zipped packages (PIF)
+  zlib1g-dev                            # iSpring course data (zlib inside base64)
   libssl-dev                            # SHA-256
   libsqlite3-dev libcurl4-openssl-dev   # status store and LRS sync
   libcli11-dev                          # command line

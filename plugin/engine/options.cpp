@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "plugin/content/content.hpp"
 #include "plugin/model/json_in.hpp"
 
 namespace coursecrew {
@@ -58,6 +59,16 @@ const std::vector<Binding> &bindings() {
          boolean([](Settings &s, bool v) { s.inspect.hash_files = v; })},
         {{"list_files", "boolean", "false", "List each piece's files in the JSON, not only counts."},
          boolean([](Settings &s, bool v) { s.inspect.list_files = v; })},
+        {{"content_model", "string", "auto",
+          "Read the authoring tool's own structure inside the package: auto (recognise the tool), off "
+          "(the manifest's pieces only), or one tool: adapt, rise, storyline, h5p, exe, ispring, lectora, "
+          "captivate."},
+         string([](Settings &s, const std::string &v) -> std::string {
+             if (!is_content_mode(v))
+                 return "expected auto, off, adapt, rise, storyline, h5p, exe, ispring, lectora or captivate";
+             s.inspect.content.mode = v;
+             return {};
+         })},
         {{"max_manifest_bytes", "integer", "268435456", "Largest manifest file read, in bytes."},
          integer(1, UINT64_MAX, [](Settings &s, std::uint64_t v) { s.inspect.limits.max_manifest_bytes = v; })},
         {{"max_xml_depth", "integer", "256", "Deepest element nesting accepted in a manifest."},

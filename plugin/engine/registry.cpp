@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "adapters/content/readers.hpp"
 #include "adapters/package/open_package.hpp"
 #include "coursecrew/coursecrew.h"
 #include "plugin/engine/lms_module.hpp"
@@ -18,7 +19,8 @@ int inspect_package(const std::string &path, const InspectOptions &options, Insp
         out.diags.finish();
         return status != COURSECREW_OK ? status : COURSECREW_E_INTERNAL;
     }
-    const Readers readers{&read_scorm, &read_cmi5, &read_tincan};
+    static const ContentReaders content = all_content_readers();
+    const Readers readers{&read_scorm, &read_cmi5, &read_tincan, &content};
     inspect_source(*pkg.source, pkg.manifest_path, pkg.in_package, readers, options, out);
     return out.usable() ? COURSECREW_OK : COURSECREW_E_PACKAGE_INVALID;
 }

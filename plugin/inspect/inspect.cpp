@@ -118,9 +118,12 @@ void check_presence(Course &c, const std::vector<PackageEntry> &entries, const E
         }
         // A resource's launch file is reported once, as file.launch_missing.
         if (f.resource != kNone && c.resources[f.resource].launch_path == f.path) continue;
-        diags.add_lazy(Severity::Error, missing_code, file, f.line, [&] {
-            std::string owner =
-                f.resource != kNone ? " (listed by " + quoted(c.resources[f.resource].id) + ")" : "";
+        // A file the tool's data references is reported against that data.
+        const bool content_file = f.resource == kNone && c.content.present();
+        diags.add_lazy(Severity::Error, missing_code, content_file ? c.content.source : file, f.line, [&] {
+            std::string owner = f.resource != kNone ? " (listed by " + quoted(c.resources[f.resource].id) + ")"
+                                : content_file     ? " (used by the " + c.content.tool + " course data)"
+                                                   : "";
             return "file " + quoted(f.path) + owner + " is not in the package";
         });
     }
@@ -190,6 +193,10 @@ void hash_files(Course &c, const PackageSource &src, const std::vector<std::uint
 
 void choose_modules(Course &c) {
     c.modules.clear();
+    if (c.content.present()) {
+        c.modules = c.content.modules;
+        return;
+    }
     if (c.format == Format::Tincan) {
         // The activities of type module; when there are none, every activity.
         for (std::uint32_t i = 0; i < c.items.size(); ++i)
@@ -225,7 +232,9 @@ void count(Course &c, const EntryIndex &index) {
         case ItemKind::Block: ++k.blocks; break;
         case ItemKind::Au: ++k.aus; break;
         case ItemKind::Activity: ++k.activities; break;
-        case ItemKind::Organization: break;
+        case ItemKind::Organization:
+        case ItemKind::Module:
+        case ItemKind::Piece: break;
         }
     }
     for (const Resource &r : c.resources) {
@@ -306,6 +315,12 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
         }
     }
     in.reset();
+
+    // The authoring tool's own structure, in place of the one-SCO piece.
+    if (readers.content && in_package) {
+        const ContentInput content{source, index, c, options.content_limits};
+        read_content_model(content, *readers.content, options.content, c, diags);
+    }
 
     EntryMarks marks(source.entries());
     std::vector<std::uint32_t> entry_of;  // per file of the course

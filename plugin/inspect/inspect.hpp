@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coursecrew/coursecrew.h"
+#include "plugin/content/content.hpp"
 #include "plugin/model/course.hpp"
 #include "plugin/model/diagnostics.hpp"
 #include "plugin/model/package.hpp"
@@ -43,6 +44,8 @@ struct InspectOptions {
     bool hash_files = true;   // SHA-256 of every present file (content fingerprints)
     bool list_files = false;  // JSON: list each piece's files, not only counts
     DigestCache *digests = nullptr;  // not owned; nullptr: every file is read
+    ContentChoice content;           // the authoring tool's structure: auto, off or one tool
+    ContentLimits content_limits;
 };
 
 // The readers, handed in by the composition root (plugin/registry.cpp), so the
@@ -52,6 +55,7 @@ struct Readers {
     ReaderFn scorm = nullptr;
     ReaderFn cmi5 = nullptr;
     ReaderFn tincan = nullptr;
+    const ContentReaders *content = nullptr;  // the authoring tools' structure, after the manifest
 };
 
 struct Inspection {

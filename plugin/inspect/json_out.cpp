@@ -176,6 +176,18 @@ void facts(Writer &w, const StructureFacts &f) {
         key(w, "interactions");
         w.Bool(true);
     }
+    if (f.is_question) {
+        key(w, "question");
+        w.Bool(true);
+    }
+    if (f.has_media) {
+        key(w, "media");
+        w.Bool(true);
+    }
+    if (f.has_text) {
+        key(w, "text");
+        w.Bool(true);
+    }
     if (f.mastery_score) {
         key(w, "mastery_score");
         w.Double(*f.mastery_score);
@@ -195,6 +207,21 @@ void facts(Writer &w, const StructureFacts &f) {
     w.EndObject();
 }
 
+// An authoring tool's module or piece: its type and where in the tool's
+// data it was read from.
+void origin(Writer &w, const ContentOrigin &o) {
+    if (o.file.empty()) return;
+    key(w, "type");
+    str(w, o.type);
+    key(w, "source");
+    w.StartObject();
+    key(w, "file");
+    str(w, o.file);
+    key(w, "at");
+    str_or_null(w, o.at);
+    w.EndObject();
+}
+
 void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions &opt) {
     const Item &it = c.items[index];
     w.StartObject();
@@ -204,6 +231,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     str(w, it.title.primary());
     key(w, "kind");
     w.String(to_string(it.kind));
+    origin(w, it.details().origin);
     key(w, "line");
     w.Int64(it.line);
     const Resource *r = it.resource != kNone ? &c.resources[it.resource] : nullptr;
@@ -346,6 +374,19 @@ void write_document(Writer &w, const Inspection &in, const InspectOptions &opt) 
     w.Bool(in.usable());
     key(w, "counts");
     counts(w, c);
+    key(w, "content_model");
+    if (c.content.present()) {
+        w.StartObject();
+        key(w, "tool");
+        str(w, c.content.tool);
+        key(w, "version");
+        str_or_null(w, c.content.version);
+        key(w, "source");
+        str(w, c.content.source);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
 
     key(w, "organizations");
     w.StartArray();
@@ -374,6 +415,7 @@ void write_document(Writer &w, const Inspection &in, const InspectOptions &opt) 
         lang_text(w, it.title);
         key(w, "kind");
         w.String(to_string(it.kind));
+        origin(w, it.details().origin);
         key(w, "pieces");
         w.StartArray();
         for (std::uint32_t p : c.pieces_under(m)) piece(w, c, p, opt);

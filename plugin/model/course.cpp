@@ -28,6 +28,8 @@ const char *to_string(ItemKind k) {
     case ItemKind::Block: return "block";
     case ItemKind::Au: return "au";
     case ItemKind::Activity: return "activity";
+    case ItemKind::Module: return "module";
+    case ItemKind::Piece: return "piece";
     }
     return "item";
 }
@@ -101,22 +103,25 @@ std::vector<std::uint32_t> Course::pieces_under(std::uint32_t item) const {
 }
 
 std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
-    std::vector<std::uint32_t> out;
     const Item &it = items[item];
-    if (it.resource == kNone) return out;
-    // Breadth-first over dependencies; `seen` guards against cycles.
-    std::vector<std::uint32_t> queue{it.resource};
-    std::vector<std::uint32_t> seen{it.resource};
-    for (std::size_t q = 0; q < queue.size(); ++q) {
-        const Resource &r = resources[queue[q]];
-        for (std::uint32_t f = r.first_file; f < r.first_file + r.file_count; ++f) out.push_back(f);
-        for (std::uint32_t d : r.dependencies) {
-            if (std::find(seen.begin(), seen.end(), d) != seen.end()) continue;
-            seen.push_back(d);
-            queue.push_back(d);
+    // An authoring tool's piece has the files its data references; a
+    // manifest's piece, its resource's files and its dependencies'.
+    std::vector<std::uint32_t> out = it.details().files;
+    if (it.resource != kNone) {
+        // Breadth-first over dependencies; `seen` guards against cycles.
+        std::vector<std::uint32_t> queue{it.resource};
+        std::vector<std::uint32_t> seen{it.resource};
+        for (std::size_t q = 0; q < queue.size(); ++q) {
+            const Resource &r = resources[queue[q]];
+            for (std::uint32_t f = r.first_file; f < r.first_file + r.file_count; ++f) out.push_back(f);
+            for (std::uint32_t d : r.dependencies) {
+                if (std::find(seen.begin(), seen.end(), d) != seen.end()) continue;
+                seen.push_back(d);
+                queue.push_back(d);
+            }
         }
     }
-    // A file listed by two resources counts once.
+    // A file listed twice counts once.
     std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
         return files[a].path < files[b].path;
     });

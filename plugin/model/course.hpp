@@ -94,6 +94,17 @@ struct StructureFacts {
     std::optional<double> completion_threshold;    // adlcp:completionThreshold
     bool has_presentation = false; // adlnav:presentation
     std::string prerequisites;     // SCORM 1.2 adlcp:prerequisites
+    // What an authoring tool's data says a piece holds (plugin/content).
+    bool is_question = false;      // graded or ungraded question, knowledge check, quiz slide
+    bool has_media = false;        // image, audio, video, gallery
+    bool has_text = false;         // body text beyond a title
+};
+
+// Where in an authoring tool's data a module or piece came from.
+struct ContentOrigin {
+    std::string type;  // the tool's type, "adapt:mcq", "rise:knowledgeCheck", "storyline:slide"
+    std::string file;  // package path of the file it was read from
+    std::string at;    // place in that file: a JSON pointer ("/3") or "line 12"
 };
 
 // Stable storage for the many small strings of a big course (file paths):
@@ -164,7 +175,9 @@ struct Resource {
     long line = 0;
 };
 
-enum class ItemKind { Organization, Item, Block, Au, Activity };
+// Module and Piece are the authoring tool's own units (plugin/content):
+// added after the manifest is read, they stand in for the one-SCO course.
+enum class ItemKind { Organization, Item, Block, Au, Activity, Module, Piece };
 const char *to_string(ItemKind k);
 
 // What only some items have (cmi5 AU attributes, SCORM sequencing facts,
@@ -178,6 +191,9 @@ struct ItemDetails {
     // cmi5 AU / tincan activity details
     std::string url, launch_method, move_on, activity_type;
     std::vector<std::string> objective_refs;
+    // Authoring-tool modules and pieces (plugin/content).
+    ContentOrigin origin;
+    std::vector<std::uint32_t> files;  // a content piece's own files (indices into Course::files)
 };
 
 struct Item {
@@ -223,6 +239,15 @@ struct Counts {
     std::size_t package_files = 0;   // regular files found in the package
 };
 
+// The authoring tool's structure, when one was read (plugin/content).
+struct ContentInfo {
+    std::string tool;     // "adapt", "rise", ... ("" = none: the manifest's pieces)
+    std::string version;  // the tool's version when its data names it
+    std::string source;   // package path of the file the structure was read from
+    std::vector<std::uint32_t> modules;  // Module items, in course order
+    bool present() const { return !tool.empty(); }
+};
+
 struct Course {
     Format format = Format::Unknown;
     std::string edition;             // "2nd" | "3rd" | "4th" for SCORM 2004, else ""
@@ -245,6 +270,7 @@ struct Course {
     std::vector<std::uint32_t> organizations;  // item indices of kind Organization / course root
     std::uint32_t default_org = kNone;         // index into items
     std::vector<std::uint32_t> modules;        // item indices
+    ContentInfo content;                       // the authoring tool's structure, if read
     Counts counts;
 
     // All pieces (leaf items) under `item`, in document order.

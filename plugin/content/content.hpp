@@ -1,0 +1,121 @@
+// The authoring tool's own structure inside a package (issue 11).
+//
+// Almost every package an authoring tool publishes is one SCO: the manifest
+// sees one module with one piece. The team's real units of work (Adapt
+// components, Rise lessons, Storyline slides, H5P sub-content, ...) are in
+// the tool's own data inside the package. After the manifest is read, each
+// content reader (adapters/content/<tool>/) looks at the package's files;
+// the first that recognises its tool, by content and structure, returns the
+// tool's modules and pieces, and read_content_model() puts them in the
+// Course in place of the manifest's pieces. The manifest stays the
+// package's truth for format, launch and files.
+//
+// A reader that recognises its tool but cannot read its data (missing,
+// truncated, malformed, over a size limit) says what and where; the course
+// then keeps the manifest's pieces and the problem becomes a warning. A
+// content model never stops a publish.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugin/model/course.hpp"
+#include "plugin/model/diagnostics.hpp"
+#include "plugin/model/package.hpp"
+
+namespace coursecrew {
+
+// Limits on a tool's data, checked before anything is decoded.
+struct ContentLimits {
+    std::uint64_t max_file_bytes = 64ull << 20;  // one data file read whole (JSON, HTML, JS)
+    std::uint64_t max_blob_bytes = 64ull << 20;  // one embedded blob once decoded (base64, zlib, JS string)
+    std::size_t max_json_depth = 256;            // nesting of the tool's JSON
+    std::size_t max_pieces = 200'000;            // pieces in one course
+};
+
+// One piece as the tool's data describes it.
+struct ContentPiece {
+    std::string id;     // the tool's stable id (survives every re-publish)
+    std::string title;  // plain text, HTML stripped
+    ContentOrigin origin;  // type ("adapt:mcq"), file and place it was read from
+    bool is_question = false, has_interactions = false, has_media = false, has_text = false;
+    std::vector<std::string> files;  // package paths of the assets it references
+};
+
+// One module: the tool's top-level unit (an Adapt page, a Rise section, a
+// Storyline scene...).
+struct ContentModule {
+    std::string id, title;
+    ContentOrigin origin;
+    std::vector<ContentPiece> pieces;
+};
+
+struct ContentModel {
+    std::string tool;     // "adapt", "rise", "storyline", "h5p", "exe", "ispring", "lectora", "captivate"
+    std::string version;  // the tool's version when its data names it, else ""
+    std::string source;   // package path of the main file the structure was read from
+    std::vector<ContentModule> modules;
+};
+
+// What a content reader may look at.
+struct ContentInput {
+    const PackageSource &source;
+    const EntryIndex &index;
+    const Course &course;  // the manifest's view: launch files, format
+    const ContentLimits &limits;
+};
+
+// Why a recognised tool's data could not be read.
+struct ContentProblem {
+    std::string file;     // package path
+    long line = 0;        // 0 when not known
+    std::string message;  // what was wrong: "the base64 course data ends half-way"
+};
+
+enum class ContentResult {
+    NotMine,  // this package is not this tool's (nothing to say)
+    Read,     // `out` holds the tool's modules and pieces
+    Failed,   // the tool's, but its data cannot be read: `problem` says why
+};
+
+class ContentReader {
+public:
+    virtual ~ContentReader() = default;
+    virtual const char *tool() const = 0;  // "adapt"
+    // Recognises the tool by content and structure (never by a file name
+    // alone) and reads its modules and pieces. Never throws for bad input.
+    virtual ContentResult read(const ContentInput &in, ContentModel &out,
+                               ContentProblem &problem) const = 0;
+};
+
+using ContentReaders = std::vector<std::unique_ptr<ContentReader>>;
+
+// The tools the content readers know, for the `content_model` option.
+inline constexpr const char *kContentTools[] = {"adapt",   "rise",    "storyline", "h5p",
+                                                 "exe",     "ispring", "lectora",   "captivate"};
+bool is_content_mode(std::string_view mode);  // "auto", "off" or one of kContentTools
+
+// The `content_model` option: "auto" (every reader, first match wins),
+// "off", or one tool's name (only that reader).
+struct ContentChoice {
+    std::string mode = "auto";
+};
+
+// Runs the readers `choice` allows over the package and, when one reads its
+// tool, replaces the course's modules and pieces with the tool's (Module and
+// Piece items; Course::content says which tool and file). A reader that
+// fails leaves the course as the manifest made it, with a
+// `content.unreadable` warning naming the file and what was wrong. Piece ids
+// must be unique: a repeated id gets a `content.duplicate_id` warning and a
+// "~2" suffix, so each piece keeps a status of its own.
+void read_content_model(const ContentInput &in, const ContentReaders &readers,
+                        const ContentChoice &choice, Course &course, Diagnostics &diags);
+
+// Puts `model` into `course` (what read_content_model does after a
+// successful read). Exposed for tests.
+void apply_content_model(ContentModel &&model, Course &course, Diagnostics &diags);
+
+}  // namespace coursecrew

@@ -1,0 +1,317 @@
+// The content-model core (plugin/content): how a reader's modules and pieces
+// replace the one-SCO piece, the fallback when a reader fails, the option,
+// and the helpers every reader shares (adapters/content/common).
+#include <boost/test/unit_test.hpp>
+
+#include <zlib.h>
+
+#include <filesystem>
+
+#include "adapters/content/common/content_util.hpp"
+#include "adapters/package/open_package.hpp"
+#include "plugin/inspect/inspect.hpp"
+#include "support.hpp"
+
+namespace cc = coursecrew;
+namespace content = coursecrew::content;
+
+namespace {
+
+const char *kOneSco = R"(<?xml version="1.0"?>
+<manifest identifier="m" version="1" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="o"><organization identifier="o"><title>Course</title>
+    <item identifier="sco" identifierref="r"><title>The whole course</title></item>
+  </organization></organizations>
+  <resources><resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="index.html">
+    <file href="index.html"/><file href="player.js"/></resource></resources>
+</manifest>
+)";
+
+// A reader that answers what the test tells it to.
+class FakeReader : public cc::ContentReader {
+public:
+    FakeReader(const char *tool, cc::ContentResult result, cc::ContentModel model = {})
+        : tool_(tool), result_(result), model_(std::move(model)) {}
+    const char *tool() const override { return tool_; }
+    cc::ContentResult read(const cc::ContentInput &, cc::ContentModel &out,
+                           cc::ContentProblem &problem) const override {
+        ++calls;
+        if (result_ == cc::ContentResult::Read) out = model_;
+        if (result_ == cc::ContentResult::Failed) {
+            problem.file = "data/course.json";
+            problem.line = 7;
+            problem.message = "its JSON ends half-way";
+        }
+        return result_;
+    }
+    mutable int calls = 0;
+
+private:
+    const char *tool_;
+    cc::ContentResult result_;
+    cc::ContentModel model_;
+};
+
+cc::ContentPiece piece(const std::string &id, const std::string &type, std::vector<std::string> files) {
+    cc::ContentPiece p;
+    p.id = id;
+    p.title = "Title of " + id;
+    p.origin = {type, "data/course.json", "/" + id};
+    p.files = std::move(files);
+    return p;
+}
+
+cc::ContentModel two_modules() {
+    cc::ContentModel m;
+    m.tool = "adapt";
+    m.version = "5.0";
+    m.source = "data/course.json";
+    cc::ContentModule a;
+    a.id = "page-1";
+    a.title = "Page one";
+    a.origin = {"adapt:page", "data/course.json", "/pages/0"};
+    a.pieces.push_back(piece("c-1", "adapt:text", {"images/a.png"}));
+    a.pieces.push_back(piece("c-2", "adapt:mcq", {"images/missing.png", "images/a.png"}));
+    a.pieces[1].is_question = true;
+    cc::ContentModule b;
+    b.id = "page-2";
+    b.title = "Page two";
+    b.pieces.push_back(piece("c-3", "adapt:graphic", {}));
+    m.modules = {a, b};
+    return m;
+}
+
+struct Package {
+    cctest::TempDir dir;
+    Package() {
+        cctest::write_file(dir / "imsmanifest.xml", kOneSco);
+        cctest::write_file(dir / "index.html", "<html></html>");
+        cctest::write_file(dir / "player.js", "var x;");
+        std::filesystem::create_directories(dir / "images");
+        cctest::write_file(dir / "images/a.png", "png");
+    }
+};
+
+// Inspects `pkg` with `readers` as the content readers.
+cctest::Result inspect_with(const Package &pkg, const cc::ContentReaders &readers,
+                            const std::string &mode = "auto") {
+    cc::InspectOptions opt;
+    opt.content.mode = mode;
+    cc::Inspection ins(opt.max_diagnostics_per_code);
+    cc::OpenedPackage opened;
+    BOOST_REQUIRE(cc::open_package(pkg.dir.path(), opt.limits, ins.diags, opened) == COURSECREW_OK);
+    const cc::Readers with{&cc::read_scorm, &cc::read_cmi5, &cc::read_tincan, &readers};
+    cc::inspect_source(*opened.source, opened.manifest_path, opened.in_package, with, opt, ins);
+    cctest::Result r;
+    r.json = cc::to_json(ins, opt);
+    r.doc.Parse(r.json.c_str(), r.json.size());
+    BOOST_REQUIRE(!r.doc.HasParseError());
+    BOOST_TEST(cctest::validate_against("inspect.schema.json", r.doc) == "");
+    return r;
+}
+
+// Every diagnostic of `code` as "file|line|message", one per line.
+std::string diagnostic(const rapidjson::Document &doc, const std::string &code) {
+    std::string out;
+    for (const auto &d : doc["diagnostics"].GetArray())
+        if (code == d["code"].GetString())
+            out += std::string(out.empty() ? "" : "\n") + (d["file"].IsString() ? d["file"].GetString() : "") +
+                   "|" + (d["line"].IsInt() ? std::to_string(d["line"].GetInt()) : "") + "|" +
+                   d["message"].GetString();
+    return out;
+}
+
+std::string z(const std::string &data) {
+    uLongf size = compressBound(data.size());
+    std::string out(size, '\0');
+    BOOST_REQUIRE(compress(reinterpret_cast<Bytef *>(out.data()), &size,
+                           reinterpret_cast<const Bytef *>(data.data()), data.size()) == Z_OK);
+    out.resize(size);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(content_model)
+
+BOOST_AUTO_TEST_CASE(the_tools_pieces_replace_the_one_sco_piece) {
+    Package pkg;
+    cc::ContentReaders readers;
+    readers.push_back(std::make_unique<FakeReader>("rise", cc::ContentResult::NotMine));
+    readers.push_back(std::make_unique<FakeReader>("adapt", cc::ContentResult::Read, two_modules()));
+    const cctest::Result r = inspect_with(pkg, readers);
+    const auto &doc = r.doc;
+    BOOST_TEST(doc["content_model"]["tool"].GetString() == std::string("adapt"));
+    BOOST_TEST(doc["content_model"]["version"].GetString() == std::string("5.0"));
+    BOOST_TEST(doc["content_model"]["source"].GetString() == std::string("data/course.json"));
+    BOOST_TEST(doc["counts"]["modules"].GetUint() == 2u);
+    BOOST_TEST(doc["counts"]["pieces"].GetUint() == 3u);
+    BOOST_TEST(doc["counts"]["leaf_items"].GetUint() == 1u);  // the manifest is still counted as it is
+    const auto &m0 = doc["modules"][0];
+    BOOST_TEST(m0["id"].GetString() == std::string("page-1"));
+    BOOST_TEST(m0["kind"].GetString() == std::string("module"));
+    BOOST_TEST(m0["type"].GetString() == std::string("adapt:page"));
+    BOOST_TEST(m0["source"]["at"].GetString() == std::string("/pages/0"));
+    const auto &mcq = m0["pieces"][1];
+    BOOST_TEST(mcq["id"].GetString() == std::string("c-2"));
+    BOOST_TEST(mcq["kind"].GetString() == std::string("piece"));
+    BOOST_TEST(mcq["type"].GetString() == std::string("adapt:mcq"));
+    BOOST_TEST(mcq["facts"]["question"].GetBool());
+    BOOST_TEST(mcq["file_count"].GetUint() == 2u);
+    BOOST_TEST(mcq["missing_files"].GetUint() == 1u);
+    BOOST_TEST(mcq["fingerprint"].IsString());
+    // The missing image is reported against the tool's data, not the manifest.
+    const std::string missing = diagnostic(doc, "file.missing");
+    BOOST_TEST(missing.find("data/course.json|") == 0u, missing);
+    BOOST_TEST(missing.find("images/missing.png") != std::string::npos, missing);
+    BOOST_TEST(diagnostic(doc, "content.model").find("2 modules, 3 pieces") != std::string::npos);
+    // The image both pieces use is one file of the course.
+    BOOST_TEST(doc["modules"][1]["pieces"][0]["file_count"].GetUint() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_that_fails_leaves_the_manifests_pieces_with_a_warning) {
+    Package pkg;
+    cc::ContentReaders readers;
+    readers.push_back(std::make_unique<FakeReader>("adapt", cc::ContentResult::Failed));
+    auto *later = new FakeReader("rise", cc::ContentResult::Read, two_modules());
+    readers.emplace_back(later);
+    const cctest::Result r = inspect_with(pkg, readers);
+    BOOST_TEST(r.doc["content_model"].IsNull());
+    BOOST_TEST(later->calls == 0);  // the package is the first tool's: no other tool is guessed
+    BOOST_TEST(r.doc["counts"]["pieces"].GetUint() == 1u);
+    BOOST_TEST(r.doc["modules"][0]["id"].GetString() == std::string("sco"));
+    BOOST_TEST(r.doc["usable"].GetBool());  // a warning, not an error
+    const std::string w = diagnostic(r.doc, "content.unreadable");
+    BOOST_TEST(w.find("data/course.json|7|") == 0u, w);
+    BOOST_TEST(w.find("adapt") != std::string::npos, w);
+    BOOST_TEST(w.find("ends half-way") != std::string::npos, w);
+}
+
+BOOST_AUTO_TEST_CASE(a_model_without_pieces_is_not_taken) {
+    Package pkg;
+    cc::ContentModel empty = two_modules();
+    for (auto &m : empty.modules) m.pieces.clear();
+    cc::ContentReaders readers;
+    readers.push_back(std::make_unique<FakeReader>("adapt", cc::ContentResult::Read, empty));
+    const cctest::Result r = inspect_with(pkg, readers);
+    BOOST_TEST(r.doc["content_model"].IsNull());
+    BOOST_TEST(diagnostic(r.doc, "content.unreadable").find("no pieces") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_option_turns_readers_off_or_names_one) {
+    Package pkg;
+    cc::ContentReaders readers;
+    auto *adapt = new FakeReader("adapt", cc::ContentResult::Read, two_modules());
+    auto *rise = new FakeReader("rise", cc::ContentResult::NotMine);
+    readers.emplace_back(adapt);
+    readers.emplace_back(rise);
+    cctest::Result off = inspect_with(pkg, readers, "off");
+    BOOST_TEST(off.doc["content_model"].IsNull());
+    BOOST_TEST(adapt->calls + rise->calls == 0);
+    cctest::Result only_rise = inspect_with(pkg, readers, "rise");
+    BOOST_TEST(adapt->calls == 0);
+    BOOST_TEST(rise->calls == 1);
+    BOOST_TEST(only_rise.doc["content_model"].IsNull());
+    BOOST_TEST(diagnostic(only_rise.doc, "content.not_found").find("'rise'") != std::string::npos);
+    BOOST_TEST(inspect_with(pkg, readers, "adapt").doc["content_model"]["tool"].GetString() == std::string("adapt"));
+    BOOST_TEST(cc::is_content_mode("auto"));
+    BOOST_TEST(cc::is_content_mode("captivate"));
+    BOOST_TEST(!cc::is_content_mode("Adapt"));
+    BOOST_TEST(!cc::is_content_mode(""));
+}
+
+BOOST_AUTO_TEST_CASE(repeated_ids_are_kept_apart) {
+    Package pkg;
+    cc::ContentModel m = two_modules();
+    m.modules[1].pieces[0].id = "c-1";
+    m.modules[1].id = "page-1";
+    cc::ContentReaders readers;
+    readers.push_back(std::make_unique<FakeReader>("adapt", cc::ContentResult::Read, m));
+    const cctest::Result r = inspect_with(pkg, readers);
+    BOOST_TEST(r.doc["modules"][1]["id"].GetString() == std::string("page-1~2"));
+    BOOST_TEST(r.doc["modules"][1]["pieces"][0]["id"].GetString() == std::string("c-1~2"));
+    BOOST_TEST(diagnostic(r.doc, "content.duplicate_id").find("'c-1'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(base64_is_decoded_within_its_limit) {
+    std::string out, error;
+    BOOST_TEST(content::base64_decode("aGVsbG8gd29ybGQ=", 100, out, error));
+    BOOST_TEST(out == "hello world");
+    BOOST_TEST(content::base64_decode("aGVsbG8\n gd29ybGQ", 100, out, error));  // spaces, no padding
+    BOOST_TEST(out == "hello world");
+    BOOST_TEST(!content::base64_decode("aGVsbG8gd29ybGQ=", 8, out, error));
+    BOOST_TEST(error.find("limit") != std::string::npos);
+    BOOST_TEST(!content::base64_decode("a", 100, out, error));
+    BOOST_TEST(!content::base64_decode("aGV*bG8=", 100, out, error));
+}
+
+BOOST_AUTO_TEST_CASE(zlib_is_inflated_within_its_limit) {
+    const std::string data(100000, 'x');
+    const std::string packed = z(data);
+    std::string out, error;
+    BOOST_TEST(content::inflate(packed, 100000, out, error));
+    BOOST_TEST((out == data));
+    BOOST_TEST(!content::inflate(packed, 99999, out, error));  // a bomb stops at the limit
+    BOOST_TEST(error.find("limit") != std::string::npos);
+    BOOST_TEST(!content::inflate(packed.substr(0, packed.size() / 2), 100000, out, error));
+    BOOST_TEST(error.find("half-way") != std::string::npos, error);
+    BOOST_TEST(!content::inflate("not zlib at all", 100000, out, error));
+}
+
+BOOST_AUTO_TEST_CASE(javascript_strings_are_unescaped) {
+    std::string out, error;
+    std::size_t end = 0;
+    const std::string js = R"(f('a\'b\\c\n\u00e9\ud83d\ude00\x41\/', 2))";
+    BOOST_TEST(content::js_string(js, 2, 1000, out, end, error), error);
+    BOOST_TEST(out == "a'b\\c\n\xC3\xA9\xF0\x9F\x98\x80" "A/");
+    BOOST_TEST(js.substr(end) == ", 2)");
+    BOOST_TEST(!content::js_string("'never closed", 0, 1000, out, end, error));
+    BOOST_TEST(error.find("not closed") != std::string::npos);
+    BOOST_TEST(!content::js_string("'bad \\u12'", 0, 1000, out, end, error));
+    BOOST_TEST(!content::js_string("'" + std::string(5000, 'a') + "'", 0, 1000, out, end, error));
+    BOOST_TEST(error.find("limit") != std::string::npos);
+    BOOST_TEST(content::js_string("\"lone \\ud800 high\"", 0, 1000, out, end, error));
+    BOOST_TEST(out == "lone \xEF\xBF\xBD high");
+}
+
+BOOST_AUTO_TEST_CASE(html_becomes_plain_text) {
+    BOOST_TEST(content::plain_text("<p>Safety <b>first</b></p><p>at&nbsp;work &amp; home</p>") ==
+               "Safety first at work & home");
+    BOOST_TEST(content::plain_text("  plain\n title  ") == "plain title");
+    BOOST_TEST(content::plain_text("<script>alert(1)</script>Hi") == "Hi");
+    BOOST_TEST(content::plain_text("") == "");
+}
+
+BOOST_AUTO_TEST_CASE(asset_references_resolve_to_package_files) {
+    cctest::TempDir dir;
+    cctest::write_file(dir / "imsmanifest.xml", kOneSco);
+    std::filesystem::create_directories(dir / "course/assets");
+    cctest::write_file(dir / "course/assets/a b.png", "x");
+    cctest::write_file(dir / "course/en/notes.txt", "x");
+    cc::Diagnostics diags(10);
+    cc::OpenedPackage opened;
+    BOOST_REQUIRE(cc::open_package(dir.path(), {}, diags, opened) == COURSECREW_OK);
+    cc::EntryIndex index(opened.source->entries());
+    const content::AssetFinder finder(index, {"course/", ""});
+    rapidjson::Document doc;
+    doc.Parse(R"({"_graphic":{"src":"assets/a%20b.png","alt":"A picture. Of a dog."},
+                 "body":"<p>See <img src=\"assets/gone.jpg\"> and <a href=\"https://x.org/y.png\">this</a></p>",
+                 "link":"../../outside.png","n":"1.5","anchor":"#top","list":["assets/a b.png?v=2"]})");
+    BOOST_REQUIRE(!doc.HasParseError());
+    std::vector<std::string> found;
+    finder.from_json(doc, found);
+    content::sort_unique(found);
+    BOOST_TEST(found.size() == 2u);
+    BOOST_TEST(found[0] == "course/assets/a b.png");  // present, decoded, query dropped
+    BOOST_TEST(found[1] == "course/assets/gone.jpg");  // missing but an image: the core reports it
+    std::vector<std::string> none;
+    BOOST_TEST(!finder.add("data:image/png;base64,AAAA", none));
+    BOOST_TEST(!finder.add("mailto:a@b.c", none));
+    BOOST_TEST(!finder.add("settings.unknownext", none));  // missing, and not a kind a team makes
+    BOOST_TEST(finder.add("en/notes.txt", none));           // present, whatever its kind
+    BOOST_TEST(none.size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
