@@ -29,6 +29,13 @@ std::string corpus_dir() {
 
 bool corpus_present() { return !corpus_dir().empty(); }
 
+std::string packages_dir() {
+    const char *env = std::getenv("COURSECREW_PACKAGES");
+    std::string dir = env && *env ? env : CC_PACKAGES_DIR;
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && fs::exists(dir + "/INDEX.md", ec) ? dir : std::string();
+}
+
 std::string read_file(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);

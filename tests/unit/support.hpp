@@ -16,6 +16,10 @@ namespace cctest {
 std::string source_dir();          // the repository
 std::string corpus_dir();          // ../shared/corpus ("" when absent)
 bool corpus_present();
+// ../shared/packages (authoring-tool package skeletons; COURSECREW_PACKAGES
+// overrides), "" when absent. Their tests live in the `packages` suite,
+// which ctest runs on its own and shows as Skipped without them.
+std::string packages_dir();
 
 std::string read_file(const std::string &path);
 void write_file(const std::string &path, const std::string &content);

@@ -315,3 +315,12 @@ BOOST_AUTO_TEST_CASE(asset_references_resolve_to_package_files) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The packages suite: the content readers against ../shared/packages (see
+// run_packages.sh). Each tool's cases are a suite inside it
+// (test_content_<tool>.cpp); this case checks the packages are there.
+BOOST_AUTO_TEST_SUITE(packages)
+BOOST_AUTO_TEST_CASE(the_packages_are_present) {
+    BOOST_TEST(!cctest::packages_dir().empty());
+}
+BOOST_AUTO_TEST_SUITE_END()
