@@ -187,7 +187,10 @@ bool any_iequal(const std::vector<std::string> &wanted, const std::vector<std::s
     return false;
 }
 
-enum Fact : std::uint8_t { kSequencing = 1, kObjectives = 2, kInteractions = 4, kMastery = 8 };
+enum Fact : std::uint8_t {
+    kSequencing = 1, kObjectives = 2, kInteractions = 4, kMastery = 8,
+    kQuestion = 16, kMedia = 32, kText = 64,  // from an authoring tool's data
+};
 
 std::uint8_t fact_bits(const std::vector<std::string> &facts) {
     std::uint8_t bits = 0;
@@ -196,6 +199,9 @@ std::uint8_t fact_bits(const std::vector<std::string> &facts) {
         else if (f == "objectives") bits |= kObjectives;
         else if (f == "interactions") bits |= kInteractions;
         else if (f == "mastery_score") bits |= kMastery;
+        else if (f == "question") bits |= kQuestion;
+        else if (f == "media") bits |= kMedia;
+        else if (f == "text") bits |= kText;
     }
     return bits;
 }
@@ -206,13 +212,16 @@ std::uint8_t fact_bits(const StructureFacts &f) {
     if (f.objectives > 0) bits |= kObjectives;
     if (f.has_interactions) bits |= kInteractions;
     if (f.mastery_score.has_value()) bits |= kMastery;
+    if (f.is_question) bits |= kQuestion;
+    if (f.has_media) bits |= kMedia;
+    if (f.has_text) bits |= kText;
     return bits;
 }
 
 std::uint32_t kind_bit(FileKind k) { return 1u << static_cast<unsigned>(k); }
 
 struct CompiledRule {
-    std::vector<Glob> paths, ids, titles;
+    std::vector<Glob> paths, ids, titles, tool_types;
     std::uint32_t kinds = 0;  // one bit per FileKind; 0 = no kind criterion
     std::uint8_t facts = 0;   // Fact bits; 0 = no fact criterion
     const std::vector<std::string> *resource_types = nullptr;  // as written
@@ -352,6 +361,7 @@ private:
         c.paths = compile(rule.match.paths);
         c.ids = compile(rule.match.ids);
         c.titles = compile(rule.match.titles);
+        c.tool_types = compile(rule.match.types);
         for (FileKind k : rule.match.kinds) c.kinds |= kind_bit(k);
         c.facts = fact_bits(rule.match.facts);
         if (!rule.match.resource_types.empty()) c.resource_types = &rule.match.resource_types;
@@ -481,12 +491,22 @@ private:
     // unsorted: only fingerprints need path order (see sort_files()). The
     // launch file counts as one of them even when the resource does not
     // list it. Also ORs the files' masks into piece_mask_.
-    void gather_files(const Resource *res, std::uint32_t resource) {
+    void gather_files(const Item &item, const Resource *res, std::uint32_t resource) {
         files_.clear();
         sorted_.clear();
         hashed_files_ = false;
         std::fill(piece_mask_.begin(), piece_mask_.end(), 0);
-        if (!res) return;
+        // An authoring tool's piece: the files its data references.
+        for (std::uint32_t f : item.details().files) {
+            const File &file = course_.files[f];
+            files_.push_back({file.path, f, mask_of(f)});
+            hashed_files_ |= file.present && file.digest != kNone;
+        }
+        if (!res) {
+            for (const PieceFile &f : files_)
+                for (std::size_t w = 0; w < words_; ++w) piece_mask_[w] |= f.mask[w];
+            return;
+        }
         ++visit_;
         queue_.assign(1, resource);
         visited_[resource] = visit_;
@@ -565,6 +585,7 @@ private:
                 return false;
             }
         }
+        if (!r.tool_types.empty() && !any_match(r.tool_types, item.details().origin.type)) return false;
         if (!r.ids.empty() && !module_ids_[ri] && !any_match(r.ids, item.id)) return false;
         if (!r.titles.empty() && !module_titles_[ri] && !any_match(r.titles, item.title))
             return false;
@@ -629,7 +650,7 @@ private:
         const Resource *res = item.resource != kNone ? &course_.resources[item.resource] : nullptr;
         const std::uint8_t facts = fact_bits(item.details().facts);
         const std::uint64_t types = res ? types_of(item.resource) : 0;
-        gather_files(res, item.resource);
+        gather_files(item, res, item.resource);
         std::fill(added_.begin(), added_.end(), 0);
         std::fill(excluded_.begin(), excluded_.end(), 0);
         std::fill(all_files_.begin(), all_files_.end(), 0);
@@ -767,7 +788,7 @@ bool builtin_rule(const Rule &rule) {
         const RuleMatch &a = rule.match, &b = d.match;
         if (rule.name == d.name && rule.pointer == d.pointer && rule.roles == d.roles &&
             rule.exclude == d.exclude && a.paths == b.paths && a.kinds == b.kinds &&
-            a.resource_types == b.resource_types && a.ids == b.ids && a.titles == b.titles &&
+            a.resource_types == b.resource_types && a.types == b.types && a.ids == b.ids && a.titles == b.titles &&
             a.keywords == b.keywords && a.facts == b.facts)
             return true;
     }

@@ -559,6 +559,7 @@ private:
         const Value &m = v["match"];
         r.match.paths = strings(m, "paths");
         r.match.resource_types = strings(m, "resource_types");
+        r.match.types = strings(m, "types");
         r.match.ids = strings(m, "ids");
         r.match.titles = strings(m, "titles");
         r.match.keywords = strings(m, "keywords");
@@ -570,7 +571,7 @@ private:
                 error("rolemap.unknown_kind", child(at + "/match/kinds", i), "unknown file kind '" + kinds[i] + "'");
         }
         static const std::vector<std::string> kFacts = {"sequencing", "objectives", "interactions",
-                                                        "mastery_score"};
+                                                        "mastery_score", "question", "media", "text"};
         r.match.facts = strings(m, "facts");
         for (std::size_t i = 0; i < r.match.facts.size(); ++i)
             if (std::find(kFacts.begin(), kFacts.end(), r.match.facts[i]) == kFacts.end())

@@ -5,7 +5,7 @@
 // Matching: a rule's `match` object lists criteria; every criterion given must
 // hold (AND), and within one criterion any listed value may match (OR).
 // File criteria (paths, kinds) hold when at least one of the piece's files
-// satisfies all of them; piece criteria (resource_types, ids, titles,
+// satisfies all of them; piece criteria (resource_types, types, ids, titles,
 // keywords, facts) look at the piece (ids and titles also match the piece's
 // module). A piece's roles are the union of the `roles` of every matching
 // rule, minus the `exclude` of every matching rule.
@@ -40,10 +40,12 @@ struct RuleMatch {
     std::vector<std::string> paths;           // globs over package-relative file paths
     std::vector<FileKind> kinds;
     std::vector<std::string> resource_types;  // resource type or scormType ("webcontent", "sco", "asset")
+    std::vector<std::string> types;           // globs over the authoring tool's type ("adapt:mcq")
     std::vector<std::string> ids;             // globs over piece or module identifiers
     std::vector<std::string> titles;          // globs over piece or module titles
     std::vector<std::string> keywords;        // metadata keywords (case-insensitive, exact)
-    std::vector<std::string> facts;           // "sequencing", "objectives", "interactions", "mastery_score"
+    std::vector<std::string> facts;           // "sequencing", "objectives", "interactions", "mastery_score",
+                                              // "question", "media", "text"
     bool has_file_criteria() const { return !paths.empty() || !kinds.empty(); }
 };
 

@@ -10,6 +10,9 @@
 #include "adapters/content/common/content_util.hpp"
 #include "adapters/package/open_package.hpp"
 #include "plugin/inspect/inspect.hpp"
+#include "plugin/roles/rolemap.hpp"
+
+#include <map>
 #include "support.hpp"
 
 namespace cc = coursecrew;
@@ -323,4 +326,83 @@ BOOST_AUTO_TEST_SUITE(packages)
 BOOST_AUTO_TEST_CASE(the_packages_are_present) {
     BOOST_TEST(!cctest::packages_dir().empty());
 }
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(content_roles)
+
+namespace {
+
+// A course holding only the tool's pieces, planned with `map`.
+std::map<std::string, std::string> roles_by_piece(cc::ContentModel model, const cc::RoleMap &map) {
+    cc::Course course;
+    cc::Diagnostics diags(10);
+    cc::apply_content_model(std::move(model), course, diags);
+    course.modules = course.content.modules;
+    for (std::uint32_t m : course.modules) course.counts.pieces += course.pieces_under(m).size();
+    std::map<std::string, std::string> out;
+    for (const cc::PiecePlan &p : cc::plan_roles(course, map).pieces) {
+        std::string roles;
+        for (const cc::Slot &s : p.slots) roles += (roles.empty() ? "" : ",") + s.role;
+        out[p.piece_id] = roles;
+    }
+    return out;
+}
+
+cc::ContentModel typed_pieces() {
+    cc::ContentModel m;
+    m.tool = "adapt";
+    m.source = "course/en/components.json";
+    cc::ContentModule mod;
+    mod.id = "co-1";
+    auto add = [&](const std::string &id, const std::string &type, std::vector<std::string> files) {
+        mod.pieces.push_back(piece(id, type, std::move(files)));
+        return &mod.pieces.back();
+    };
+    add("text", "adapt:text", {})->has_text = true;
+    add("graphic", "adapt:graphic", {"course/en/images/a.png"})->has_media = true;
+    add("mcq", "adapt:mcq", {})->is_question = true;
+    add("unknown-media", "adapt:somethingNew", {})->has_media = true;
+    add("narrative", "adapt:narrative", {});
+    cc::ContentPiece *talk = add("narration", "adapt:media", {"course/en/audio/intro.mp3"});
+    talk->has_text = true;
+    add("bare", "adapt:somethingElse", {});
+    m.modules.push_back(mod);
+    return m;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(default_roles_learn_the_tools_types) {
+    const auto roles = roles_by_piece(typed_pieces(), cc::default_role_map());
+    BOOST_TEST(roles.at("text") == "writer");
+    BOOST_TEST(roles.at("graphic") == "artist");        // its image, its type and its media
+    BOOST_TEST(roles.at("mcq") == "designer");          // a question, not the writer's or artist's
+    BOOST_TEST(roles.at("unknown-media") == "artist");  // a type the defaults do not know: from its content
+    BOOST_TEST(roles.at("narrative") == "artist");      // known by type alone
+    BOOST_TEST(roles.at("narration") == "artist,writer");  // media that carries text
+    BOOST_TEST(roles.at("bare") == "");                 // nothing to go on
+}
+
+BOOST_AUTO_TEST_CASE(role_maps_match_the_tools_types) {
+    cc::RoleMap map;
+    std::vector<cc::MapError> errors;
+    const bool ok = cc::load_role_map(R"({"version": 1,
+        "roles": [{"id": "expert", "title": "Subject-matter expert"}],
+        "rules": [{"match": {"types": ["adapt:m*", "*:narrative"]}, "roles": ["expert"]},
+                  {"match": {"facts": ["question"]}, "roles": ["expert"]},
+                  {"match": {"facts": ["media"], "types": ["adapt:graphic"]}, "roles": ["expert"]}]})",
+                                      "team.json", map, errors);
+    BOOST_REQUIRE(ok);
+    const auto roles = roles_by_piece(typed_pieces(), map);
+    BOOST_TEST(roles.at("mcq") == "expert");
+    BOOST_TEST(roles.at("narration") == "expert");  // adapt:media
+    BOOST_TEST(roles.at("narrative") == "expert");
+    BOOST_TEST(roles.at("graphic") == "expert");    // both criteria hold
+    BOOST_TEST(roles.at("unknown-media") == "");    // media, but not the type the rule names
+    BOOST_TEST(roles.at("text") == "");
+    errors.clear();
+    BOOST_TEST(!cc::load_role_map(R"({"version": 1, "rules": [{"match": {"facts": ["questions"]}, "roles": ["writer"]}]})",
+                                  "bad.json", map, errors));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
