@@ -53,7 +53,7 @@ std::vector<PieceRecord> records_of(const Plan &plan) {
         r.module = p.module_id;
         r.title = p.title;
         r.roles.reserve(p.slots.size());
-        for (const Slot &s : p.slots) r.roles.push_back({s.role, s.fingerprint});
+        for (const Slot &s : p.slots) r.roles.push_back({s.role, s.fingerprint, s.waiting_note});
         out.push_back(std::move(r));
     }
     return out;
@@ -153,10 +153,14 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
     if (reading.hash_files && !digests.load(why)) return fail(error, COURSECREW_E_IO, why);
     if (reading.hash_files) reading.digests = &digests;
     const int status = inspect_package(package, reading, inspection);
-    if (status != COURSECREW_OK) {
-        const std::string first = inspection.diags.first_error();
+    // A course in production has missing and unreadable files: they become
+    // findings on the pieces that use them (the plan's `waiting`), not a
+    // refusal. Anything else wrong with the package stops here.
+    const std::string blocking =
+        inspection.diags.first_error_except({"file.missing", "file.launch_missing", "file.unreadable"});
+    if (status != COURSECREW_OK && (status != COURSECREW_E_PACKAGE_INVALID || !blocking.empty())) {
         return fail(error, status,
-                    "the package cannot be used: " + (first.empty() ? package : first));
+                    "the package cannot be used: " + (blocking.empty() ? package : blocking));
     }
     if (reading.hash_files && !options.dry_run && !digests.save(why))
         return fail(error, COURSECREW_E_IO, why);

@@ -1,5 +1,7 @@
 #include "plugin/model/diagnostics.hpp"
 
+#include <algorithm>
+
 namespace coursecrew {
 
 const char *to_string(Severity s) {
@@ -36,9 +38,12 @@ void Diagnostics::count_in(Tally &t, Severity sev, const std::string &file) {
     if (t.total == 1) t.file = file;
 }
 
-std::string Diagnostics::first_error() const {
+std::string Diagnostics::first_error() const { return first_error_except({}); }
+
+std::string Diagnostics::first_error_except(std::initializer_list<std::string_view> tolerated) const {
     for (const Diagnostic &d : items_) {
         if (d.severity != Severity::Error) continue;
+        if (std::find(tolerated.begin(), tolerated.end(), d.code) != tolerated.end()) continue;
         // Package-level diagnostics name the package in their message already.
         std::string where = d.file;
         if (!where.empty() && d.line > 0) where += ":" + std::to_string(d.line);

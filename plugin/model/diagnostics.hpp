@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coursecrew {
@@ -65,6 +67,8 @@ public:
     // The first error as one line, "file:line: message [code]" ("" if none):
     // what a host's last_error and a CLI's stderr say.
     std::string first_error() const;
+    // The first error whose code is not one of `tolerated` ("" if none).
+    std::string first_error_except(std::initializer_list<std::string_view> tolerated) const;
     std::size_t error_count() const { return errors_; }
     std::size_t warning_count() const { return warnings_; }
     // How many times `code` was reported (kept or not).

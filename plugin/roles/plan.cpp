@@ -283,6 +283,15 @@ private:
     EVP_MD *fetched_ = nullptr;
 };
 
+// "waiting for images/x.png", "waiting for a.png and 2 more files".
+std::string waiting_note(const std::vector<std::string> &missing) {
+    if (missing.empty()) return {};
+    std::string note = "waiting for " + missing.front();
+    if (missing.size() == 2) note += " and 1 more file";
+    else if (missing.size() > 2) note += " and " + std::to_string(missing.size() - 1) + " more files";
+    return note;
+}
+
 // ------------------------------------------------------------ the planner
 
 class Planner {
@@ -534,6 +543,23 @@ private:
             for (std::size_t w = 0; w < words_; ++w) piece_mask_[w] |= f.mask[w];
     }
 
+    // Whether files_[i] is missing from the package. A launch file the
+    // resource does not list is missing when the resource says so.
+    bool missing(std::size_t i, const Resource *res) const {
+        const std::uint32_t f = files_[i].file;
+        return f != kNone ? !course_.files[f].present : res && !res->launch_is_url && !res->launch_present;
+    }
+
+    // The missing files of files_ selected by `row` (nullptr: all), sorted.
+    std::vector<std::string> missing_files(const std::uint8_t *row, const Resource *res) {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < files_.size(); ++i)
+            if ((!row || row[i]) && missing(i, res)) out.emplace_back(files_[i].path);
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
     // Positions of files_ in path order, once per piece, when a fingerprint
     // needs them. A piece's paths mostly share their folder, so each is
     // compared by the 8 bytes after the shared part, as one big-endian
@@ -682,6 +708,9 @@ private:
         pp.module_id = course_.items[module_item].id;
         pp.title = item.title.primary();
         bool all_done = false;
+        bool any_missing = false;
+        for (std::size_t i = 0; i < n && !any_missing; ++i) any_missing = missing(i, res);
+        std::vector<std::uint8_t> owed(any_missing ? n : 0, 0);  // missing files some role makes
         hashed_.clear();  // roles whose row fingerprint is known
         std::size_t count = 0;
         for (std::uint32_t role : roles_.by_id) count += added_[role] && !excluded_[role];
@@ -722,7 +751,19 @@ private:
                     hashed_.push_back(role);
                 }
             }
+            if (any_missing) {
+                // Owed by the role whose file rules match the file (an image
+                // to the artist), not by every role of the piece.
+                const std::uint8_t *made = build_row(role);
+                slot.waiting = missing_files(made, res);
+                slot.waiting_note = waiting_note(slot.waiting);
+                for (std::size_t i = 0; i < n; ++i) owed[i] |= made[i];
+            }
             pp.slots.push_back(std::move(slot));
+        }
+        if (any_missing) {
+            for (std::uint8_t &o : owed) o = !o;
+            pp.waiting = missing_files(owed.data(), res);
         }
         return pp;
     }

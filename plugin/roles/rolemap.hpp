@@ -144,6 +144,11 @@ struct Slot {
     // rules' file criteria; all the piece's files for piece-only rules); ""
     // when none is present. A change reopens a `done` pair.
     Sha256Hex fingerprint;
+    // The piece's files that are not in the package and that this role
+    // makes (its file rules match them): a course in production waits for
+    // them. Sorted by path.
+    std::vector<std::string> waiting;
+    std::string waiting_note;  // "waiting for images/x.png" ("" when nothing is missing)
 };
 
 struct PiecePlan {
@@ -151,6 +156,7 @@ struct PiecePlan {
     std::uint32_t module = kNone;  // index into Course::modules
     std::string piece_id, module_id, title;
     std::vector<Slot> slots;       // sorted by role id
+    std::vector<std::string> waiting;  // missing files no role's file rules match
 };
 
 struct Plan {

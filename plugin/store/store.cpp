@@ -393,6 +393,7 @@ Signature signature_of(const PieceRecord &rec) {
     for (const auto &r : rec.roles) {
         h.add(r.role);
         h.add(r.fingerprint);
+        h.add(r.waiting);
     }
     Signature out;
     std::uint64_t v = h.value();
@@ -614,7 +615,7 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
         // 3. Write the differences.
         PublishStatements st(db_, path_);
         auto history = [&](std::string_view piece, std::string_view role, const Status *from,
-                           Status to, const char *note, std::string_view fp, const char *kind) {
+                           Status to, std::string_view note, std::string_view fp, const char *kind) {
             if (from)
                 st.insert_history.run("cannot record history", course, piece, role,
                                       to_string(*from), to_string(to), kAutomatic, note, now, fp, kind);
@@ -623,9 +624,9 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                                       to_string(to), kAutomatic, note, now, fp, kind);
         };
         auto change = [&](std::string_view piece, std::string_view module, std::string_view role,
-                          Status from, Status to, const char *note, const char *kind) {
+                          Status from, Status to, std::string_view note, const char *kind) {
             out.changes.push_back(Change{std::string(piece), std::string(module), std::string(role), from,
-                                         to, kAutomatic, note, kind, sqlite3_last_insert_rowid(db_)});
+                                         to, kAutomatic, std::string(note), kind, sqlite3_last_insert_rowid(db_)});
         };
         const char *kBack = "back in the package";
 
@@ -664,6 +665,18 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
                     pair_restored = true;
                     history(rec.id, r.role, &pair.status, pair.status, kBack, r.fingerprint, "restored");
                     change(rec.id, rec.module, r.role, pair.status, pair.status, kBack, "restored");
+                }
+                if (pair.reopen && !r.waiting.empty()) {
+                    // A file it was done with went missing: back to work.
+                    st.reopen_pair.run("cannot reopen a pair", course, rec.id, r.role,
+                                       to_string(Status::InProgress), kAutomatic, r.waiting, now,
+                                       r.fingerprint);
+                    history(rec.id, r.role, &pair.status, Status::InProgress, r.waiting, r.fingerprint,
+                            "file_missing_after_done");
+                    change(rec.id, rec.module, r.role, Status::Done, Status::InProgress, r.waiting,
+                           "file_missing_after_done");
+                    ++out.pairs_reopened;
+                    continue;
                 }
                 if (pair.reopen) {  // its files changed since it was done: review again
                     st.reopen_pair.run("cannot reopen a pair", course, rec.id, r.role,

@@ -33,6 +33,10 @@ struct PieceRecord {
     struct RoleRecord {
         std::string_view role;
         std::string_view fingerprint;  // of the files relevant to this role ("" if none present)
+        // "waiting for images/x.png" when files this role makes are missing;
+        // a done pair whose files changed then goes back to in_progress
+        // with this note (not to in_review).
+        std::string_view waiting = {};
     };
     std::vector<RoleRecord> roles;
 };
