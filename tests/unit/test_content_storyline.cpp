@@ -11,11 +11,11 @@ namespace cc = coursecrew;
 
 namespace {
 
-// The player's two scenes (one only recognisable by its id), a content
+// The player's two scenes (one known by its flag, one only by its id), a content
 // scene of three slides: one with pictures and a video, one in a quiz,
 // one whose slide file is missing.
 const char *kData = R"({"version":"3.99.1.0","projectId":"p","scenes":[
- {"kind":"scene","id":"MsgScene_abc","isMessageScene":true,"slides":[{"kind":"slide","id":"InvalidPromptSlide","title":"Invalid"}]},
+ {"kind":"scene","id":"player-messages","isMessageScene":true,"slides":[{"kind":"slide","id":"InvalidPromptSlide","title":"Invalid"}]},
  {"kind":"scene","id":"PromptScene","slides":[{"kind":"slide","id":"ResumePromptSlide","title":"Resume"}]},
  {"kind":"scene","id":"sc1","isMessageScene":false,"sceneNumber":1,"slides":[
    {"kind":"slide","id":"s1","title":"<p dir='ltr'>Intro &amp; <b>welcome</b></p>","html5url":"html5/data/js/s1.js"},
