@@ -4,6 +4,9 @@ namespace coursecrew {
 
 ContentReaders all_content_readers() {
     ContentReaders readers;
+    readers.push_back(make_rise_reader());
+    readers.push_back(make_storyline_reader());
+    readers.push_back(make_ispring_reader());
     return readers;
 }
 

@@ -12,4 +12,8 @@ namespace coursecrew {
 // Every tool's reader, in the order they are tried.
 ContentReaders all_content_readers();
 
+std::unique_ptr<ContentReader> make_rise_reader();       // Articulate Rise 360
+std::unique_ptr<ContentReader> make_storyline_reader();  // Articulate Storyline
+std::unique_ptr<ContentReader> make_ispring_reader();    // iSpring Suite
+
 }  // namespace coursecrew

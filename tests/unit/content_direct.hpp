@@ -1,0 +1,101 @@
+// Test helpers for one content reader at a time: run it straight on a
+// package folder (to see its whole model, files included, which the
+// inspect JSON only counts), write a small SCORM 1.2 package around a
+// tool's files, and pick diagnostics out of an inspection.
+#pragma once
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "adapters/package/open_package.hpp"
+#include "plugin/content/content.hpp"
+#include "support.hpp"
+
+namespace cctest {
+
+struct Direct {
+    coursecrew::ContentResult result = coursecrew::ContentResult::NotMine;
+    coursecrew::ContentModel model;
+    coursecrew::ContentProblem problem;
+};
+
+// Runs `reader` alone on the package at `path`.
+inline Direct read_direct(const coursecrew::ContentReader &reader, const std::string &path,
+                          const coursecrew::ContentLimits &limits = {}) {
+    coursecrew::Diagnostics diags;
+    coursecrew::OpenedPackage opened;
+    BOOST_REQUIRE(coursecrew::open_package(path, coursecrew::PackageLimits{}, diags, opened) == 0);
+    const coursecrew::EntryIndex index(opened.source->entries());
+    const coursecrew::Course course;
+    const coursecrew::ContentInput in{*opened.source, index, course, limits};
+    Direct d;
+    d.result = reader.read(in, d.model, d.problem);
+    return d;
+}
+
+// A one-SCO SCORM 1.2 manifest launching `launch`.
+inline void write_scorm12(const TempDir &dir, const std::string &launch) {
+    write_file(dir / "imsmanifest.xml",
+               R"(<?xml version="1.0"?>
+<manifest identifier="m" version="1" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="o"><organization identifier="o"><title>Course</title>
+    <item identifier="sco" identifierref="r"><title>The whole course</title></item>
+  </organization></organizations>
+  <resources><resource identifier="r" type="webcontent" adlcp:scormtype="sco" href=")" +
+                   launch + R"("><file href=")" + launch + R"("/></resource></resources>
+</manifest>
+)");
+}
+
+// Writes `content` at `dir`/`rel`, creating its folders.
+inline void put(const TempDir &dir, const std::string &rel, const std::string &content) {
+    std::filesystem::create_directories(std::filesystem::path(dir / rel).parent_path());
+    write_file(dir / rel, content);
+}
+
+// Every diagnostic of `code` as "file|line|message", one per line.
+inline std::string diagnostics_of(const rapidjson::Document &doc, const std::string &code) {
+    std::string out;
+    for (const auto &d : doc["diagnostics"].GetArray())
+        if (code == d["code"].GetString())
+            out += std::string(out.empty() ? "" : "\n") + (d["file"].IsString() ? d["file"].GetString() : "") +
+                   "|" + (d["line"].IsInt() ? std::to_string(d["line"].GetInt()) : "") + "|" +
+                   d["message"].GetString();
+    return out;
+}
+
+// Whether `v` holds `s`.
+inline bool holds(const std::vector<std::string> &v, const std::string &s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Standard base64 with padding, for writing fixtures.
+inline std::string base64(const std::string &data) {
+    static const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < data.size(); i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, data.size() - i);
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 3; ++k)
+            v = (v << 8) | (k < n ? static_cast<unsigned char>(data[i + k]) : 0u);
+        for (std::size_t k = 0; k < 4; ++k) out.push_back(k <= n ? abc[(v >> (18 - 6 * k)) & 63] : '=');
+    }
+    return out;
+}
+
+// `text` as the inside of a single-quoted JavaScript string.
+inline std::string js_single_quoted(const std::string &text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\' || c == '\'') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace cctest
