@@ -4,6 +4,9 @@ namespace coursecrew {
 
 ContentReaders all_content_readers() {
     ContentReaders readers;
+    readers.push_back(make_exe_reader());
+    readers.push_back(make_lectora_reader());
+    readers.push_back(make_captivate_reader());
     return readers;
 }
 

@@ -12,4 +12,11 @@ namespace coursecrew {
 // Every tool's reader, in the order they are tried.
 ContentReaders all_content_readers();
 
+// eXeLearning 2.x (contentv3.xml) and 3.x (content.xml).
+std::unique_ptr<ContentReader> make_exe_reader();
+// Lectora: the published page files and the links between them.
+std::unique_ptr<ContentReader> make_lectora_reader();
+// Adobe Captivate: assets/js/CPM.js (slides) and project.txt.
+std::unique_ptr<ContentReader> make_captivate_reader();
+
 }  // namespace coursecrew
