@@ -114,9 +114,11 @@ BOOST_AUTO_TEST_CASE(slides_come_from_project_main_in_its_order) {
     Package pkg;
     const cctest::Result r = inspect(pkg);
     const auto &doc = r.doc;
+    BOOST_REQUIRE(doc["content_model"].IsObject());
     BOOST_TEST(str(doc["content_model"]["tool"]) == "captivate");
     BOOST_TEST(str(doc["content_model"]["version"]) == "11.8.2");
     BOOST_TEST(str(doc["content_model"]["source"]) == "assets/js/CPM.js");
+    BOOST_REQUIRE(doc["counts"]["pieces"].GetUint() == 2u);
     BOOST_TEST(doc["counts"]["modules"].GetUint() == 1u);
     BOOST_TEST(str(doc["modules"][0]["id"]) == "project_main");
     BOOST_TEST(str(doc["modules"][0]["title"]) == "My project");
