@@ -7,6 +7,9 @@ ContentReaders all_content_readers() {
     readers.push_back(make_rise_reader());
     readers.push_back(make_storyline_reader());
     readers.push_back(make_ispring_reader());
+    readers.push_back(make_exe_reader());
+    readers.push_back(make_lectora_reader());
+    readers.push_back(make_captivate_reader());
     return readers;
 }
 

@@ -15,5 +15,11 @@ ContentReaders all_content_readers();
 std::unique_ptr<ContentReader> make_rise_reader();       // Articulate Rise 360
 std::unique_ptr<ContentReader> make_storyline_reader();  // Articulate Storyline
 std::unique_ptr<ContentReader> make_ispring_reader();    // iSpring Suite
+// eXeLearning 2.x (contentv3.xml) and 3.x (content.xml).
+std::unique_ptr<ContentReader> make_exe_reader();
+// Lectora: the published page files and the links between them.
+std::unique_ptr<ContentReader> make_lectora_reader();
+// Adobe Captivate: assets/js/CPM.js (slides) and project.txt.
+std::unique_ptr<ContentReader> make_captivate_reader();
 
 }  // namespace coursecrew
