@@ -12,4 +12,7 @@ namespace coursecrew {
 // Every tool's reader, in the order they are tried.
 ContentReaders all_content_readers();
 
+std::unique_ptr<ContentReader> make_adapt_reader();
+std::unique_ptr<ContentReader> make_h5p_reader();
+
 }  // namespace coursecrew
