@@ -125,6 +125,9 @@ bool find_layout(const std::vector<PackageEntry> &entries, Layout &out) {
 
 bool parse(const ContentInput &in, const std::string &path, rapidjson::Document &doc, ContentProblem &problem) {
     std::string text;
+    // Room for the whole file at once: read_file appends chunk by chunk, and
+    // regrowing a 10 MB components.json costs more than parsing it.
+    if (const PackageEntry *e = in.index.find(path)) text.reserve(std::min(e->size, in.limits.max_file_bytes));
     return content::read_file(in, path, text, problem) && content::parse_json(in, text, path, doc, problem);
 }
 
@@ -209,6 +212,58 @@ bool shows_text(std::string_view html) {
         }
     }
     return false;
+}
+
+bool ascii_iequal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+    return true;
+}
+
+// Whether an HTML text may reference a package file: an attribute that
+// AssetFinder looks at (src, href, poster, data, background) whose value is
+// not plainly a URL or an anchor. Only a pre-filter, on the safe side (any
+// doubt says yes): the HTML parser is the costliest step of a body, and most
+// bodies reference nothing or only link out.
+bool html_may_reference(std::string_view html) {
+    static constexpr std::string_view kAttrs[] = {"src", "href", "poster", "data", "background"};
+    static constexpr std::string_view kNotFiles[] = {"http://", "https://", "//", "mailto:", "tel:", "#"};
+    for (std::size_t eq = html.find('='); eq != std::string_view::npos; eq = html.find('=', eq + 1)) {
+        std::size_t end = eq;  // the attribute name ends before spaces and '='
+        while (end > 0 && html[end - 1] == ' ') --end;
+        const bool wanted = std::any_of(std::begin(kAttrs), std::end(kAttrs), [&](std::string_view a) {
+            return end >= a.size() && ascii_iequal(html.substr(end - a.size(), a.size()), a);
+        });
+        if (!wanted) continue;
+        std::size_t v = eq + 1;
+        while (v < html.size() && (html[v] == ' ' || html[v] == '"' || html[v] == '\'' || html[v] == '\\')) ++v;
+        const std::string_view value = html.substr(v);
+        const bool url = std::any_of(std::begin(kNotFiles), std::end(kNotFiles), [&](std::string_view p) {
+            return value.size() >= p.size() && ascii_iequal(value.substr(0, p.size()), p);
+        });
+        if (!url) return true;
+    }
+    return false;
+}
+
+// The files a component references: AssetFinder on each string, HTML
+// through its parser only when it may reference one (see above).
+void find_assets(const Value &component, const content::AssetFinder &finder, std::vector<std::string> &out) {
+    std::vector<const Value *> stack{&component};
+    while (!stack.empty()) {
+        const Value *v = stack.back();
+        stack.pop_back();
+        if (v->IsString()) {
+            const std::string_view s(v->GetString(), v->GetStringLength());
+            if (s.find('<') == std::string_view::npos) finder.add(s, out);
+            else if (html_may_reference(s)) finder.from_html(s, out);
+        } else if (v->IsArray()) {
+            for (auto it = v->End(); it != v->Begin();) stack.push_back(&*--it);
+        } else if (v->IsObject()) {
+            for (auto it = v->MemberEnd(); it != v->MemberBegin();) stack.push_back(&(--it)->value);
+        }
+    }
 }
 
 bool one_of(std::string_view s, std::initializer_list<std::string_view> set) {
@@ -352,7 +407,7 @@ private:
             piece->title = title_of(v);
             piece->origin = origin_of(lang, o, "adapt:" + std::string(component.empty() ? "component" : component));
         }
-        finder.from_json(v, piece->files);
+        find_assets(v, finder, piece->files);
         content::sort_unique(piece->files);
         set_facts(v, component, *piece);
     }
