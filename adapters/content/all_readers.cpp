@@ -10,6 +10,8 @@ ContentReaders all_content_readers() {
     readers.push_back(make_exe_reader());
     readers.push_back(make_lectora_reader());
     readers.push_back(make_captivate_reader());
+    readers.push_back(make_adapt_reader());
+    readers.push_back(make_h5p_reader());
     return readers;
 }
 

@@ -21,5 +21,9 @@ std::unique_ptr<ContentReader> make_exe_reader();
 std::unique_ptr<ContentReader> make_lectora_reader();
 // Adobe Captivate: assets/js/CPM.js (slides) and project.txt.
 std::unique_ptr<ContentReader> make_captivate_reader();
+// Adapt Framework: course/<lang>/*.json.
+std::unique_ptr<ContentReader> make_adapt_reader();
+// H5P: h5p.json and content/content.json, or H5PIntegration in an HTML page.
+std::unique_ptr<ContentReader> make_h5p_reader();
 
 }  // namespace coursecrew

@@ -90,6 +90,20 @@ BOOST_AUTO_TEST_CASE(parses_what_rapidjson_parses) {
     BOOST_TEST(parse_json(std::string_view("[1] trailing", 3), kLocalJsonLimits, doc, e));  // not NUL-terminated
 }
 
+BOOST_AUTO_TEST_CASE(strings_must_be_utf8) {
+    rapidjson::Document doc;
+    JsonError e;
+    // Multi-byte text, long enough for the 8-byte fast path on both sides.
+    BOOST_TEST(parse_json("{\"title\": \"caf\xC3\xA9 cr\xC3\xA8me \xF0\x9F\x98\x80 and more\"}", kLocalJsonLimits, doc, e));
+    BOOST_TEST(doc["title"].GetStringLength() == 26u);
+    for (const char *bad : {"[\"ab\xC3\"]", "[\"overlong \xC0\xAF\"]", "[\"surrogate \xED\xA0\x80\"]",
+                            "[\"12345678 cut \xE2\x82\"]"}) {
+        BOOST_TEST(!parse_json(bad, kLocalJsonLimits, doc, e), bad);
+        BOOST_TEST(e.message.find("Invalid encoding") != std::string::npos, e.message);
+        BOOST_TEST(doc.IsNull());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(syntax_errors_say_line_column_and_byte) {
     rapidjson::Document doc;
     doc.SetObject();
