@@ -137,6 +137,14 @@ struct Sentence {
 
 // A role title inside a sentence: "Instructional designer" reads as "the
 // instructional designer role"; an acronym ("SME") stays as it is.
+// "waiting for images/x.png", "waiting for a.png, b.png and 3 more files".
+std::string waiting_for(const std::vector<std::string> &missing) {
+    std::string s = "waiting for " + missing[0];
+    if (missing.size() >= 2) s += (missing.size() == 2 ? " and " : ", ") + missing[1];
+    if (missing.size() > 2) s += " and " + std::to_string(missing.size() - 2) + (missing.size() == 3 ? " more file" : " more files");
+    return s;
+}
+
 std::string role_noun(const std::string &title) {
     std::string n = title;
     if (n.size() >= 2 && n[0] >= 'A' && n[0] <= 'Z' && !(n[1] >= 'A' && n[1] <= 'Z'))
@@ -366,6 +374,16 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
                 }
             }
 
+            // A course in production: files this role makes are not there yet.
+            if (!slot.waiting.empty()) {
+                if (nouns.size() <= rank) nouns.resize(r.roles.size());
+                if (nouns[rank].empty()) nouns[rank] = role_noun(title_at(rank));
+                r.findings.push_back(Finding{"waiting", "warning", pp.module_id, pp.piece_id, p.role, {},
+                                             piece.title + ": " + waiting_for(slot.waiting) + " (the " +
+                                                 nouns[rank] + " makes " +
+                                                 (slot.waiting.size() == 1 ? "it" : "them") + ")"});
+            }
+
             // Progress: module overall, per role, per person holding the pair.
             const std::size_t d = done ? 1 : 0;
             mod.overall.total += 1;
@@ -387,6 +405,10 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
             }
             piece.pairs.push_back(std::move(p));
         }
+        if (!pp.waiting.empty())  // missing files no role's rules name
+            r.findings.push_back(Finding{"waiting", "warning", pp.module_id, pp.piece_id, {}, {},
+                                         piece.title + ": " + waiting_for(pp.waiting) +
+                                             " (no role's rules name files like these)"});
         // The plan keeps slots sorted by role; a hand-made plan may not.
         auto by_role = [](const ReviewPair &a, const ReviewPair &b) { return a.role < b.role; };
         if (!std::is_sorted(piece.pairs.begin(), piece.pairs.end(), by_role))

@@ -30,7 +30,7 @@ bool parse_review_format(std::string_view s, ReviewFormat &out);
 
 struct Finding {
     std::string kind;     // "gap", "overload", "many_roles", "stale", "changed_after_done",
-                          // "overdue", "at_risk"
+                          // "overdue", "at_risk", "waiting" (files not in the package yet)
     std::string severity; // "warning" or "info"
     std::string module, piece, role, person;  // what it is about ("" when not applicable)
     std::string message;  // for people

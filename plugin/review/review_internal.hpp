@@ -87,10 +87,11 @@ inline const StatusStyle &style(Status s) { return kStatus[static_cast<std::size
 using StatusCounts = std::array<std::size_t, 5>;
 
 // ---------------------------------------------------------------- findings
-inline constexpr std::array<const char *, 7> kKinds = {"gap",     "overload", "many_roles", "stale",
-                                                       "changed_after_done", "overdue", "at_risk"};
-inline constexpr std::array<const char *, 7> kKindLabels = {"Gap",     "Overload", "Many roles", "Stale",
-                                                            "Changed after done", "Overdue", "At risk"};
+inline constexpr std::array<const char *, 8> kKinds = {"gap",     "overload", "many_roles", "stale",
+                                                       "changed_after_done", "overdue", "at_risk", "waiting"};
+inline constexpr std::array<const char *, 8> kKindLabels = {"Gap",     "Overload", "Many roles", "Stale",
+                                                            "Changed after done", "Overdue", "At risk",
+                                                            "Waiting for files"};
 
 // Index into kKinds; kKinds.size() for a kind this file does not know
 // (only a hand-made Review has one): listed, but counted nowhere.

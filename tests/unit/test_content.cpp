@@ -11,6 +11,7 @@
 #include "adapters/package/open_package.hpp"
 #include "plugin/inspect/inspect.hpp"
 #include "plugin/roles/rolemap.hpp"
+#include "plugin/engine/workspace.hpp"
 
 #include <map>
 #include "support.hpp"
@@ -403,6 +404,100 @@ BOOST_AUTO_TEST_CASE(role_maps_match_the_tools_types) {
     errors.clear();
     BOOST_TEST(!cc::load_role_map(R"({"version": 1, "rules": [{"match": {"facts": ["questions"]}, "roles": ["writer"]}]})",
                                   "bad.json", map, errors));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A course in production (issue 11): missing files never stop publish or
+// review; they are findings owed by the role that makes them, and a done
+// pair whose file went missing goes back to in_progress.
+BOOST_AUTO_TEST_SUITE(work_in_progress)
+
+namespace {
+
+const char *kTwoScos = R"(<?xml version="1.0"?>
+<manifest identifier="wip-course" version="1" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="o"><organization identifier="o"><title>Course</title>
+    <item identifier="hazards" identifierref="r1"><title>Hazards</title></item>
+    <item identifier="exits" identifierref="r2"><title>Exits</title></item>
+  </organization></organizations>
+  <resources>
+    <resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="hazards.html">
+      <file href="hazards.html"/><file href="images/hazard.png"/></resource>
+    <resource identifier="r2" type="webcontent" adlcp:scormtype="sco" href="exits.html">
+      <file href="exits.html"/><file href="notes.html"/><file href="images/exit.png"/></resource>
+  </resources>
+</manifest>
+)";
+
+std::string pair_state(const std::string &db, const std::string &piece, const std::string &role) {
+    const auto r = cctest::rows(db, "SELECT status, note FROM pairs WHERE piece = '" + piece + "' AND role = '" +
+                                        role + "'");
+    return r.empty() ? "" : r.front();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(missing_files_are_findings_not_refusals) {
+    cctest::TempDir dir;
+    const std::string pkg = dir / "course";
+    std::filesystem::create_directories(pkg + "/images");
+    cctest::write_file(pkg + "/imsmanifest.xml", kTwoScos);
+    for (const char *f : {"hazards.html", "exits.html", "notes.html", "images/hazard.png", "images/exit.png"})
+        cctest::write_file(pkg + "/" + f, std::string("content of ") + f);
+    cc::WorkspaceOptions o;
+    o.store_path = dir / "state.db";
+    o.now = 1'800'000'000;
+    cc::PublishResult result;
+    cc::WorkspaceError error;
+    {
+        cc::Inspection ins(20);
+        BOOST_TEST_REQUIRE(cc::publish_package(pkg, {}, o, ins, result, error), error.message);
+    }
+    std::vector<cc::StatusUpdate> updates{{"hazards", "artist", cc::Status::Done, "ana", "", 0},
+                                          {"exits", "writer", cc::Status::InReview, "ben", "", 0}};
+    std::vector<cc::Change> changes;
+    BOOST_TEST_REQUIRE(cc::set_status_for_package(pkg, {}, o, updates, changes, error), error.message);
+
+    // The image of a done piece and a page go missing.
+    std::filesystem::remove(pkg + "/images/hazard.png");
+    std::filesystem::remove(pkg + "/notes.html");
+    o.now += 60;
+    {
+        cc::Inspection ins(20);
+        BOOST_TEST_REQUIRE(cc::publish_package(pkg, {}, o, ins, result, error), error.message);
+        BOOST_TEST(ins.diags.count("file.missing") == 2u);  // still reported, for whoever checks
+    }
+    BOOST_TEST(pair_state(o.store_path, "hazards", "artist") == "in_progress|waiting for images/hazard.png");
+    BOOST_TEST(pair_state(o.store_path, "exits", "writer") == "in_review|");  // not done: left alone
+    BOOST_TEST(cctest::count(o.store_path, "SELECT count(*) FROM history WHERE kind = 'file_missing_after_done'") == 1);
+
+    std::string rendered;
+    BOOST_TEST_REQUIRE(cc::review_package(pkg, {}, o, rendered, error), error.message);
+    rapidjson::Document review;
+    review.Parse(rendered.c_str(), rendered.size());
+    BOOST_REQUIRE(!review.HasParseError());
+    BOOST_TEST(cctest::validate_against("review.schema.json", review) == "");
+    std::vector<std::string> waiting;
+    for (const auto &f : review["findings"].GetArray())
+        if (std::string(f["kind"].GetString()) == "waiting")
+            waiting.push_back(std::string(f["piece"].GetString()) + "/" + f["role"].GetString() + ": " +
+                              f["message"].GetString());
+    BOOST_TEST_REQUIRE(waiting.size() == 2u);
+    BOOST_TEST(waiting[0].find("hazards/artist: Hazards: waiting for images/hazard.png") == 0u, waiting[0]);
+    BOOST_TEST(waiting[1].find("exits/writer: Exits: waiting for notes.html") == 0u, waiting[1]);
+
+    // inspect still refuses the package for whoever checks it before an LMS.
+    cctest::Result checked = cctest::inspect(pkg);
+    BOOST_TEST(checked.status == COURSECREW_E_PACKAGE_INVALID);
+
+    // A manifest that cannot be read still stops a publish.
+    cctest::write_file(pkg + "/imsmanifest.xml", "<manifest");
+    cc::Inspection ins(20);
+    BOOST_TEST(!cc::publish_package(pkg, {}, o, ins, result, error));
+    BOOST_TEST(error.message.find("xml") != std::string::npos, error.message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
