@@ -217,6 +217,82 @@ void choose_modules(Course &c) {
     c.modules = c.items[root].children;
 }
 
+// The files that belong to the course itself (see Course::shell).
+// `entry_of` names each file's package entry (kNone when missing), so that a
+// path several resources list is counted as one file, without hashing paths.
+void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, std::size_t entries) {
+    c.shell.clear();
+    std::vector<std::uint8_t> shell(c.files.size(), 0);
+    if (c.content.present()) {
+        // The pieces say what is theirs: every other file is the course's.
+        std::vector<std::uint8_t> used_entry(entries, 0);
+        std::vector<std::string_view> used_missing;
+        for (std::uint32_t m : c.modules)
+            for (std::uint32_t p : c.pieces_under(m))
+                for (std::uint32_t f : c.items[p].details().files) {
+                    if (entry_of[f] != kNone) used_entry[entry_of[f]] = 1;
+                    else used_missing.push_back(c.files[f].path);
+                }
+        for (std::uint32_t i = 0; i < c.files.size(); ++i) {
+            const std::uint32_t e = entry_of[i];
+            const bool used = e != kNone ? used_entry[e] != 0
+                                         : std::find(used_missing.begin(), used_missing.end(), c.files[i].path) !=
+                                               used_missing.end();
+            shell[i] = !used;
+        }
+    } else {
+        // Files more than half of three or more pieces list: how many pieces
+        // reach each resource (itself or as a dependency), then each
+        // package file's users over the resources that list it.
+        std::vector<std::uint32_t> reach(c.resources.size(), 0), stamp(c.resources.size(), 0), queue;
+        std::size_t pieces = 0;
+        std::uint32_t visit = 0;
+        for (std::uint32_t m : c.modules)
+            for (std::uint32_t p : c.pieces_under(m)) {
+                ++pieces;
+                const std::uint32_t r0 = c.items[p].resource;
+                if (r0 == kNone) continue;
+                ++visit;
+                queue.assign(1, r0);
+                stamp[r0] = visit;
+                for (std::size_t q = 0; q < queue.size(); ++q) {
+                    ++reach[queue[q]];
+                    for (std::uint32_t d : c.resources[queue[q]].dependencies)
+                        if (stamp[d] != visit) {
+                            stamp[d] = visit;
+                            queue.push_back(d);
+                        }
+                }
+            }
+        if (pieces < 3) return;
+        std::vector<std::uint32_t> users(entries, 0);
+        for (std::uint32_t i = 0; i < c.files.size(); ++i)
+            if (entry_of[i] != kNone && c.files[i].resource != kNone)
+                users[entry_of[i]] += reach[c.files[i].resource];
+        for (std::uint32_t i = 0; i < c.files.size(); ++i) {
+            const File &f = c.files[i];
+            const std::uint32_t n = entry_of[i] != kNone ? users[entry_of[i]]
+                                    : f.resource != kNone ? reach[f.resource]
+                                                          : 0;
+            shell[i] = n * 2 > pieces;
+        }
+    }
+    std::vector<std::uint8_t> listed(entries, 0);
+    for (std::uint32_t i = 0; i < c.files.size(); ++i) {
+        if (!shell[i]) continue;
+        c.files[i].shell = true;
+        const std::uint32_t e = entry_of[i];
+        if (e != kNone && listed[e]) continue;  // one entry per path
+        if (e != kNone) listed[e] = 1;
+        c.shell.push_back(i);
+    }
+    std::sort(c.shell.begin(), c.shell.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return c.files[a].path < c.files[b].path; });
+    c.shell.erase(std::unique(c.shell.begin(), c.shell.end(),
+                              [&](std::uint32_t a, std::uint32_t b) { return c.files[a].path == c.files[b].path; }),
+                  c.shell.end());
+}
+
 void count(Course &c, const EntryIndex &index) {
     Counts &k = c.counts;
     k = Counts{};
@@ -330,6 +406,7 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     if (digests) check_every_file(source, *digests, diags);
     if (options.hash_files) hash_files(c, source, entry_of, manifest_path, diags, digests);
     choose_modules(c);
+    find_course_shell(c, entry_of, source.entries().size());
     count(c, index);
     diags.finish();
 }

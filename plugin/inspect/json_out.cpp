@@ -374,6 +374,29 @@ void write_document(Writer &w, const Inspection &in, const InspectOptions &opt) 
     w.Bool(in.usable());
     key(w, "counts");
     counts(w, c);
+    key(w, "course_shell");
+    {
+        std::uint64_t bytes = 0;
+        std::size_t missing = 0;
+        for (std::uint32_t f : c.shell) {
+            if (c.files[f].present) bytes += c.files[f].size;
+            else ++missing;
+        }
+        w.StartObject();
+        key(w, "file_count");
+        u64(w, c.shell.size());
+        key(w, "missing_files");
+        u64(w, missing);
+        key(w, "bytes");
+        u64(w, bytes);
+        if (opt.list_files) {
+            key(w, "files");
+            w.StartArray();
+            for (std::uint32_t f : c.shell) str(w, c.files[f].path);
+            w.EndArray();
+        }
+        w.EndObject();
+    }
     key(w, "content_model");
     if (c.content.present()) {
         w.StartObject();

@@ -121,6 +121,8 @@ std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
             }
         }
     }
+    // The course shell's files are the course's, not the piece's.
+    out.erase(std::remove_if(out.begin(), out.end(), [&](std::uint32_t f) { return files[f].shell; }), out.end());
     // A file listed twice counts once.
     std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
         return files[a].path < files[b].path;

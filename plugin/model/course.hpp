@@ -151,6 +151,8 @@ struct File {
     std::uint32_t line = 0;
     std::uint32_t digest = kNone;  // index into Course::digests (SHA-256 hex), when hashed
     bool present = false;
+    // Part of the course shell (see Course::shell): not any one piece's.
+    bool shell = false;
 };
 
 // A course holds tens of thousands of resources: their texts are views into
@@ -271,6 +273,14 @@ struct Course {
     std::uint32_t default_org = kNone;         // index into items
     std::vector<std::uint32_t> modules;        // item indices
     ContentInfo content;                       // the authoring tool's structure, if read
+    // The course shell: files that belong to the course itself rather than
+    // to a piece (the player, theme and framework). With a content model,
+    // the files no piece's data references; without one, the files most
+    // pieces share (a player's scripts, styles and fonts that every SCO
+    // lists). Indices into `files`, one per path, in path order; each such
+    // File has `shell` set. A piece's files, roles and fingerprint leave
+    // them out.
+    std::vector<std::uint32_t> shell;
     Counts counts;
 
     // All pieces (leaf items) under `item`, in document order.
@@ -279,7 +289,9 @@ struct Course {
     // one resource must be added consecutively.
     void add_file(std::uint32_t resource, std::string_view path, long line);
 
-    // Files a piece uses: its resource's files and, transitively, its dependencies'.
+    // Files a piece uses: its resource's files and, transitively, its
+    // dependencies' (or an authoring tool's piece: what its data references),
+    // without the course shell's.
     std::vector<std::uint32_t> piece_files(std::uint32_t item) const;
     // SHA-256 over the piece's present files (sorted path + content hash), hex.
     // "" when none of its files are present. `used` is piece_files(item).

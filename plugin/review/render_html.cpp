@@ -340,6 +340,30 @@ std::string render_html(const Review &r) {
         o += "</span>";
     }
     o += "</p>\n";
+    if (r.shell.files > 0 || !r.tool.empty()) {
+        o += "<p class=\"meta\">";
+        if (!r.tool.empty()) {
+            o += "Pieces from the ";
+            esc(o, r.tool);
+            o += " structure inside the package. ";
+        }
+        if (r.shell.files > 0) {
+            o += "Course shell: " + plural(r.shell.files, "file", "files");
+            if (r.shell.missing) o += " (" + std::to_string(r.shell.missing) + " missing)";
+            if (!r.shell.role.empty()) {
+                o += ", held by the ";
+                esc(o, r.shell.role);
+                if (!r.shell.people.empty()) {
+                    o += " (";
+                    esc(o, r.shell.people.front());
+                    if (r.shell.people.size() > 1) o += " and " + std::to_string(r.shell.people.size() - 1) + " more";
+                    o += ")";
+                }
+            }
+            o += ".";
+        }
+        o += "</p>\n";
+    }
 
     StatusCounts all{};
     std::vector<StatusCounts> per_module;

@@ -84,6 +84,16 @@ std::string render_table(const Review &r) {
     o += r.course_title.empty() ? r.course_id : r.course_title;
     if (!r.course_id.empty() && !r.course_title.empty()) o += "  [" + r.course_id + "]";
     o += "\nReview of " + format_when(r.generated_at) + "\n";
+    if (!r.tool.empty()) o += "Pieces from the " + r.tool + " structure inside the package\n";
+    if (r.shell.files > 0) {
+        o += "Course shell  " + plural(r.shell.files, "file", "files");
+        if (r.shell.missing) o += " (" + std::to_string(r.shell.missing) + " missing)";
+        if (!r.shell.role.empty())
+            o += ", held by the " + r.shell.role +
+                 (r.shell.people.empty() ? std::string(" (no one yet)") : " (" + r.shell.people.front() +
+                      (r.shell.people.size() > 1 ? " and " + std::to_string(r.shell.people.size() - 1) + " more)" : ")"));
+        o += "\n";
+    }
     o += "Overall  " + bar_text(r.overall) + "  " + std::to_string(r.overall.done) + " of " +
          plural(r.overall.total, "pair", "pairs") + " done\n";
 

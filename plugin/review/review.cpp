@@ -266,6 +266,22 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
     std::vector<std::uint32_t> holders;
     std::vector<std::string> nouns;  // role titles inside sentences, by rank, made on first use
 
+    // The course shell, held by the instructional designer.
+    r.tool = course.content.tool;
+    for (std::uint32_t f : course.shell) {
+        const File &file = course.files[f];
+        ++r.shell.files;
+        if (file.present) r.shell.bytes += file.size;
+        else ++r.shell.missing;
+    }
+    if (map.find_role("designer")) {
+        r.shell.role = "designer";
+        for (std::size_t who = 0; who < map.people.size(); ++who)
+            if (std::find(map.people[who].roles.begin(), map.people[who].roles.end(), "designer") !=
+                map.people[who].roles.end())
+                r.shell.people.push_back(names[who]);
+    }
+
     for (const PiecePlan &pp : plan.pieces) {
         if (!options.module.empty() && pp.module_id != options.module) continue;
         // Pieces come in course order, so a module's pieces are usually

@@ -64,8 +64,19 @@ struct ReviewModule {
     std::vector<std::pair<std::string, Progress>> by_person;  // person name -> progress
 };
 
+// The files that belong to the course itself (Course::shell): the player,
+// theme and framework, held by the instructional designer.
+struct CourseShell {
+    std::size_t files = 0, missing = 0;
+    std::uint64_t bytes = 0;
+    std::string role;                 // "designer" when the roles in force have it, else ""
+    std::vector<std::string> people;  // who holds that role (display names)
+};
+
 struct Review {
     std::string course_id, course_title, format;
+    std::string tool;                   // the authoring tool whose structure gave the pieces ("" = the manifest's)
+    CourseShell shell;
     std::int64_t generated_at = 0;
     std::vector<Role> roles;            // the roles in force, for titles
     std::vector<ReviewModule> modules;

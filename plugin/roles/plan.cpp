@@ -508,6 +508,7 @@ private:
         // An authoring tool's piece: the files its data references.
         for (std::uint32_t f : item.details().files) {
             const File &file = course_.files[f];
+            if (file.shell) continue;  // the course's, not the piece's
             files_.push_back({file.path, f, mask_of(f)});
             hashed_files_ |= file.present && file.digest != kNone;
         }
@@ -516,6 +517,7 @@ private:
                 for (std::size_t w = 0; w < words_; ++w) piece_mask_[w] |= f.mask[w];
             return;
         }
+        bool launch_listed = false;  // the launch file is a shell file
         ++visit_;
         queue_.assign(1, resource);
         visited_[resource] = visit_;
@@ -523,6 +525,10 @@ private:
             const Resource &r = course_.resources[queue_[q]];
             for (std::uint32_t f = r.first_file; f < r.first_file + r.file_count; ++f) {
                 const File &file = course_.files[f];
+                if (file.shell) {  // the course's, not the piece's
+                    launch_listed |= file.path == res->launch_path;
+                    continue;
+                }
                 files_.push_back({file.path, f, mask_of(f)});
                 hashed_files_ |= file.present && file.digest != kNone;
             }
@@ -532,7 +538,7 @@ private:
                 queue_.push_back(d);
             }
         }
-        if (!res->launch_path.empty() &&
+        if (!res->launch_path.empty() && !launch_listed &&
             std::none_of(files_.begin(), files_.end(),
                          [&](const PieceFile &pf) { return pf.path == res->launch_path; })) {
             std::fill(launch_mask_.begin(), launch_mask_.end(), 0);

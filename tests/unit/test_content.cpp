@@ -173,6 +173,9 @@ BOOST_AUTO_TEST_CASE(the_tools_pieces_replace_the_one_sco_piece) {
     BOOST_TEST(diagnostic(doc, "content.model").find("2 modules, 3 pieces") != std::string::npos);
     // The image both pieces use is one file of the course.
     BOOST_TEST(doc["modules"][1]["pieces"][0]["file_count"].GetUint() == 0u);
+    // The manifest's files no piece uses (the SCO's page and player) are the course shell.
+    BOOST_TEST(doc["course_shell"]["file_count"].GetUint() == 2u);
+    BOOST_TEST(doc["course_shell"]["missing_files"].GetUint() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_reader_that_fails_leaves_the_manifests_pieces_with_a_warning) {
@@ -488,6 +491,10 @@ BOOST_AUTO_TEST_CASE(missing_files_are_findings_not_refusals) {
     BOOST_TEST_REQUIRE(waiting.size() == 2u);
     BOOST_TEST(waiting[0].find("hazards/artist: Hazards: waiting for images/hazard.png") == 0u, waiting[0]);
     BOOST_TEST(waiting[1].find("exits/writer: Exits: waiting for notes.html") == 0u, waiting[1]);
+    // Two pieces: nothing is shared by more than half of three or more, so no shell.
+    BOOST_TEST(review["shell"]["files"].GetUint() == 0u);
+    BOOST_TEST(review["shell"]["role"].GetString() == std::string("designer"));
+    BOOST_TEST(review["course"]["tool"].IsNull());
 
     // inspect still refuses the package for whoever checks it before an LMS.
     cctest::Result checked = cctest::inspect(pkg);
@@ -498,6 +505,28 @@ BOOST_AUTO_TEST_CASE(missing_files_are_findings_not_refusals) {
     cc::Inspection ins(20);
     BOOST_TEST(!cc::publish_package(pkg, {}, o, ins, result, error));
     BOOST_TEST(error.message.find("xml") != std::string::npos, error.message);
+}
+
+BOOST_AUTO_TEST_CASE(the_review_shows_the_course_shell) {
+    // The sample's four SCOs all list the shared style, script and images.
+    cctest::TempDir dir;
+    cc::WorkspaceOptions o;
+    o.store_path = dir / "state.db";
+    o.now = 1'800'000'000;
+    cc::WorkspaceError error;
+    std::string rendered;
+    const std::string pkg = cctest::source_dir() + "/samples/safety-basics";
+    BOOST_TEST_REQUIRE(cc::review_package(pkg, {}, o, rendered, error), error.message);
+    rapidjson::Document review;
+    review.Parse(rendered.c_str(), rendered.size());
+    BOOST_REQUIRE(!review.HasParseError());
+    BOOST_TEST(review["shell"]["files"].GetUint() == 4u);
+    BOOST_TEST(review["shell"]["missing_files"].GetUint() == 0u);
+    BOOST_TEST(review["shell"]["bytes"].GetUint() > 0u);
+    BOOST_TEST(review["shell"]["role"].GetString() == std::string("designer"));
+    o.format = cc::ReviewFormat::Table;
+    BOOST_TEST_REQUIRE(cc::review_package(pkg, {}, o, rendered, error), error.message);
+    BOOST_TEST(rendered.find("Course shell  4 files, held by the designer") != std::string::npos, rendered);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
