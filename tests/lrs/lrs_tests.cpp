@@ -408,7 +408,7 @@ BOOST_AUTO_TEST_CASE(publish_and_status_changes_reach_the_lrs) {
     // The module documents hold the current matrix.
     auto intro = module_document_of(seat.course_iri, "MOD-INTRO");
     BOOST_TEST(cell_status(intro, "SCO-WELCOME", "writer") == "done");
-    BOOST_TEST(cell_status(intro, "SCO-WELCOME", "artist") == "not_started");
+    BOOST_TEST(cell_status(intro, "SCO-WELCOME", "designer") == "not_started");
     BOOST_TEST(intro["roles"]["writer"]["people"][0]["mbox"].GetString() == std::string("mailto:ana@example.org"));
     auto hazards = module_document_of(seat.course_iri, "MOD-HAZARDS");
     BOOST_TEST(cell_status(hazards, "SCO-SLIPS", "artist") == "in_progress");
@@ -596,7 +596,7 @@ BOOST_AUTO_TEST_CASE(two_seats_updating_one_module_document_keep_both_updates) {
         const Status sa = round % 2 ? Status::InReview : Status::Done;
         const Status sb = round % 2 ? Status::Blocked : Status::InProgress;
         a.set({{"SCO-WELCOME", "writer", sa, "ana@example.org", "round " + std::to_string(round)}});
-        b.set({{"SCO-WELCOME", "artist", sb, "bob", "round " + std::to_string(round)}});
+        b.set({{"SCO-WELCOME", "designer", sb, "bob", "round " + std::to_string(round)}});
         a.session.ensure(a.sync_config(), a.store());
         b.session.ensure(b.sync_config(), b.store());
         SyncStatus ra, rb;
@@ -607,7 +607,7 @@ BOOST_AUTO_TEST_CASE(two_seats_updating_one_module_document_keep_both_updates) {
         BOOST_REQUIRE(ra.idle && rb.idle);
         auto doc = module_document_of(course, "MOD-INTRO");
         BOOST_TEST(cell_status(doc, "SCO-WELCOME", "writer") == to_string(sa));
-        BOOST_TEST(cell_status(doc, "SCO-WELCOME", "artist") == to_string(sb));
+        BOOST_TEST(cell_status(doc, "SCO-WELCOME", "designer") == to_string(sb));
     }
     // A write that lost the race was answered 412 and retried after a merge,
     // or the reads came first: either way the If-Match path was used.
