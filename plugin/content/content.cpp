@@ -1,5 +1,7 @@
 #include "plugin/content/content.hpp"
 
+#include <openssl/evp.h>
+
 #include <exception>
 #include <string>
 #include <unordered_map>
@@ -9,13 +11,28 @@ namespace coursecrew {
 
 namespace {
 
+// Ids handed out so far, and for each repeated id the next suffix to try,
+// so that an id repeated n times costs n steps, not n^2 / 2.
+struct TakenIds {
+    std::unordered_set<std::string> taken;
+    std::unordered_map<std::string, unsigned> next;
+};
+
 // A unique id: `id` itself, or `id~2`, `id~3`... when it is taken.
-std::string unique_id(const std::string &id, std::unordered_set<std::string> &taken) {
-    if (taken.insert(id).second) return id;
-    for (unsigned n = 2;; ++n) {
+std::string unique_id(const std::string &id, TakenIds &ids) {
+    if (ids.taken.insert(id).second) return id;
+    unsigned &n = ids.next.try_emplace(id, 2).first->second;
+    for (;; ++n) {
         std::string candidate = id + "~" + std::to_string(n);
-        if (taken.insert(candidate).second) return candidate;
+        if (ids.taken.insert(candidate).second) return candidate;
     }
+}
+
+std::string sha256_hex(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+    return to_hex(md, len);
 }
 
 std::string where(const ContentOrigin &o) {
@@ -38,7 +55,7 @@ bool is_content_mode(std::string_view mode) {
 }
 
 void apply_content_model(ContentModel &&model, Course &course, Diagnostics &diags) {
-    std::unordered_set<std::string> module_ids, piece_ids;
+    TakenIds module_ids, piece_ids;
     // One File per path, however many pieces use it.
     std::unordered_map<std::string, std::uint32_t> file_of;
     auto file_index = [&](const std::string &path) {
@@ -81,6 +98,7 @@ void apply_content_model(ContentModel &&model, Course &course, Diagnostics &diag
             d.facts.has_media = p.has_media;
             d.facts.has_text = p.has_text;
             for (const std::string &path : p.files) d.files.push_back(file_index(path));
+            if (!p.data.empty()) d.data_digest = sha256_hex(p.data);
             const auto at = static_cast<std::uint32_t>(course.items.size());
             course.items.push_back(std::move(item));
             course.items[m].children.push_back(at);

@@ -43,6 +43,11 @@ struct ContentPiece {
     ContentOrigin origin;  // type ("adapt:mcq"), file and place it was read from
     bool is_question = false, has_interactions = false, has_media = false, has_text = false;
     std::vector<std::string> files;  // package paths of the assets it references
+    // The piece's own data as the tool keeps it (its JSON, every language),
+    // when its text lives in a file many pieces share: the core hashes it
+    // into the piece's fingerprint, so an edit to this piece's text reopens
+    // its done pairs and no other piece's. "" when its files say it all.
+    std::string data;
 };
 
 // One module: the tool's top-level unit (an Adapt page, a Rise section, a

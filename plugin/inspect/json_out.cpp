@@ -284,7 +284,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
     key(w, "bytes");
     u64(w, bytes);
     key(w, "fingerprint");
-    str_or_null(w, c.piece_fingerprint(files));
+    str_or_null(w, c.piece_fingerprint(files, it.details().data_digest));
     key(w, "facts");
     facts(w, it.details().facts);
     if (!it.details().metadata.keywords.empty()) {

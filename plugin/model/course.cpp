@@ -135,9 +135,9 @@ std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
     return out;
 }
 
-std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used) const {
-    if (std::none_of(used.begin(), used.end(),
-                     [&](std::uint32_t f) { return files[f].digest != kNone; }))
+std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used, std::string_view data_digest) const {
+    if (data_digest.empty() && std::none_of(used.begin(), used.end(),
+                                            [&](std::uint32_t f) { return files[f].digest != kNone; }))
         return {};
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return {};
@@ -150,6 +150,12 @@ std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used) co
         EVP_DigestUpdate(ctx.get(), file.path.data(), file.path.size());
         EVP_DigestUpdate(ctx.get(), "\0", 1);
         EVP_DigestUpdate(ctx.get(), sha.data(), sha.size());
+        EVP_DigestUpdate(ctx.get(), "\n", 1);
+    }
+    if (!data_digest.empty()) {  // after the files: "\0data\0<sha>\n" (no path starts with NUL)
+        any = true;
+        EVP_DigestUpdate(ctx.get(), "\0data\0", 6);
+        EVP_DigestUpdate(ctx.get(), data_digest.data(), data_digest.size());
         EVP_DigestUpdate(ctx.get(), "\n", 1);
     }
     if (!any) return {};

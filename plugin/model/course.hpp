@@ -196,6 +196,7 @@ struct ItemDetails {
     // Authoring-tool modules and pieces (plugin/content).
     ContentOrigin origin;
     std::vector<std::uint32_t> files;  // a content piece's own files (indices into Course::files)
+    std::string data_digest;           // SHA-256 hex of the piece's own data in the tool's files ("" = none)
 };
 
 struct Item {
@@ -295,8 +296,11 @@ struct Course {
     std::vector<std::uint32_t> piece_files(std::uint32_t item) const;
     // SHA-256 over the piece's present files (sorted path + content hash), hex.
     // "" when none of its files are present. `used` is piece_files(item).
-    std::string piece_fingerprint(const std::vector<std::uint32_t> &used) const;
-    std::string piece_fingerprint(std::uint32_t item) const { return piece_fingerprint(piece_files(item)); }
+    // With `data_digest` (an authoring tool's piece), its own data counts too.
+    std::string piece_fingerprint(const std::vector<std::uint32_t> &used, std::string_view data_digest = {}) const;
+    std::string piece_fingerprint(std::uint32_t item) const {
+        return piece_fingerprint(piece_files(item), items[item].details().data_digest);
+    }
 };
 
 }  // namespace coursecrew

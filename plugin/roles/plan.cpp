@@ -647,7 +647,10 @@ private:
     // Course::piece_fingerprint, so a role resting on all of a piece's files
     // has the piece's fingerprint. `selected` = nullptr for all files.
     Sha256Hex fingerprint(const std::uint8_t *selected) {
-        if (!hashed_files_) return {};  // the usual case when files are not hashed
+        // An authoring tool's piece's own data counts for the roles resting
+        // on the whole piece (its text: the writer's), not for one file's.
+        const std::string_view data = selected ? std::string_view() : std::string_view(data_digest_);
+        if (!hashed_files_ && data.empty()) return {};  // the usual case when files are not hashed
         auto counts = [&](std::uint32_t i) {
             const std::uint32_t f = files_[i].file;
             return (!selected || selected[i]) && f != kNone && course_.files[f].present &&
@@ -667,6 +670,12 @@ private:
             text_.append(course_.digests[file.digest].view());
             text_.push_back('\n');
         }
+        if (!data.empty()) {  // as Course::piece_fingerprint
+            any = true;
+            text_.append(std::string_view("\0data\0", 6));
+            text_.append(data);
+            text_.push_back('\n');
+        }
         return any ? sha_.hex(text_) : Sha256Hex();
     }
 
@@ -683,6 +692,7 @@ private:
         const std::uint8_t facts = fact_bits(item.details().facts);
         const std::uint64_t types = res ? types_of(item.resource) : 0;
         gather_files(item, res, item.resource);
+        data_digest_ = item.details().data_digest;
         std::fill(added_.begin(), added_.end(), 0);
         std::fill(excluded_.begin(), excluded_.end(), 0);
         std::fill(all_files_.begin(), all_files_.end(), 0);
@@ -791,6 +801,7 @@ private:
     Sha256 sha_;
     std::string text_;              // what a fingerprint hashes
     Sha256Hex all_fingerprint_;     // of all the current piece's files
+    std::string data_digest_;       // the current piece's own data (an authoring tool's piece)
 
     // Per course file: the file rules it satisfies (see judge_files()).
     std::size_t words_ = 1;

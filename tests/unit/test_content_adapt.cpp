@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin/engine/workspace.hpp"
 #include "support.hpp"
 
 namespace cc = coursecrew;
@@ -118,6 +119,59 @@ cc::InspectOptions listing() {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(content_adapt)
+
+// Re-publishing an unchanged course changes nothing; editing one
+// component's text (in components.json, which every component shares)
+// reopens that piece's done pairs and no other's.
+BOOST_AUTO_TEST_CASE(editing_one_components_text_reopens_only_that_piece) {
+    AdaptCourse course;
+    const std::string pkg = course.dir.path();
+    cc::WorkspaceOptions o;
+    o.store_path = course.dir / "state.db";
+    o.now = 1'800'000'000;
+    cc::PublishResult result;
+    cc::WorkspaceError error;
+    auto publish = [&] {
+        cc::Inspection ins(20);
+        BOOST_TEST_REQUIRE(cc::publish_package(pkg, {}, o, ins, result, error), error.message);
+        BOOST_TEST_REQUIRE(ins.course.content.tool == "adapt");
+    };
+    publish();
+    const auto pairs = cctest::rows(o.store_path, "SELECT piece || '/' || role FROM pairs ORDER BY 1");
+    BOOST_TEST(pairs == (std::vector<std::string>{"c-mcq/artist", "c-mcq/designer", "c-text/artist", "c-text/writer"}),
+               boost::test_tools::per_element());
+    std::vector<cc::StatusUpdate> done;
+    for (const std::string &pr : pairs) {
+        const auto slash = pr.find('/');
+        done.push_back({pr.substr(0, slash), pr.substr(slash + 1), cc::Status::Done, "ana", "", 0});
+    }
+    std::vector<cc::Change> changes;
+    BOOST_TEST_REQUIRE(cc::set_status_for_package(pkg, {}, o, done, changes, error), error.message);
+
+    o.now += 60;
+    publish();  // unchanged
+    BOOST_TEST(result.summary.pairs_reopened == 0u);
+    BOOST_TEST(result.summary.pairs_added == 0u);
+    BOOST_TEST(result.summary.changes.empty());
+
+    // The mcq's question text changes in the English components.json.
+    const std::string file = course.dir / "course/en/components.json";
+    std::string json = cctest::read_file(file);
+    const auto at = json.find("\"A\",\"_shouldBeSelected\"");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    json.replace(at, 3, "\"B\"");
+    cctest::write_file(file, json);
+    o.now += 60;
+    publish();
+    // Both of the mcq's roles rest on the whole piece (a question; media),
+    // so both look again (the artist's back at work: its image is still
+    // missing); the other component is untouched.
+    BOOST_TEST(result.summary.pairs_reopened == 2u);
+    BOOST_TEST(cctest::rows(o.store_path, "SELECT piece || '/' || role || ':' || status FROM pairs ORDER BY 1") ==
+                   (std::vector<std::string>{"c-mcq/artist:in_progress", "c-mcq/designer:in_review",
+                                             "c-text/artist:done", "c-text/writer:done"}),
+               boost::test_tools::per_element());
+}
 
 BOOST_AUTO_TEST_CASE(modules_are_the_content_objects_under_the_course_and_pieces_the_components) {
     AdaptCourse course;

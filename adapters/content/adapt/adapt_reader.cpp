@@ -409,6 +409,9 @@ private:
         }
         find_assets(v, finder, piece->files);
         content::sort_unique(piece->files);
+        // Its text lives in components.json beside every other component's:
+        // its own JSON (each language's) goes into its fingerprint.
+        content::append_json(v, piece->data);
         set_facts(v, component, *piece);
     }
 

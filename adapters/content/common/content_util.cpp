@@ -10,6 +10,9 @@
 #include <cstring>
 #include <memory>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "plugin/model/json_in.hpp"
 #include "plugin/model/paths.hpp"
 #include "plugin/roles/rolemap.hpp"
@@ -440,6 +443,13 @@ void AssetFinder::from_html(std::string_view html, std::vector<std::string> &out
         while (n && !n->next) n = n->parent;
         if (n) n = n->next;
     }
+}
+
+void append_json(const rapidjson::Value &value, std::string &out) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    out.append(buffer.GetString(), buffer.GetSize());
 }
 
 void sort_unique(std::vector<std::string> &paths) {

@@ -85,6 +85,10 @@ private:
     std::vector<std::string> bases_;
 };
 
+// Appends `value` as compact JSON to `out`: a piece's own data
+// (ContentPiece::data), whose digest the core puts in its fingerprint.
+void append_json(const rapidjson::Value &value, std::string &out);
+
 // Sorts and deduplicates a piece's file list.
 void sort_unique(std::vector<std::string> &paths);
 

@@ -293,6 +293,8 @@ private:
         ContentPiece piece;
         piece.id = id;
         piece.title = content::plain_text(str(lesson, "title"));
+        // The whole course is one blob: the lesson's own JSON goes into its fingerprint.
+        content::append_json(lesson, piece.data);
         piece.origin = {"rise:" + type, file, at};
         const auto items = lesson.FindMember("items");
         if (items != lesson.MemberEnd()) {
