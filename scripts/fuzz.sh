@@ -40,6 +40,7 @@ failed=()
 for t in "${targets[@]}"; do
   case $t in
     *_manifest|zip_package|folder_package) max_len=32768 ;;
+    content_data) max_len=65536 ;;
     *) max_len=8192 ;;
   esac
   corpus="$build/fuzz-corpus/$t"

@@ -12,6 +12,7 @@ seeds are made at run time in the build folder. Inputs are kept small (the
 fuzzer mutates small inputs faster): manifests over MAX_MANIFEST bytes are
 left out, package files are cut to MAX_PACKAGE_FILE bytes.
 """
+import fnmatch
 import hashlib
 import io
 import os
@@ -25,6 +26,29 @@ MANIFEST_NAMES = {"imsmanifest.xml": "scorm_manifest", "cmi5.xml": "cmi5_manifes
                   "tincan.xml": "tincan_manifest"}
 ROOTS = {b"<manifest": "scorm_manifest", b"courseStructure": "cmi5_manifest",
          b"<tincan": "tincan_manifest"}
+
+# The content_data target's cases, in the order of content_cases() in
+# tests/fuzz/targets.cpp (the case byte is the index): the tool folder of
+# SHARED_DIR/packages/ and what selects the real data file of each package
+# (its package path, matched by fnmatch, and a text it must hold).
+CONTENT_CASES = [
+    ("adapt", "course/en/components.json", None),
+    ("adapt", "course/en/contentObjects.json", None),
+    ("rise", "scormcontent/index.html", b"window.courseData"),
+    ("rise", "scormcontent/locales/*.js", b"__resolveJsonp"),
+    ("storyline", "html5/data/js/data.js", None),
+    ("storyline", "html5/data/js/*.js", b"globalProvideData('slide'"),
+    ("h5p", "*content/content.json", None),  # H5P.Accordion as main library
+    ("h5p", "*content/content.json", None),  # H5P.InteractiveBook
+    ("h5p", "*content/content.json", None),  # H5P.CoursePresentation
+    ("h5p", "*.html", b"H5PIntegration"),
+    ("exe", "*content.xml", b"<ode"),
+    ("exe", "*contentv3.xml", b"exe.engine.package.Package"),
+    ("ispring", "*index.html", b"presInfo"),
+    ("lectora", "*.html", b"function trivNextPage("),
+    ("captivate", "*assets/js/CPM.js", b"cp.model.data"),
+]
+MAX_CONTENT_SEED = 65536 - 1  # scripts/fuzz.sh runs content_data with -max_len=65536, case byte included
 
 repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -103,6 +127,27 @@ def walk_files(root):
             yield os.path.join(folder, name)
 
 
+def add_content_seeds(out, packages):
+    """content_data: the case byte + each package's real data file of that case."""
+    too_big = 0
+    for case, (tool, pattern, marker) in enumerate(CONTENT_CASES):
+        folder = os.path.join(packages, tool)
+        for package in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            root = os.path.join(folder, package)
+            for path in walk_files(root):
+                rel = os.path.relpath(path, root).replace(os.sep, "/")
+                if not fnmatch.fnmatchcase(rel, pattern):
+                    continue
+                if os.path.getsize(path) > MAX_CONTENT_SEED:
+                    too_big += 1
+                    continue
+                data = read(path)
+                if marker is None or marker in data:
+                    add(out, "content_data", bytes([case]) + data)
+    if too_big:
+        print(f"make_seeds: content_data: {too_big} real data files over {MAX_CONTENT_SEED} bytes left out")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -139,6 +184,7 @@ def main():
             if name in MANIFEST_NAMES or (name.endswith(".xml") and "/broken/" in path):
                 add_manifest(out, path)
         packages = os.path.join(shared, "packages")
+        add_content_seeds(out, packages)
         for tool in sorted(os.listdir(packages)) if os.path.isdir(packages) else []:
             if os.path.isdir(os.path.join(packages, tool)):
                 for case in sorted(os.listdir(os.path.join(packages, tool))):

@@ -47,6 +47,20 @@ int lrs_document(const std::uint8_t *data, std::size_t size);
 // send, get_document, put_document), through libcurl and http::classify.
 int lrs_http(const std::uint8_t *data, std::size_t size);
 
+// The tool data every content reader parses (adapters/content/): the first
+// byte picks the case (byte % the number of cases: an Adapt components.json,
+// a Rise index.html, a Storyline slide, an H5P content.json, an eXe
+// content.xml, a Lectora page, a Captivate CPM.js...), the rest is that
+// case's data file, written into a package folder holding a one-SCO SCORM
+// 1.2 manifest and the other files its reader needs to recognise the tool;
+// then inspected like a package. content_model, when not null, names the
+// case's tool.
+int content_data(const std::uint8_t *data, std::size_t size);
+// content_data's work: returns the tool content_model names ("" when it is
+// null). And the tool a first byte's case is for.
+std::string read_content_case(const std::uint8_t *data, std::size_t size);
+const char *content_case_tool(std::uint8_t first_byte);
+
 struct Target {
     const char *name;  // also the folder name under regressions/ and seeds/
     TargetFn fn;

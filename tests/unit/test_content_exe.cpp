@@ -326,6 +326,22 @@ BOOST_AUTO_TEST_CASE(malformed_or_truncated_xml_keeps_the_manifests_pieces) {
     }
 }
 
+// An entity reference (the DTD's entities are not substituted) is not
+// walked into: its children are the entity's declaration, whose parents
+// lead back to the document's root, and the walk never ended (found by the
+// content_data fuzz target).
+BOOST_AUTO_TEST_CASE(exe2_entity_reference_is_not_walked_into, *boost::unit_test::timeout(60)) {
+    Package pkg;
+    std::string text = exe2();
+    text.insert(text.find("?>") + 2, "\n<!DOCTYPE instance [<!ENTITY e \"<x/>\"><!ENTITY f \"f\">]>");
+    text.insert(text.find("<dictionary>") + 12, "&e;");
+    pkg.add("contentv3.xml", text);
+    pkg.add("cat.png", "png");
+    const cctest::Result r = inspect(pkg);
+    BOOST_TEST(str(r.doc["content_model"]["tool"]) == "exe");
+    BOOST_TEST(shape(r.doc) == "1=10:exe:FreeTextIdevice|2=11:exe:TrueFalseIdevice,12:exe:GalleryIdevice");
+}
+
 BOOST_AUTO_TEST_CASE(a_file_over_the_limit_is_not_read) {
     Package pkg;
     pkg.add("contentv3.xml", exe2());

@@ -56,6 +56,25 @@ BOOST_AUTO_TEST_CASE(hand_written_seeds_replay) {
     BOOST_TEST(n >= 15u, "the hand-written seeds under tests/fuzz/seeds are missing");
 }
 
+// Each hand-written content_data seed (a valid minimal document, case byte
+// first) is read as its case's tool: the skeleton each case writes is
+// enough for its reader to recognise the tool, so the fuzzer reaches past
+// recognition into the readers.
+BOOST_AUTO_TEST_CASE(content_data_seeds_are_read_as_their_tool) {
+    const fs::path dir = fs::path(cctest::source_dir()) / "tests/fuzz/seeds/content_data";
+    std::size_t n = 0;
+    for (const auto &entry : fs::directory_iterator(dir)) {
+        const std::string data = cctest::read_file(entry.path().string());
+        BOOST_REQUIRE(!data.empty());
+        const std::string tool =
+            ccfuzz::read_content_case(reinterpret_cast<const std::uint8_t *>(data.data()), data.size());
+        BOOST_TEST(tool == ccfuzz::content_case_tool(static_cast<std::uint8_t>(data[0])),
+                   entry.path().filename().string() << " was read as '" << tool << "'");
+        ++n;
+    }
+    BOOST_TEST(n >= 15u, "a content_data seed per case is missing");
+}
+
 // The folder target's script never writes outside its folder.
 BOOST_AUTO_TEST_CASE(folder_script_keeps_paths_inside) {
     const auto files = ccfuzz::parse_folder_script(

@@ -205,7 +205,10 @@ public:
                 const std::string ref = attr(n, "reference");
                 if (!ref.empty()) objects_.emplace(ref, n);
             }
-            if (n->children) {
+            // Elements only: an entity reference's children are its
+            // declaration in the DTD, whose parents lead back to the root
+            // (an endless walk).
+            if (n->children && n->type == XML_ELEMENT_NODE) {
                 n = n->children;
                 continue;
             }

@@ -1,0 +1,1 @@
+window.globalProvideData('slide', '{"slideLayers":[{"objects":[{"kind":"vectorshape","accType":"image","imagelib":[{"kind":"imagedata","url":"story_content/pic.jpg"}]},{"kind":"vectorshape","accType":"radio"},{"kind":"vectorshape","accType":"text","textLib":[{"text":"It\u2019s \ud83d\ude00"}]},{"kind":"video","url":"story_content/clip.mp4"}]}]}');
