@@ -222,7 +222,6 @@ void choose_modules(Course &c) {
 // path several resources list is counted as one file, without hashing paths.
 void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, std::size_t entries) {
     c.shell.clear();
-    std::vector<std::uint8_t> shell(c.files.size(), 0);
     if (c.content.present()) {
         // The pieces say what is theirs: every other file is the course's.
         std::vector<std::uint8_t> used_entry(entries, 0);
@@ -238,13 +237,13 @@ void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, st
             const bool used = e != kNone ? used_entry[e] != 0
                                          : std::find(used_missing.begin(), used_missing.end(), c.files[i].path) !=
                                                used_missing.end();
-            shell[i] = !used;
+            c.files[i].shell = !used;
         }
     } else {
         // Files more than half of three or more pieces list: how many pieces
         // reach each resource (itself or as a dependency), then each
         // package file's users over the resources that list it.
-        std::vector<std::uint32_t> reach(c.resources.size(), 0), stamp(c.resources.size(), 0), queue;
+        std::vector<std::uint32_t> reach(c.resources.size(), 0), stamp, queue;
         std::size_t pieces = 0;
         std::uint32_t visit = 0;
         for (std::uint32_t m : c.modules)
@@ -252,6 +251,11 @@ void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, st
                 ++pieces;
                 const std::uint32_t r0 = c.items[p].resource;
                 if (r0 == kNone) continue;
+                if (c.resources[r0].dependencies.empty()) {  // the usual SCO: no walk
+                    ++reach[r0];
+                    continue;
+                }
+                if (stamp.empty()) stamp.assign(c.resources.size(), 0);
                 ++visit;
                 queue.assign(1, r0);
                 stamp[r0] = visit;
@@ -274,13 +278,12 @@ void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, st
             const std::uint32_t n = entry_of[i] != kNone ? users[entry_of[i]]
                                     : f.resource != kNone ? reach[f.resource]
                                                           : 0;
-            shell[i] = n * 2 > pieces;
+            c.files[i].shell = n * 2 > pieces;
         }
     }
     std::vector<std::uint8_t> listed(entries, 0);
     for (std::uint32_t i = 0; i < c.files.size(); ++i) {
-        if (!shell[i]) continue;
-        c.files[i].shell = true;
+        if (!c.files[i].shell) continue;
         const std::uint32_t e = entry_of[i];
         if (e != kNone && listed[e]) continue;  // one entry per path
         if (e != kNone) listed[e] = 1;
