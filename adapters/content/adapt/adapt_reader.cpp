@@ -249,13 +249,18 @@ bool html_may_reference(std::string_view html) {
 
 // The files a component references: AssetFinder on each string, HTML
 // through its parser only when it may reference one (see above).
-void find_assets(const Value &component, const content::AssetFinder &finder, std::vector<std::string> &out) {
+// Also appends every string of the component to `data` (NUL after each):
+// its text, whose digest goes into the piece's fingerprint.
+void find_assets(const Value &component, const content::AssetFinder &finder, std::vector<std::string> &out,
+                 std::string &data) {
     std::vector<const Value *> stack{&component};
     while (!stack.empty()) {
         const Value *v = stack.back();
         stack.pop_back();
         if (v->IsString()) {
             const std::string_view s(v->GetString(), v->GetStringLength());
+            data.append(s);
+            data.push_back('\0');
             if (s.find('<') == std::string_view::npos) finder.add(s, out);
             else if (html_may_reference(s)) finder.from_html(s, out);
         } else if (v->IsArray()) {
@@ -407,11 +412,10 @@ private:
             piece->title = title_of(v);
             piece->origin = origin_of(lang, o, "adapt:" + std::string(component.empty() ? "component" : component));
         }
-        find_assets(v, finder, piece->files);
-        content::sort_unique(piece->files);
         // Its text lives in components.json beside every other component's:
-        // its own JSON (each language's) goes into its fingerprint.
-        content::append_json(v, piece->data);
+        // its own strings (each language's) go into its fingerprint.
+        find_assets(v, finder, piece->files, piece->data);
+        content::sort_unique(piece->files);
         set_facts(v, component, *piece);
     }
 

@@ -421,28 +421,43 @@ void AssetFinder::from_json(const rapidjson::Value &value, std::vector<std::stri
     }
 }
 
-void AssetFinder::from_html(std::string_view html, std::vector<std::string> &out) const {
-    HtmlDoc doc = parse_html(html);
-    if (!doc) return;
+namespace {
+
+// What the SAX callbacks of from_html() need.
+struct HtmlRefs {
+    const AssetFinder *finder;
+    std::vector<std::string> *out;
+};
+
+// libxml2 calls this for each start tag with its attributes as (name, value)
+// pairs: no tree is built, which is most of an HTML parse's cost.
+void on_start_element(void *ctx, const xmlChar *, const xmlChar **attrs) {
     static constexpr std::array<const char *, 6> kAttrs{"src", "href", "poster", "data", "data-src", "background"};
-    xmlNode *n = xmlDocGetRootElement(doc.get());
-    while (n) {
-        if (n->type == XML_ELEMENT_NODE) {
-            for (xmlAttr *a = n->properties; a; a = a->next) {
-                const char *name = reinterpret_cast<const char *>(a->name);
-                if (std::none_of(kAttrs.begin(), kAttrs.end(), [name](const char *k) { return std::strcmp(k, name) == 0; }))
-                    continue;
-                if (a->children && a->children->content)
-                    add(reinterpret_cast<const char *>(a->children->content), out);
-            }
-            if (n->children) {
-                n = n->children;
-                continue;
-            }
-        }
-        while (n && !n->next) n = n->parent;
-        if (n) n = n->next;
+    if (!attrs) return;
+    auto *refs = static_cast<HtmlRefs *>(static_cast<htmlParserCtxtPtr>(ctx)->_private);
+    for (const xmlChar **a = attrs; a[0]; a += 2) {
+        const char *name = reinterpret_cast<const char *>(a[0]);
+        if (!a[1] || std::none_of(kAttrs.begin(), kAttrs.end(), [name](const char *k) { return std::strcmp(k, name) == 0; }))
+            continue;
+        refs->finder->add(reinterpret_cast<const char *>(a[1]), *refs->out);
     }
+}
+
+}  // namespace
+
+void AssetFinder::from_html(std::string_view html, std::vector<std::string> &out) const {
+    if (html.empty() || html.size() > static_cast<std::size_t>(INT32_MAX)) return;
+    htmlSAXHandler sax{};
+    sax.startElement = on_start_element;
+    HtmlRefs refs{this, &out};
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(html.data(), static_cast<int>(html.size()));
+    if (!ctxt) return;
+    // The context's own SAX handler is replaced by one that only sees start tags.
+    std::memcpy(ctxt->sax, &sax, sizeof(sax));
+    ctxt->_private = &refs;
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+    htmlParseDocument(ctxt);
+    htmlFreeParserCtxt(ctxt);
 }
 
 void append_json(const rapidjson::Value &value, std::string &out) {
