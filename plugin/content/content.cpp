@@ -145,6 +145,9 @@ void read_content_model(const ContentInput &in, const ContentReaders &readers,
                           problem.file.empty() ? course.manifest_path : problem.file, problem.line);
             return;
         }
+        for (const ContentProblem &note : model.notes)
+            diags.warning("content.partial", "the " + model.tool + " course data: " + note.message,
+                          note.file.empty() ? model.source : note.file, note.line);
         std::size_t pieces = piece_count(model);
         const std::string tool = model.tool, source = model.source;
         const std::size_t modules = model.modules.size();

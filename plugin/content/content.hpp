@@ -58,11 +58,23 @@ struct ContentModule {
     std::vector<ContentPiece> pieces;
 };
 
+// Why a recognised tool's data could not be read (or, in ContentModel::notes,
+// what of it was left out).
+struct ContentProblem {
+    std::string file;     // package path
+    long line = 0;        // 0 when not known
+    std::string message;  // what was wrong: "the base64 course data ends half-way"
+};
+
 struct ContentModel {
     std::string tool;     // "adapt", "rise", "storyline", "h5p", "exe", "ispring", "lectora", "captivate"
     std::string version;  // the tool's version when its data names it, else ""
     std::string source;   // package path of the main file the structure was read from
     std::vector<ContentModule> modules;
+    // A read that worked but left something out (a component whose parent
+    // chain never reaches the course, a slide file that cannot be read):
+    // each becomes a `content.partial` warning.
+    std::vector<ContentProblem> notes;
 };
 
 // What a content reader may look at.
@@ -71,13 +83,6 @@ struct ContentInput {
     const EntryIndex &index;
     const Course &course;  // the manifest's view: launch files, format
     const ContentLimits &limits;
-};
-
-// Why a recognised tool's data could not be read.
-struct ContentProblem {
-    std::string file;     // package path
-    long line = 0;        // 0 when not known
-    std::string message;  // what was wrong: "the base64 course data ends half-way"
 };
 
 enum class ContentResult {

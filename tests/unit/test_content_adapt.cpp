@@ -182,8 +182,14 @@ BOOST_AUTO_TEST_CASE(modules_are_the_content_objects_under_the_course_and_pieces
     BOOST_TEST(cm["version"].GetString() == std::string("5.31.2"));
     BOOST_TEST(cm["source"].GetString() == std::string("course/en/course.json"));
     BOOST_TEST(r.doc["counts"]["modules"].GetUint() == 2u);
-    // The orphan and the component under the cyclic blocks belong to no module.
+    // The orphan and the component under the cyclic blocks belong to no
+    // module: left out, and said once per language.
     BOOST_TEST(r.doc["counts"]["pieces"].GetUint() == 2u);
+    const std::string partial = warning(r.doc, "content.partial");
+    BOOST_TEST(partial.find("course/en/components.json|the adapt course data: 2 components are left out") == 0u,
+               partial);
+    BOOST_TEST(partial.find("'c-orphan'") != std::string::npos, partial);
+    BOOST_TEST(partial.find("course/fr/components.json|") != std::string::npos, partial);
     const auto &menu = r.doc["modules"][0];
     BOOST_TEST(menu["id"].GetString() == std::string("co-menu"));
     BOOST_TEST(menu["type"].GetString() == std::string("adapt:menu"));

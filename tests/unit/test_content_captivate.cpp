@@ -152,6 +152,8 @@ BOOST_AUTO_TEST_CASE(without_project_main_project_txt_names_the_slides) {
     BOOST_TEST(slides(r.doc) == "S1:captivate:slide,S2:captivate:slide");
     BOOST_TEST(str(r.doc["modules"][0]["pieces"][1]["source"]["at"]) == "/contentStructure/2");
     BOOST_TEST(str(r.doc["modules"][0]["title"]) == "Manifest title");  // project.txt has none
+    BOOST_TEST(r.has_code("content.partial"));  // the fallback is said, not silent
+    BOOST_TEST(!r.has_code("content.unreadable"));
 }
 
 BOOST_AUTO_TEST_CASE(without_project_main_or_project_slides_the_manifest_stays) {

@@ -122,6 +122,13 @@ BOOST_AUTO_TEST_CASE(through_the_engine_the_slides_replace_the_sco) {
     BOOST_TEST(r.doc["counts"]["modules"].GetUint() == 1u);
     BOOST_TEST(r.doc["counts"]["pieces"].GetUint() == 3u);
     BOOST_TEST(r.doc["modules"][0]["pieces"][0]["missing_files"].GetUint() == 1u);  // the video
+    // The third slide's data file is missing: said once, naming the slide.
+    BOOST_TEST(r.has_code("content.partial"));
+    bool named = false;
+    for (const auto &d : r.doc["diagnostics"].GetArray())
+        named |= std::string(d["code"].GetString()) == "content.partial" &&
+                 std::string(d["message"].GetString()).find("slide 's3'") != std::string::npos;
+    BOOST_TEST(named);
     BOOST_TEST(cctest::validate_against("inspect.schema.json", r.doc) == "");
 }
 

@@ -340,6 +340,27 @@ public:
         const content::AssetFinder finder(in_.index, {root_, lang.folder});
         // Each id is opened once: a cycle or a repeated id cannot loop.
         std::unordered_set<std::string_view> opened{course_id};
+        std::unordered_set<const Object *> reached;  // the components met under a module
+        struct NoteLeftOut {  // on every way out: the components no module holds
+            const Language &lang;
+            const std::unordered_set<const Object *> &reached;
+            ContentModel &model;
+            ~NoteLeftOut() {
+                std::size_t left = 0;
+                const Object *first = nullptr;
+                for (const Object &o : lang.objects) {
+                    if (!has_member(*o.value, "_component") || reached.count(&o)) continue;
+                    if (!first) first = &o;
+                    ++left;
+                }
+                if (left == 0) return;
+                model.notes.push_back(
+                    {lang.files[first->file]->path, 0,
+                     std::to_string(left) + (left == 1 ? " component is" : " components are") +
+                         " left out: no _parentId chain leads from them to the course (the first: '" +
+                         std::string(string_member(*first->value, "_id")) + "')"});
+            }
+        } note_left_out{lang, reached, model_};
         const auto top = children.find(course_id);
         if (top == children.end()) return true;
         for (const Object *module_object : top->second) {
@@ -357,6 +378,7 @@ public:
                 const Object *o = stack.back();
                 stack.pop_back();
                 if (has_member(*o->value, "_component")) {
+                    reached.insert(o);
                     add_component(lang, *o, module, finder);
                     continue;
                 }

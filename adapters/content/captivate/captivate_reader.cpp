@@ -250,6 +250,10 @@ public:
             out.source = cpm;
         } else if (have_meta && from_project(meta, project, module)) {
             out.source = project;  // CPM.js was unreadable; project.txt named the slides
+            out.notes.push_back({cpm.empty() ? project : cpm, problem.line,
+                                 "the slides come from project.txt: " +
+                                     (cpm.empty() ? "the package has no " + std::string(kCpm)
+                                                  : cpm + " cannot be read (" + problem.message + ")")});
         } else {
             if (cpm.empty()) problem = {project, 0, "the package has no " + std::string(kCpm)};
             problem.message = "Captivate's slide list could not be read from " +

@@ -286,7 +286,7 @@ private:
                     problem = {file, 0, "it holds more than " + std::to_string(in.limits.max_pieces) + " slides"};
                     return ContentResult::Failed;
                 }
-                module.pieces.push_back(read_slide(in, (*slides)[i], id, story, file, at, finder));
+                module.pieces.push_back(read_slide(in, (*slides)[i], id, story, file, at, finder, out.notes));
             }
             out.modules.push_back(std::move(module));
         }
@@ -295,7 +295,8 @@ private:
 
     static ContentPiece read_slide(const ContentInput &in, const Value &slide,
                                    const std::string &scene_id, const Story &story, const std::string &file,
-                                   const std::string &at, const content::AssetFinder &finder) {
+                                   const std::string &at, const content::AssetFinder &finder,
+                                   std::vector<ContentProblem> &notes) {
         ContentPiece piece;
         piece.id = str(slide, "id");
         piece.title = content::plain_text(str(slide, "title"));
@@ -310,18 +311,28 @@ private:
         if (assets != story.assets.end())
             for (const std::string &url : assets->second) finder.add(url, piece.files);
         // The slide's own data file. One that is missing or unreadable only
-        // costs the slide its facts and references (a reader cannot warn;
-        // the slide is still a piece).
+        // costs the slide its facts and references (a content.partial
+        // warning; the slide is still a piece).
         const std::string body = str(slide, "html5url");
         std::vector<std::string> body_file;
-        if (!body.empty() && finder.add(body, body_file) && in.index.find(body_file[0])) {
-            piece.files.push_back(body_file[0]);
-            rapidjson::Document doc;
-            bool found = false;
-            long line = 0;
-            ContentProblem ignored;
-            if (read_provided(in, body_file[0], "slide", doc, found, line, ignored))
-                read_slide_body(doc, finder, in.index, piece);
+        if (!body.empty()) {
+            // A script that is not there is not kept as a reference, so
+            // add() failing means it is missing too.
+            if (!finder.add(body, body_file) || !in.index.find(body_file[0])) {
+                notes.push_back({file, 0, "the data file " + body + " of slide '" + piece.id +
+                                              "' is missing: its media and interactions are not known"});
+            } else {
+                piece.files.push_back(body_file[0]);
+                rapidjson::Document doc;
+                bool found = false;
+                long line = 0;
+                ContentProblem why;
+                if (read_provided(in, body_file[0], "slide", doc, found, line, why))
+                    read_slide_body(doc, finder, in.index, piece);
+                else
+                    notes.push_back({body_file[0], why.line, "slide '" + piece.id + "' cannot be read (" +
+                                                                 why.message + "): its media and interactions are not known"});
+            }
         }
         content::sort_unique(piece.files);
         return piece;
