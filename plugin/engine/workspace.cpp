@@ -204,6 +204,21 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
     }
     if (!out.store->publish(course.identifier, records, now, out.result.summary, why, hook))
         return fail(error, COURSECREW_E_IO, why);
+    // Where the pieces come from; when that changed, the next review says so once.
+    const PublishSummary &s = out.result.summary;
+    const std::string archived = std::to_string(s.pieces_archived) + (s.pieces_archived == 1 ? " piece" : " pieces");
+    // A new course, or one whose source changed without losing a piece, needs no notice.
+    const std::string notice =
+        s.pieces_archived == 0 ? std::string()
+        : course.content.present()
+            ? "The pieces now come from the " + course.content.tool + " structure inside the package (" +
+                  course.content.source + "): " + archived + " read before were archived with their statuses, and " +
+                  std::to_string(out.result.pieces) + " pieces of the structure are tracked from here on."
+            : "The pieces now come from the manifest (the authoring tool's structure was not read; see "
+              "inspect): " + archived + " of the structure were archived with their statuses and come back "
+              "with them when it is read again.";
+    if (!out.store->note_source(course.identifier, course.content.tool, notice, why))
+        return fail(error, COURSECREW_E_IO, why);
     return true;
 }
 
@@ -293,7 +308,10 @@ bool review_package(const std::string &package, const InspectOptions &inspect_op
             return fail(error, COURSECREW_E_INVALID_ARGUMENT,
                         "no module '" + ro.module + "' in this course");
     }
-    const Review review = build_review(inspection.course, rec.map, rec.plan, pairs, ro);
+    Review review = build_review(inspection.course, rec.map, rec.plan, pairs, ro);
+    std::string notice;
+    if (!rec.store->take_notice(rec.result.course, notice, why)) return fail(error, COURSECREW_E_IO, why);
+    if (!notice.empty()) review.notices.push_back(std::move(notice));
     rendered = render_review(review, options.format);
     return true;
 }

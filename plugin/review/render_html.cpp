@@ -340,6 +340,11 @@ std::string render_html(const Review &r) {
         o += "</span>";
     }
     o += "</p>\n";
+    for (const std::string &n : r.notices) {
+        o += "<p class=\"meta\"><strong>Note:</strong> ";
+        esc(o, n);
+        o += "</p>\n";
+    }
     if (r.shell.files > 0 || !r.tool.empty()) {
         o += "<p class=\"meta\">";
         if (!r.tool.empty()) {

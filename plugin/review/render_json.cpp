@@ -234,6 +234,10 @@ std::string render_json(const Review &r) {
     w.Key("tool");
     jstr_or_null(w, r.tool);
     w.EndObject();
+    w.Key("notices");
+    w.StartArray();
+    for (const std::string &n : r.notices) jstr(w, n);
+    w.EndArray();
     w.Key("shell");
     w.StartObject();
     w.Key("files");

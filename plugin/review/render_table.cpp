@@ -85,6 +85,7 @@ std::string render_table(const Review &r) {
     if (!r.course_id.empty() && !r.course_title.empty()) o += "  [" + r.course_id + "]";
     o += "\nReview of " + format_when(r.generated_at) + "\n";
     if (!r.tool.empty()) o += "Pieces from the " + r.tool + " structure inside the package\n";
+    for (const std::string &n : r.notices) o += "Note: " + n + "\n";
     if (r.shell.files > 0) {
         o += "Course shell  " + plural(r.shell.files, "file", "files");
         if (r.shell.missing) o += " (" + std::to_string(r.shell.missing) + " missing)";

@@ -76,6 +76,7 @@ struct CourseShell {
 struct Review {
     std::string course_id, course_title, format;
     std::string tool;                   // the authoring tool whose structure gave the pieces ("" = the manifest's)
+    std::vector<std::string> notices;   // said once: the pieces' source changed since the last review
     CourseShell shell;
     std::int64_t generated_at = 0;
     std::vector<Role> roles;            // the roles in force, for titles

@@ -187,9 +187,19 @@ CREATE VIEW outbox_pending AS
     SELECT o.* FROM outbox o LEFT JOIN outbox_marks m ON m.target = o.target
     WHERE o.dead <> 0 OR o.event > coalesce(m.through, 0);
 )sql"},
+    // v6: where each course's pieces come from (the manifest: tool '', or an
+    // authoring tool's structure), and a notice the next review shows once
+    // when that changes (see Store::note_source).
+    {6, R"sql(
+CREATE TABLE sources (
+    course TEXT PRIMARY KEY,
+    tool   TEXT NOT NULL DEFAULT '',
+    notice TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)sql"},
 };
 
-constexpr int kLatestVersion = 5;
+constexpr int kLatestVersion = 6;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");
@@ -939,6 +949,49 @@ bool Store::history(const std::string &course, const std::string &piece, const s
         return true;
     } catch (const std::exception &e) {
         out.clear();
+        error = e.what();
+        return false;
+    }
+}
+
+bool Store::note_source(const std::string &course, const std::string &tool, const std::string &notice,
+                        std::string &error) {
+    error.clear();
+    try {
+        Statement q(db_, path_, "SELECT tool FROM sources WHERE course = ?1");
+        q.query(course);
+        const bool known = q.next("cannot read the course's source");
+        const std::string before = known ? q.text(0) : std::string();
+        q.done();
+        if (known && before == tool) return true;
+        // A course published before sources were kept, now read through a
+        // tool, changed as much as one whose tool changed.
+        const bool changed = known ? before != tool : !tool.empty();
+        Statement w(db_, path_,
+                    "INSERT INTO sources (course, tool, notice) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT (course) DO UPDATE SET tool = ?2, notice = ?3");
+        w.run("cannot record the course's source", course, tool, changed ? notice : std::string());
+        return true;
+    } catch (const std::exception &e) {
+        error = e.what();
+        return false;
+    }
+}
+
+bool Store::take_notice(const std::string &course, std::string &notice, std::string &error) {
+    notice.clear();
+    error.clear();
+    try {
+        Statement q(db_, path_, "SELECT notice FROM sources WHERE course = ?1");
+        q.query(course);
+        if (q.next("cannot read the course's notice")) notice = q.text(0);
+        q.done();
+        if (notice.empty()) return true;
+        Statement w(db_, path_, "UPDATE sources SET notice = '' WHERE course = ?1");
+        w.run("cannot clear the course's notice", course);
+        return true;
+    } catch (const std::exception &e) {
+        notice.clear();
         error = e.what();
         return false;
     }

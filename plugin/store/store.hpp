@@ -133,6 +133,15 @@ public:
     bool history(const std::string &course, const std::string &piece, const std::string &role,
                  std::vector<HistoryEntry> &out, std::string &error) const;
 
+    // Records where the course's pieces come from (`tool`: "" for the
+    // manifest's, else the authoring tool whose structure was read). When
+    // that changes (the first publish that reads a tool's structure archives
+    // the one-SCO piece and adds the tool's), keeps `notice` for the next
+    // review; take_notice() hands it over once and forgets it.
+    bool note_source(const std::string &course, const std::string &tool, const std::string &notice,
+                     std::string &error);
+    bool take_notice(const std::string &course, std::string &notice, std::string &error);
+
     // The courses this store holds (identifiers, sorted).
     bool courses(std::vector<std::string> &out, std::string &error) const;
 

@@ -552,3 +552,65 @@ BOOST_AUTO_TEST_CASE(the_review_shows_the_course_shell) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(content_upgrade)
+
+// A course published before content models keeps its history: the first
+// publish that reads the tool's structure archives the one-SCO piece
+// (statuses kept) and adds the tool's pieces as not_started; the next
+// review says so once.
+BOOST_AUTO_TEST_CASE(the_first_publish_with_a_tools_structure_is_said_once) {
+    Package pkg;
+    cc::WorkspaceOptions o;
+    o.store_path = pkg.dir / "state.db";
+    o.now = 1'800'000'000;
+    cc::WorkspaceError error;
+    cc::PublishResult result;
+    {
+        cc::InspectOptions off;
+        off.content.mode = "off";  // as before issue 11: the manifest's one piece
+        cc::Inspection ins(20);
+        BOOST_TEST_REQUIRE(cc::publish_package(pkg.dir.path(), off, o, ins, result, error), error.message);
+    }
+    std::vector<cc::Change> changes;
+    BOOST_TEST_REQUIRE(cc::set_status_for_package(pkg.dir.path(), [] {
+        cc::InspectOptions off;
+        off.content.mode = "off";
+        return off;
+    }(), o, {{"sco", "writer", cc::Status::Done, "ana", "", 0}}, changes, error), error.message);
+    // Now the package holds an Adapt course and the structure is read.
+    std::filesystem::create_directories(pkg.dir / "course/en");
+    cctest::write_file(pkg.dir / "course/config.json", R"({"_defaultLanguage":"en"})");
+    cctest::write_file(pkg.dir / "course/en/course.json", R"({"_id":"course","_type":"course","title":"C"})");
+    cctest::write_file(pkg.dir / "course/en/contentObjects.json",
+                       R"([{"_id":"co-1","_parentId":"course","_type":"page","title":"Page"}])");
+    cctest::write_file(pkg.dir / "course/en/articles.json", R"([{"_id":"a-1","_parentId":"co-1","_type":"article"}])");
+    cctest::write_file(pkg.dir / "course/en/blocks.json", R"([{"_id":"b-1","_parentId":"a-1","_type":"block"}])");
+    cctest::write_file(pkg.dir / "course/en/components.json",
+                       R"([{"_id":"c-1","_parentId":"b-1","_type":"component","_component":"text","body":"<p>Hi</p>"}])");
+    o.now += 60;
+    std::string first, second;
+    BOOST_TEST_REQUIRE(cc::review_package(pkg.dir.path(), {}, o, first, error), error.message);
+    BOOST_TEST_REQUIRE(cc::review_package(pkg.dir.path(), {}, o, second, error), error.message);
+    rapidjson::Document a, b;
+    a.Parse(first.c_str(), first.size());
+    b.Parse(second.c_str(), second.size());
+    BOOST_REQUIRE(!a.HasParseError() && !b.HasParseError());
+    BOOST_TEST(cctest::validate_against("review.schema.json", a) == "");
+    BOOST_TEST_REQUIRE(a["notices"].Size() == 1u);
+    const std::string notice = a["notices"][0].GetString();
+    BOOST_TEST(notice.find("adapt structure") != std::string::npos, notice);
+    BOOST_TEST(notice.find("1 piece read before were archived") != std::string::npos, notice);
+    BOOST_TEST(b["notices"].Size() == 0u);  // once
+    BOOST_TEST(a["course"]["tool"].GetString() == std::string("adapt"));
+    // The old piece is archived with its status; the new one starts not_started.
+    BOOST_TEST(cctest::rows(o.store_path, "SELECT piece || ':' || archived FROM pieces ORDER BY piece") ==
+                   (std::vector<std::string>{"c-1:0", "sco:1"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(cctest::rows(o.store_path, "SELECT status FROM pairs WHERE piece = 'sco' AND role = 'writer'") ==
+                   std::vector<std::string>{"done"});
+    BOOST_TEST(cctest::rows(o.store_path, "SELECT DISTINCT status FROM pairs WHERE piece = 'c-1'") ==
+                   std::vector<std::string>{"not_started"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(open_creates_folders_and_migrates) {
     auto s = open_store(path);
     BOOST_TEST(std::filesystem::exists(path));
     BOOST_TEST(s->path() == path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 6);
     BOOST_TEST(pragma_text(s->handle(), "PRAGMA journal_mode") == "wal");
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA foreign_keys") == 1);
     BOOST_TEST(pragma_int(s->handle(), "PRAGMA synchronous") == 1);  // NORMAL
@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_data) {
     BOOST_TEST(p.at("A/writer").since == 2000);
     BOOST_TEST(p.at("A/writer").module == "M1");
     BOOST_TEST(p.at("A/writer").title == "Title of A");
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 6);
 }
 
 BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_the_latest_keeping_its_data) {
@@ -197,14 +197,14 @@ BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_the_latest_keeping_its_data) 
         publish(*s, {piece("A", "M1", {{"writer", "fa"}})});
         before = snapshot(*s);
         BOOST_TEST_REQUIRE(sqlite3_exec(s->handle(),
-                                        "DROP VIEW outbox_pending; DROP TABLE outbox_marks; "
+                                        "DROP TABLE sources; DROP VIEW outbox_pending; DROP TABLE outbox_marks; "
                                         "DROP TABLE events; DROP TABLE outbox; DROP TABLE documents; "
                                         "DROP TABLE assignments; DROP TABLE progress; DROP INDEX pieces_by_module; "
                                         "DROP TABLE file_digests; PRAGMA user_version = 2",
                                         nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     auto s = open_store(path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 6);
     BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox'") == 1);
     BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM sqlite_schema WHERE name = 'file_digests'") == 1);
     BOOST_TEST(snapshot(*s) == before);
@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(a_version_4_outbox_keeps_its_pending_and_dead_rows) {
     {
         auto s = open_store(path);
         BOOST_TEST_REQUIRE(sqlite3_exec(s->handle(),
-                                        "DROP VIEW outbox_pending; DROP TABLE outbox_marks; "
+                                        "DROP TABLE sources; DROP VIEW outbox_pending; DROP TABLE outbox_marks; "
                                         "DROP INDEX outbox_dead; DROP INDEX outbox_retried; "
                                         "INSERT INTO events (id, uuid, course, kind, at, body) VALUES "
                                         "(1, 'u1', 'c', 'status', 0, '{}'), (2, 'u2', 'c', 'status', 0, '{}'), "
@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(a_version_4_outbox_keeps_its_pending_and_dead_rows) {
                                         nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     auto s = open_store(path);
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 6);
     BOOST_TEST(pragma_int(s->handle(), "SELECT count(*) FROM outbox_pending") == 3);
     Outbox outbox(s->handle(), path);
     const OutboxCounts lms = outbox.counts("lms");
@@ -678,7 +678,7 @@ BOOST_AUTO_TEST_CASE(several_stores_create_one_file_at_once) {
     std::string error;
     BOOST_TEST(s->courses(courses, error), error);
     BOOST_TEST(courses.size() == std::size_t(n));
-    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 5);
+    BOOST_TEST(pragma_int(s->handle(), "PRAGMA user_version") == 6);
 }
 
 BOOST_AUTO_TEST_CASE(two_threads_write_at_once) {
