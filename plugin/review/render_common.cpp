@@ -86,8 +86,8 @@ std::string lower(std::string s) {
 }
 }  // namespace
 
-std::string counts_text(const std::array<std::size_t, 7> &k) {
-    static constexpr std::array<std::size_t, 5> order = {5, 6, 0, 3, 4};
+std::string counts_text(const KindCounts &k) {
+    static constexpr std::array<std::size_t, 6> order = {5, 6, 0, 3, 4, 7};  // overdue, at risk, gaps, stale, changed, waiting
     std::string o;
     for (std::size_t i : order) {
         if (!k[i]) continue;

@@ -195,7 +195,7 @@ void jprogress(JsonWriter &w, const Progress &p) {
     w.Double(std::floor(p.percent() * 10.0) / 10.0);  // one decimal, rounded down
     w.EndObject();
 }
-void jkinds(JsonWriter &w, const std::array<std::size_t, 7> &k) {
+void jkinds(JsonWriter &w, const KindCounts &k) {
     w.StartObject();
     for (std::size_t i = 0; i < kKinds.size(); ++i) {
         w.Key(kKinds[i]);

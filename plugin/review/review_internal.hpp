@@ -93,6 +93,9 @@ inline constexpr std::array<const char *, 8> kKindLabels = {"Gap",     "Overload
                                                             "Changed after done", "Overdue", "At risk",
                                                             "Waiting for files"};
 
+// Findings counted per kind, in kKinds order.
+using KindCounts = std::array<std::size_t, kKinds.size()>;
+
 // Index into kKinds; kKinds.size() for a kind this file does not know
 // (only a hand-made Review has one): listed, but counted nowhere.
 std::size_t kind_index(const std::string &kind);
@@ -100,7 +103,7 @@ std::string_view kind_label(const std::string &kind);
 
 // "2 overdue, 1 at risk, 3 gaps": a module's findings in the order a
 // coordinator acts on them (people findings are not per module).
-std::string counts_text(const std::array<std::size_t, 7> &k);
+std::string counts_text(const KindCounts &k);
 
 // ---------------------------------------------------------------- for renderers
 
@@ -116,8 +119,8 @@ struct Digest {
     std::unordered_map<std::string, std::size_t> module_at;
     std::vector<std::vector<const Finding *>> by_module;
     std::vector<const Finding *> team;  // about people, or a module not in the review
-    std::vector<std::array<std::size_t, 7>> kinds_by_module;
-    std::array<std::size_t, 7> kinds{};
+    std::vector<KindCounts> kinds_by_module;
+    KindCounts kinds{};
 };
 
 StatusCounts count_statuses(const ReviewModule &m, const std::string *role = nullptr);
