@@ -513,6 +513,10 @@ BOOST_AUTO_TEST_CASE(missing_files_are_findings_not_refusals) {
     BOOST_TEST_REQUIRE(waiting.size() == 2u);
     BOOST_TEST(waiting[0].find("hazards/artist: Hazards: waiting for images/hazard.png") == 0u, waiting[0]);
     BOOST_TEST(waiting[1].find("exits/writer: Exits: waiting for notes.html") == 0u, waiting[1]);
+    // Counted per module and for the course (the counts are sized by the kinds).
+    BOOST_TEST(review["modules"][0]["summary"]["findings"]["waiting"].GetUint() == 1u);
+    BOOST_TEST(review["modules"][1]["summary"]["findings"]["waiting"].GetUint() == 1u);
+    BOOST_TEST(review["summary"]["findings"]["waiting"].GetUint() == 2u);
     // Two pieces: nothing is shared by more than half of three or more, so no shell.
     BOOST_TEST(review["shell"]["files"].GetUint() == 0u);
     BOOST_TEST(review["shell"]["role"].GetString() == std::string("designer"));
