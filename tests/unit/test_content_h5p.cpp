@@ -119,6 +119,33 @@ void expect_fallback(const cctest::Result &r, const std::string &file, const std
 
 BOOST_AUTO_TEST_SUITE(content_h5p)
 
+// Every piece's text is in one content.json: an edit to one piece's words
+// changes that piece's fingerprint and no other's.
+BOOST_AUTO_TEST_CASE(an_edit_to_one_pieces_text_changes_only_its_fingerprint) {
+    FilesLayout pkg;
+    auto fingerprints = [&] {
+        std::vector<std::string> out;
+        const cctest::Result r = cctest::inspect(pkg.dir.path());
+        for (const auto &p : r.doc["modules"][0]["pieces"].GetArray())
+            out.push_back(p["fingerprint"].IsString() ? p["fingerprint"].GetString() : "null");
+        return out;
+    };
+    const std::vector<std::string> before = fingerprints();
+    BOOST_REQUIRE(before.size() == 3u);
+    const std::string file = pkg.dir / "workspace/content/content.json";
+    std::string json = cctest::read_file(file);
+    const auto at = json.find("Some words to read");
+    BOOST_REQUIRE(at != std::string::npos);
+    json.replace(at, 4, "Many");
+    cctest::write_file(file, json);
+    const std::vector<std::string> after = fingerprints();
+    BOOST_REQUIRE(after.size() == 3u);
+    BOOST_TEST(after[0] == before[0]);
+    BOOST_TEST(after[1] == before[1]);
+    BOOST_TEST(after[2] != before[2]);
+    BOOST_TEST(after[2] != "null");
+}
+
 BOOST_AUTO_TEST_CASE(sub_content_of_the_files_layout_are_the_pieces) {
     FilesLayout pkg;
     const cctest::Result r = cctest::inspect(pkg.dir.path(), listing());

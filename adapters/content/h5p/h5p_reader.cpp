@@ -150,6 +150,7 @@ struct Walk {
     std::vector<ContentPiece> pieces;  // the sub-content, in document order
     std::vector<const Value *> subs;   // each piece's object (library, params)
     std::vector<std::string> own_files;  // files of the parameters outside any sub-content
+    std::string own_data;                // their strings (the whole content's data when it is its own piece)
 };
 
 // A piece's title: its metadata title, unless H5P's default ("Untitled
@@ -184,6 +185,7 @@ Walk walk(const Content &c, const Value &root, const std::string &root_at, const
     };
     Walk out;
     std::vector<std::vector<std::string>> files;  // per piece, while walking
+    std::vector<std::string> data;                // per piece: its strings (the fingerprint's own data)
     std::vector<Frame> stack{{&root, root_at, -1, nullptr}};
     while (!stack.empty()) {
         Frame f = std::move(stack.back());
@@ -192,6 +194,9 @@ Walk walk(const Content &c, const Value &root, const std::string &root_at, const
         if (v.IsString()) {
             const std::string_view s(v.GetString(), v.GetStringLength());
             std::vector<std::string> &into = f.owner < 0 ? out.own_files : files[static_cast<std::size_t>(f.owner)];
+            std::string &text = f.owner < 0 ? out.own_data : data[static_cast<std::size_t>(f.owner)];
+            text.append(s);
+            text.push_back('\0');
             if (s.find('<') != std::string_view::npos) {
                 if (s.find("src") != std::string_view::npos) finder.from_html(s, into);
             } else {
@@ -217,6 +222,7 @@ Walk walk(const Content &c, const Value &root, const std::string &root_at, const
                 out.pieces.push_back(std::move(p));
                 out.subs.push_back(&v);
                 files.emplace_back();
+                data.emplace_back();
                 walk_from = &v["params"];  // metadata and ids reference no files
                 at += "/params";
             }
@@ -231,6 +237,7 @@ Walk walk(const Content &c, const Value &root, const std::string &root_at, const
     for (std::size_t i = 0; i < out.pieces.size(); ++i) {
         ContentPiece &p = out.pieces[i];
         p.files = std::move(files[i]);
+        p.data = std::move(data[i]);  // its text, in content.json beside every other piece's
         content::sort_unique(p.files);
         // Facts once the files are known (they say whether there are media).
         set_facts(string_member(*out.subs[i], "library"), (*out.subs[i])["params"], p);
@@ -301,6 +308,7 @@ private:
             p.title = c.title;
             p.origin = m.origin;
             p.files = std::move(w.own_files);
+            p.data = std::move(w.own_data);
             content::sort_unique(p.files);
             set_facts(c.library, root, p);
             w.pieces.push_back(std::move(p));
