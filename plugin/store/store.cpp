@@ -377,9 +377,11 @@ public:
             std::memcpy(&w, s.data() + i, 8);
             mix(w);
         }
-        std::uint64_t tail = 0;  // the last 1 to 7 bytes, zero-padded (the length tells them apart)
-        std::memcpy(&tail, s.data() + i, s.size() - i);
-        if (i < s.size()) mix(tail);
+        if (i < s.size()) {  // the last 1 to 7 bytes, zero-padded (the length tells them apart)
+            std::uint64_t tail = 0;
+            std::memcpy(&tail, s.data() + i, s.size() - i);  // never with an empty view's null data()
+            mix(tail);
+        }
     }
     std::uint64_t value() const { return h_; }
 
