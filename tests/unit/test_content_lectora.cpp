@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(pages_follow_their_next_links_not_their_names) {
     BOOST_TEST(str(pieces[0]["source"]["file"]) == "a001_first.html");
     BOOST_TEST(str(pieces[2]["type"]) == "lectora:question");
     BOOST_TEST(pieces[2]["facts"]["question"].GetBool());
-    BOOST_TEST(!pieces[0]["facts"]["question"].GetBool());
+    BOOST_TEST(!pieces[0]["facts"].HasMember("question"));
     // Media only: its image, its device script's image, a missing sound;
     // not trivantis.js nor the device script itself.
     BOOST_TEST(files(pieces[0]) == "images/bg.jpg,images/photo.png,media/voice.mp3(missing)");
