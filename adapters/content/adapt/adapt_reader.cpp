@@ -36,6 +36,9 @@ namespace coursecrew {
 
 namespace {
 
+using content::ends_with;
+using content::string_member;
+
 using rapidjson::Value;
 
 constexpr std::string_view kCourseJson = "course.json";
@@ -67,16 +70,7 @@ struct Layout {
     std::vector<Language> languages;  // sorted by code
 };
 
-bool ends_with(std::string_view s, std::string_view tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
-std::string_view string_member(const Value &v, const char *name) {
-    if (!v.IsObject()) return {};
-    const auto it = v.FindMember(name);
-    if (it == v.MemberEnd() || !it->value.IsString()) return {};
-    return {it->value.GetString(), it->value.GetStringLength()};
-}
 
 bool has_member(const Value &v, const char *name) { return v.IsObject() && v.HasMember(name); }
 

@@ -37,6 +37,8 @@ namespace coursecrew {
 
 namespace {
 
+using content::read_head;
+
 namespace ct = content;
 
 constexpr std::string_view kCpm = "assets/js/CPM.js";
@@ -194,24 +196,6 @@ std::vector<std::string> split_ids(const std::string &list) {
     return out;
 }
 
-// The images, audio and video named by the quoted strings in `text`.
-void media_refs(std::string_view text, const ct::AssetFinder &finder, std::vector<std::string> &out) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char q = text[i];
-        if (q != '\'' && q != '"') continue;
-        std::size_t j = i + 1;
-        const std::size_t stop = std::min(text.size(), i + 513);
-        while (j < stop && text[j] != q && text[j] != '\n') ++j;
-        if (j >= stop || text[j] != q) continue;
-        const FileKind k = file_kind(text.substr(i + 1, j - i - 1));
-        if (k != FileKind::Image && k != FileKind::Audio && k != FileKind::Video) continue;
-        std::string s, error;
-        std::size_t end = 0;
-        if (ct::js_string(text, i, 512, s, end, error)) finder.add(s, out);
-        i = j;
-    }
-}
-
 // Captivate's item types for a text caption and a smart shape: the
 // publisher draws both into images, which are not media a team makes.
 constexpr int kTextCaption = 19, kSmartShape = 612;
@@ -297,20 +281,6 @@ private:
         return false;
     }
 
-    static std::string read_head(const ContentInput &in, const std::string &path, std::size_t n) {
-        std::string error;
-        auto stream = in.source.open(path, error);
-        if (!stream) return {};
-        std::string out(n, '\0');
-        std::size_t got = 0;
-        while (got < n) {
-            const long r = stream->read(reinterpret_cast<unsigned char *>(&out[got]), n - got);
-            if (r <= 0) break;
-            got += static_cast<std::size_t>(r);
-        }
-        out.resize(got);
-        return out;
-    }
 
     // The slides from CPM.js; false with `problem` when they cannot be
     // read safely.
@@ -403,7 +373,7 @@ private:
         std::vector<Member> fields;
         if (!scan.members(slide.begin, fields)) return;
         if (const Member *lb = find(fields, "lb")) p.title = ct::plain_text(scan.string_value(*lb));
-        media_refs(scan.text.substr(slide.begin, slide.end - slide.begin), finder, p.files);
+        ct::media_in_quotes(scan.text.substr(slide.begin, slide.end - slide.begin), finder, p.files);
         std::vector<Member> items;
         const Member *si = find(fields, "si");
         if (!si || !scan.elements(si->begin, items)) return;
@@ -426,7 +396,7 @@ private:
         std::vector<Member> fields;
         if (!scan.members(item.begin, fields)) return;
         const std::string_view text = scan.text;
-        media_refs(text.substr(item.begin, item.end - item.begin), finder, p.files);
+        ct::media_in_quotes(text.substr(item.begin, item.end - item.begin), finder, p.files);
         if (find(fields, "oca")) p.has_interactions = true;  // an on-click action
         int type = -1;
         if (const Member *t = find(fields, "type")) {
@@ -439,7 +409,7 @@ private:
         if (display == by_key.end()) return;
         const Member &d = *display->second;
         std::vector<std::string> drawn;
-        media_refs(text.substr(d.begin, d.end - d.begin), finder, drawn);
+        ct::media_in_quotes(text.substr(d.begin, d.end - d.begin), finder, drawn);
         if (!drawn.empty() && type != kTextCaption && type != kSmartShape) p.has_media = true;
         p.files.insert(p.files.end(), drawn.begin(), drawn.end());
         std::vector<Member> dfields;

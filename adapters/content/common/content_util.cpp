@@ -156,6 +156,36 @@ bool kind_worth_waiting_for(FileKind k) {
 
 }  // namespace
 
+bool ends_with(std::string_view s, std::string_view tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+const rapidjson::Value *member(const rapidjson::Value &v, const char *name) {
+    if (!v.IsObject()) return nullptr;
+    const auto it = v.FindMember(name);
+    return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
+std::string_view string_member(const rapidjson::Value &v, const char *name) {
+    const rapidjson::Value *m = member(v, name);
+    return m && m->IsString() ? std::string_view(m->GetString(), m->GetStringLength()) : std::string_view();
+}
+
+std::string read_head(const ContentInput &in, const std::string &path, std::size_t n) {
+    std::string error;
+    auto stream = in.source.open(path, error);
+    if (!stream) return {};
+    std::string out(n, '\0');
+    std::size_t got = 0;
+    while (got < n) {
+        const long r = stream->read(reinterpret_cast<unsigned char *>(&out[got]), n - got);
+        if (r <= 0) break;
+        got += static_cast<std::size_t>(r);
+    }
+    out.resize(got);
+    return out;
+}
+
 bool read_file(const ContentInput &in, const std::string &path, std::string &out, ContentProblem &problem) {
     std::string error;
     if (!in.source.read_all(path, in.limits.max_file_bytes, out, error)) {
@@ -458,6 +488,29 @@ void AssetFinder::from_html(std::string_view html, std::vector<std::string> &out
     htmlCtxtUseOptions(ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
     htmlParseDocument(ctxt);
     htmlFreeParserCtxt(ctxt);
+}
+
+bool is_media(std::string_view path) {
+    const FileKind k = file_kind(path.substr(0, path.find_first_of("?#")));
+    return k == FileKind::Image || k == FileKind::Audio || k == FileKind::Video;
+}
+
+void media_in_quotes(std::string_view text, const AssetFinder &finder, std::vector<std::string> &out) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char q = text[i];
+        if (q != '\'' && q != '"') continue;
+        std::size_t j = i + 1;
+        const std::size_t stop = std::min(text.size(), i + 513);
+        while (j < stop && text[j] != q && text[j] != '\n') ++j;
+        if (j >= stop || text[j] != q) continue;
+        const std::string_view raw = text.substr(i + 1, j - i - 1);
+        if (!raw.empty() && is_media(raw)) {
+            std::string s, error;
+            std::size_t end = 0;
+            if (js_string(text, i, 512, s, end, error)) finder.add(s, out);
+        }
+        i = j;  // the closing quote does not open another string
+    }
 }
 
 void append_json(const rapidjson::Value &value, std::string &out) {

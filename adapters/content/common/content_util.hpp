@@ -19,6 +19,18 @@
 
 namespace coursecrew::content {
 
+// Whether `s` ends with `tail` (C++17 has no string_view::ends_with).
+bool ends_with(std::string_view s, std::string_view tail);
+
+// The member `name` of a JSON object: nullptr when `v` is not an object or
+// has none; string_member(): its text, "" when absent or not a string.
+const rapidjson::Value *member(const rapidjson::Value &v, const char *name);
+std::string_view string_member(const rapidjson::Value &v, const char *name);
+
+// The first `n` bytes of a file ("" when it cannot be opened): enough to
+// recognise a tool without reading a big file whole.
+std::string read_head(const ContentInput &in, const std::string &path, std::size_t n);
+
 // Reads `path` whole (refused over limits.max_file_bytes; a UTF-8 BOM is
 // dropped). On failure fills `problem` (file and what) and returns false.
 bool read_file(const ContentInput &in, const std::string &path, std::string &out,
@@ -88,6 +100,16 @@ private:
 // Appends `value` as compact JSON to `out`: a piece's own data
 // (ContentPiece::data), whose digest the core puts in its fingerprint.
 void append_json(const rapidjson::Value &value, std::string &out);
+
+// Whether a path (query and fragment aside) names an image, audio or video.
+bool is_media(std::string_view path);
+
+// The images, audio and video named by the quoted strings of a page or a
+// script (ObjImage('images/a.png'), "bgImage":"images/bg.png", src="..."),
+// added through `finder`. Each quote starts a candidate that ends at the
+// next same quote on its line, at most 512 bytes on, so the work is linear
+// in the text whatever its quotes.
+void media_in_quotes(std::string_view text, const AssetFinder &finder, std::vector<std::string> &out);
 
 // Sorts and deduplicates a piece's file list.
 void sort_unique(std::vector<std::string> &paths);

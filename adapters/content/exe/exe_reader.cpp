@@ -29,11 +29,12 @@
 
 #include "adapters/content/common/content_util.hpp"
 #include "adapters/content/readers.hpp"
-#include "plugin/roles/rolemap.hpp"
 
 namespace coursecrew {
 
 namespace {
+
+using content::read_head;
 
 namespace ct = content;
 
@@ -126,22 +127,6 @@ std::string find_file(const ContentInput &in, std::string_view name) {
     return best;
 }
 
-// The first `n` bytes of a file ("" when it cannot be opened): enough to
-// recognise a tool without reading a big file whole.
-std::string read_head(const ContentInput &in, const std::string &path, std::size_t n) {
-    std::string error;
-    auto stream = in.source.open(path, error);
-    if (!stream) return {};
-    std::string out(n, '\0');
-    std::size_t got = 0;
-    while (got < n) {
-        const long r = stream->read(reinterpret_cast<unsigned char *>(&out[got]), n - got);
-        if (r <= 0) break;
-        got += static_cast<std::size_t>(r);
-    }
-    out.resize(got);
-    return out;
-}
 
 // The version in the export's <meta name="generator" content="eXeLearning
 // 2.9 - exelearning.net"> ("2.9") or "eXeLearning v3.0.0" ("3.0.0").
@@ -182,12 +167,9 @@ std::string generator_version(const ContentInput &in, const std::string &folder)
     return {};
 }
 
-bool is_media(const std::string &path) {
-    const FileKind k = file_kind(path);
-    return k == FileKind::Image || k == FileKind::Audio || k == FileKind::Video;
+bool any_media(const std::vector<std::string> &files) {
+    return std::any_of(files.begin(), files.end(), [](const std::string &f) { return ct::is_media(f); });
 }
-
-bool any_media(const std::vector<std::string> &files) { return std::any_of(files.begin(), files.end(), is_media); }
 
 bool contains_any(std::string_view s, std::initializer_list<const char *> words) {
     return std::any_of(words.begin(), words.end(), [s](const char *w) { return s.find(w) != std::string_view::npos; });

@@ -34,26 +34,16 @@ namespace coursecrew {
 
 namespace {
 
+using content::ends_with;
+using content::string_member;
+using content::member;
+
 using rapidjson::Value;
 
 constexpr std::uint64_t kSniffBytes = 1u << 20;  // how much of a launch page is searched for H5PIntegration
 
-bool ends_with(std::string_view s, std::string_view tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
-std::string_view string_member(const Value &v, const char *name) {
-    if (!v.IsObject()) return {};
-    const auto it = v.FindMember(name);
-    if (it == v.MemberEnd() || !it->value.IsString()) return {};
-    return {it->value.GetString(), it->value.GetStringLength()};
-}
 
-const Value *member(const Value &v, const char *name) {
-    if (!v.IsObject()) return nullptr;
-    const auto it = v.FindMember(name);
-    return it == v.MemberEnd() ? nullptr : &it->value;
-}
 
 bool is_sub_content(const Value &v) {
     const Value *params = member(v, "params");
@@ -421,20 +411,6 @@ std::size_t json_extent(std::string_view text, std::string &error, std::size_t &
     return ms.Tell();
 }
 
-// Reads up to `max` bytes of a file.
-std::string head_of(const PackageSource &source, const std::string &path, std::uint64_t max) {
-    std::string error, out;
-    std::unique_ptr<InputStream> s = source.open(path, error);
-    if (!s) return out;
-    unsigned char buf[65536];
-    while (out.size() < max) {
-        const long n = s->read(buf, sizeof buf);
-        if (n <= 0) break;
-        out.append(reinterpret_cast<const char *>(buf), static_cast<std::size_t>(n));
-    }
-    return out;
-}
-
 // The pages that may hold H5PIntegration: the manifest's launch pages, and
 // an index.html at or next to the package root.
 std::vector<std::string> candidate_pages(const ContentInput &in) {
@@ -454,7 +430,7 @@ std::vector<std::string> candidate_pages(const ContentInput &in) {
 
 ContentResult read_inline(const ContentInput &in, const std::string &page, ContentModel &out,
                           ContentProblem &problem) {
-    if (head_of(in.source, page, kSniffBytes).find("H5PIntegration") == std::string::npos) return ContentResult::NotMine;
+    if (content::read_head(in, page, kSniffBytes).find("H5PIntegration") == std::string::npos) return ContentResult::NotMine;
     std::string html;
     if (!content::read_file(in, page, html, problem)) return ContentResult::Failed;
     const std::size_t start = integration_start(html);

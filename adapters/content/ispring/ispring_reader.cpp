@@ -18,25 +18,15 @@ namespace coursecrew {
 
 namespace {
 
+using content::ends_with;
+using content::member;
+
 using rapidjson::Value;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
-std::string str(const Value &obj, const char *name) {
-    if (!obj.IsObject()) return {};
-    const auto it = obj.FindMember(name);
-    return it != obj.MemberEnd() && it->value.IsString()
-               ? std::string(it->value.GetString(), it->value.GetStringLength())
-               : std::string();
-}
+// A member's text as a string of its own ("" when absent).
+std::string str(const Value &obj, const char *name) { return std::string(content::string_member(obj, name)); }
 
-const Value *member(const Value &obj, const char *name) {
-    if (!obj.IsObject()) return nullptr;
-    const auto it = obj.FindMember(name);
-    return it == obj.MemberEnd() ? nullptr : &it->value;
-}
 
 bool non_empty_array(const Value *v) { return v && v->IsArray() && !v->Empty(); }
 

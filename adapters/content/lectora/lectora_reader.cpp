@@ -30,11 +30,13 @@
 
 #include "adapters/content/common/content_util.hpp"
 #include "adapters/content/readers.hpp"
-#include "plugin/roles/rolemap.hpp"
 
 namespace coursecrew {
 
 namespace {
+
+using content::ends_with;
+using content::read_head;
 
 namespace ct = content;
 
@@ -49,9 +51,6 @@ HtmlDoc parse_html(const std::string &html) {
                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET));
 }
 
-bool ends_with(std::string_view s, std::string_view tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 std::string file_name(std::string_view path) {
     const std::size_t slash = path.rfind('/');
@@ -64,21 +63,6 @@ std::string stem(std::string_view path) {
     return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
-// The first `n` bytes of a file ("" when it cannot be opened).
-std::string read_head(const ContentInput &in, const std::string &path, std::size_t n) {
-    std::string error;
-    auto stream = in.source.open(path, error);
-    if (!stream) return {};
-    std::string out(n, '\0');
-    std::size_t got = 0;
-    while (got < n) {
-        const long r = stream->read(reinterpret_cast<unsigned char *>(&out[got]), n - got);
-        if (r <= 0) break;
-        got += static_cast<std::size_t>(r);
-    }
-    out.resize(got);
-    return out;
-}
 
 // Lectora's generator comment, at the top of every file it publishes.
 bool has_marker(std::string_view head) {
@@ -141,33 +125,6 @@ bool has_questions(std::string_view text) {
     ++i;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r')) ++i;
     return i < text.size() && text[i] != ']';
-}
-
-bool is_media(std::string_view path) {
-    const std::size_t cut = path.find_first_of("?#");
-    const FileKind k = file_kind(path.substr(0, cut));
-    return k == FileKind::Image || k == FileKind::Audio || k == FileKind::Video;
-}
-
-// The images, audio and video named by the quoted strings of a page or
-// script ('images/header.png' in ObjImage(...), "bgImage":"images/bg.png",
-// src="..."). Each quote is tried as the start of a string that ends at
-// the next same quote on its line (at most 512 bytes on), so the work is
-// linear in the text whatever its quotes.
-void media_refs(std::string_view text, const ct::AssetFinder &finder, std::vector<std::string> &out) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char q = text[i];
-        if (q != '\'' && q != '"') continue;
-        std::size_t j = i + 1;
-        const std::size_t stop = std::min(text.size(), i + 513);
-        while (j < stop && text[j] != q && text[j] != '\n') ++j;
-        if (j >= stop || text[j] != q) continue;
-        const std::string_view raw = text.substr(i + 1, j - i - 1);
-        if (raw.empty() || !is_media(raw)) continue;
-        std::string s, error;
-        std::size_t end = 0;
-        if (ct::js_string(text, i, 512, s, end, error)) finder.add(s, out);
-    }
 }
 
 struct PageFile {
@@ -312,13 +269,13 @@ private:
         if (out.title.empty()) out.title = out.id;
         out.is_question = has_questions(page.text);
         out.origin = {out.is_question ? "lectora:question" : "lectora:page", page.path, ""};
-        media_refs(page.text, finder, out.files);
+        ct::media_in_quotes(page.text, finder, out.files);
         // The page's own device scripts (device_desktop/<page>.js...) place
         // its objects for each screen and name their images too.
         for (const std::string &script : own_scripts(in, page)) {
             std::string js;
             if (!ct::read_file(in, script, js, problem)) return false;
-            media_refs(js, finder, out.files);
+            ct::media_in_quotes(js, finder, out.files);
         }
         ct::sort_unique(out.files);
         out.has_media = !out.files.empty();

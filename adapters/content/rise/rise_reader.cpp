@@ -18,13 +18,12 @@ namespace coursecrew {
 
 namespace {
 
+using content::ends_with;
+
 using rapidjson::Value;
 
 constexpr std::string_view kIndex = "scormcontent/index.html";
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // The package folder that holds scormcontent/index.html ("" at the root),
 // or false when there is none. The package may sit in a subfolder.
@@ -39,13 +38,8 @@ bool find_root(const ContentInput &in, std::string &root) {
     return false;
 }
 
-std::string str(const Value &obj, const char *name) {
-    if (!obj.IsObject()) return {};
-    const auto it = obj.FindMember(name);
-    return it != obj.MemberEnd() && it->value.IsString()
-               ? std::string(it->value.GetString(), it->value.GetStringLength())
-               : std::string();
-}
+// A member's text as a string of its own ("" when absent).
+std::string str(const Value &obj, const char *name) { return std::string(content::string_member(obj, name)); }
 
 // Where the base64 course data is: its file, that file's text and the
 // offset of the string literal's opening quote.

@@ -18,28 +18,18 @@ namespace coursecrew {
 
 namespace {
 
+using content::ends_with;
+using content::member;
+
 using rapidjson::Value;
 
 constexpr std::string_view kData = "html5/data/js/data.js";
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-std::string str(const Value &obj, const char *name) {
-    if (!obj.IsObject()) return {};
-    const auto it = obj.FindMember(name);
-    return it != obj.MemberEnd() && it->value.IsString()
-               ? std::string(it->value.GetString(), it->value.GetStringLength())
-               : std::string();
-}
+// A member's text as a string of its own ("" when absent).
+std::string str(const Value &obj, const char *name) { return std::string(content::string_member(obj, name)); }
 
-const Value *member(const Value &obj, const char *name) {
-    if (!obj.IsObject()) return nullptr;
-    const auto it = obj.FindMember(name);
-    return it == obj.MemberEnd() ? nullptr : &it->value;
-}
 
 const Value *array(const Value &obj, const char *name) {
     const Value *v = member(obj, name);
