@@ -171,6 +171,17 @@ std::string_view string_member(const rapidjson::Value &v, const char *name) {
     return m && m->IsString() ? std::string_view(m->GetString(), m->GetStringLength()) : std::string_view();
 }
 
+bool find_root(const ContentInput &in, std::string_view layout, std::string &root) {
+    for (const PackageEntry &e : in.source.entries()) {
+        if (!ends_with(e.path, layout)) continue;
+        const std::size_t cut = e.path.size() - layout.size();
+        if (cut != 0 && e.path[cut - 1] != '/') continue;
+        root = e.path.substr(0, cut);
+        return true;
+    }
+    return false;
+}
+
 std::string read_head(const ContentInput &in, const std::string &path, std::size_t n) {
     std::string error;
     auto stream = in.source.open(path, error);

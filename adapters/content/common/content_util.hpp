@@ -27,6 +27,12 @@ bool ends_with(std::string_view s, std::string_view tail);
 const rapidjson::Value *member(const rapidjson::Value &v, const char *name);
 std::string_view string_member(const rapidjson::Value &v, const char *name);
 
+// The folder (with its trailing '/', "" at the root) of the first package
+// file whose path is `layout` or ends in "/" + `layout`
+// ("scormcontent/index.html"): a published course may sit in a subfolder.
+// False when there is none.
+bool find_root(const ContentInput &in, std::string_view layout, std::string &root);
+
 // The first `n` bytes of a file ("" when it cannot be opened): enough to
 // recognise a tool without reading a big file whole.
 std::string read_head(const ContentInput &in, const std::string &path, std::size_t n);

@@ -25,19 +25,6 @@ using rapidjson::Value;
 constexpr std::string_view kIndex = "scormcontent/index.html";
 
 
-// The package folder that holds scormcontent/index.html ("" at the root),
-// or false when there is none. The package may sit in a subfolder.
-bool find_root(const ContentInput &in, std::string &root) {
-    for (const PackageEntry &e : in.source.entries()) {
-        if (!ends_with(e.path, kIndex)) continue;
-        const std::size_t cut = e.path.size() - kIndex.size();
-        if (cut != 0 && e.path[cut - 1] != '/') continue;
-        root = e.path.substr(0, cut);
-        return true;
-    }
-    return false;
-}
-
 // A member's text as a string of its own ("" when absent).
 std::string str(const Value &obj, const char *name) { return std::string(content::string_member(obj, name)); }
 
@@ -231,7 +218,7 @@ public:
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         std::string root;
-        if (!find_root(in, root)) return ContentResult::NotMine;
+        if (!content::find_root(in, kIndex, root)) return ContentResult::NotMine;
         Blob blob;
         const ContentResult found = find_blob(in, root, blob, problem);
         if (found != ContentResult::Read) return found;

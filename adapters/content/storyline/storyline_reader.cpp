@@ -18,7 +18,6 @@ namespace coursecrew {
 
 namespace {
 
-using content::ends_with;
 using content::member;
 
 using rapidjson::Value;
@@ -34,18 +33,6 @@ std::string str(const Value &obj, const char *name) { return std::string(content
 const Value *array(const Value &obj, const char *name) {
     const Value *v = member(obj, name);
     return v && v->IsArray() ? v : nullptr;
-}
-
-// The package folder that holds html5/data/js/data.js ("" at the root).
-bool find_root(const ContentInput &in, std::string &root) {
-    for (const PackageEntry &e : in.source.entries()) {
-        if (!ends_with(e.path, kData)) continue;
-        const std::size_t cut = e.path.size() - kData.size();
-        if (cut != 0 && e.path[cut - 1] != '/') continue;
-        root = e.path.substr(0, cut);
-        return true;
-    }
-    return false;
 }
 
 // The opening quote of the JSON literal in globalProvideData('<kind>', '...'),
@@ -223,7 +210,7 @@ public:
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         std::string root;
-        if (!find_root(in, root)) return ContentResult::NotMine;
+        if (!content::find_root(in, kData, root)) return ContentResult::NotMine;
         const std::string file = root + std::string(kData);
         rapidjson::Document data;
         bool found = false;
