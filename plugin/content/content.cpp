@@ -1,7 +1,5 @@
 #include "plugin/content/content.hpp"
 
-#include <openssl/evp.h>
-
 #include <exception>
 #include <string>
 #include <unordered_map>
@@ -26,13 +24,6 @@ std::string unique_id(const std::string &id, TakenIds &ids) {
         std::string candidate = id + "~" + std::to_string(n);
         if (ids.taken.insert(candidate).second) return candidate;
     }
-}
-
-std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
-    return to_hex(md, len);
 }
 
 std::string where(const ContentOrigin &o) {

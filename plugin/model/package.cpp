@@ -130,6 +130,13 @@ const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch)
     return &entries_[folded];
 }
 
+std::string sha256_hex(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+    return to_hex(md, len);
+}
+
 std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error) {
     auto in = src.open(path, error);
     if (!in) return {};

@@ -109,6 +109,9 @@ std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts);
 // Lowercase hex of a byte string (digests).
 std::string to_hex(const unsigned char *data, std::size_t len);
 
+// SHA-256 of bytes in memory, as lowercase hex.
+std::string sha256_hex(std::string_view data);
+
 // SHA-256 of one file of the package, as lowercase hex. "" on read error.
 std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error);
 

@@ -137,14 +137,6 @@ struct Sentence {
 
 // A role title inside a sentence: "Instructional designer" reads as "the
 // instructional designer role"; an acronym ("SME") stays as it is.
-// "waiting for images/x.png", "waiting for a.png, b.png and 3 more files".
-std::string waiting_for(const std::vector<std::string> &missing) {
-    std::string s = "waiting for " + missing[0];
-    if (missing.size() >= 2) s += (missing.size() == 2 ? " and " : ", ") + missing[1];
-    if (missing.size() > 2) s += " and " + std::to_string(missing.size() - 2) + (missing.size() == 3 ? " more file" : " more files");
-    return s;
-}
-
 std::string role_noun(const std::string &title) {
     std::string n = title;
     if (n.size() >= 2 && n[0] >= 'A' && n[0] <= 'Z' && !(n[1] >= 'A' && n[1] <= 'Z'))
@@ -395,7 +387,7 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
                 if (nouns.size() <= rank) nouns.resize(r.roles.size());
                 if (nouns[rank].empty()) nouns[rank] = role_noun(title_at(rank));
                 r.findings.push_back(Finding{"waiting", "warning", pp.module_id, pp.piece_id, p.role, {},
-                                             piece.title + ": " + waiting_for(slot.waiting) + " (the " +
+                                             piece.title + ": " + waiting_note(slot.waiting) + " (the " +
                                                  nouns[rank] + " makes " +
                                                  (slot.waiting.size() == 1 ? "it" : "them") + ")"});
             }
@@ -423,7 +415,7 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
         }
         if (!pp.waiting.empty())  // missing files no role's rules name
             r.findings.push_back(Finding{"waiting", "warning", pp.module_id, pp.piece_id, {}, {},
-                                         piece.title + ": " + waiting_for(pp.waiting) +
+                                         piece.title + ": " + waiting_note(pp.waiting) +
                                              " (no role's rules name files like these)"});
         // The plan keeps slots sorted by role; a hand-made plan may not.
         auto by_role = [](const ReviewPair &a, const ReviewPair &b) { return a.role < b.role; };

@@ -283,14 +283,18 @@ private:
     EVP_MD *fetched_ = nullptr;
 };
 
-// "waiting for images/x.png", "waiting for a.png and 2 more files".
+}  // namespace
+
 std::string waiting_note(const std::vector<std::string> &missing) {
     if (missing.empty()) return {};
-    std::string note = "waiting for " + missing.front();
-    if (missing.size() == 2) note += " and 1 more file";
-    else if (missing.size() > 2) note += " and " + std::to_string(missing.size() - 1) + " more files";
+    std::string note = "waiting for " + missing[0];
+    if (missing.size() >= 2) note += (missing.size() == 2 ? " and " : ", ") + missing[1];
+    if (missing.size() > 2)
+        note += " and " + std::to_string(missing.size() - 2) + (missing.size() == 3 ? " more file" : " more files");
     return note;
 }
+
+namespace {
 
 // ------------------------------------------------------------ the planner
 

@@ -148,8 +148,12 @@ struct Slot {
     // makes (its file rules match them): a course in production waits for
     // them. Sorted by path.
     std::vector<std::string> waiting;
-    std::string waiting_note;  // "waiting for images/x.png" ("" when nothing is missing)
+    std::string waiting_note;  // waiting_note(waiting), kept for the store's record of the pair
 };
+
+// "waiting for images/x.png", "waiting for a.png, b.png and 2 more files" ("" for none):
+// the note of a role's missing files (Slot::waiting_note) and the review's finding.
+std::string waiting_note(const std::vector<std::string> &missing);
 
 struct PiecePlan {
     std::uint32_t item = kNone;    // index into Course::items

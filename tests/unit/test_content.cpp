@@ -172,7 +172,9 @@ BOOST_AUTO_TEST_CASE(the_tools_pieces_replace_the_one_sco_piece) {
     BOOST_TEST(missing.find("data/course.json|") == 0u, missing);
     BOOST_TEST(missing.find("images/missing.png") != std::string::npos, missing);
     BOOST_TEST(diagnostic(doc, "content.model").find("2 modules, 3 pieces") != std::string::npos);
-    // The image both pieces use is one file of the course.
+    // An image two pieces reference is a file of each; a piece that references
+    // nothing has no files of its own.
+    BOOST_TEST(m0["pieces"][0]["file_count"].GetUint() == 1u);
     BOOST_TEST(doc["modules"][1]["pieces"][0]["file_count"].GetUint() == 0u);
     // The manifest's files no piece uses (the SCO's page and player) are the course shell.
     BOOST_TEST(doc["course_shell"]["file_count"].GetUint() == 2u);

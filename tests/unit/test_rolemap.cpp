@@ -1386,4 +1386,14 @@ BOOST_AUTO_TEST_CASE(an_overlong_glob_is_refused_without_echoing_it) {
     BOOST_TEST(named);
 }
 
+// The note a role's missing files get (the store's record and the review's
+// "waiting" finding say the same thing): one, two, three and more files.
+BOOST_AUTO_TEST_CASE(waiting_note_names_the_first_files_and_counts_the_rest) {
+    BOOST_TEST(waiting_note({}) == "");
+    BOOST_TEST(waiting_note({"images/a.png"}) == "waiting for images/a.png");
+    BOOST_TEST(waiting_note({"a.png", "b.png"}) == "waiting for a.png and b.png");
+    BOOST_TEST(waiting_note({"a.png", "b.png", "c.png"}) == "waiting for a.png, b.png and 1 more file");
+    BOOST_TEST(waiting_note({"a.png", "b.png", "c.png", "d.png"}) == "waiting for a.png, b.png and 2 more files");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
