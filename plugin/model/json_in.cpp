@@ -142,19 +142,42 @@ bool valid_utf8(std::string_view text) {
     return true;
 }
 
+// Fills `error` for a parse that stopped at `result`.
+void describe(std::string_view text, const JsonLimits &limits, const rapidjson::ParseResult &result, bool too_deep,
+              const std::string &pointer, JsonError &error) {
+    error.offset = result.Offset();
+    error.pointer = pointer;
+    locate(text, error.offset, error.line, error.column);
+    std::string what;
+    error.kind = too_deep ? JsonError::Kind::TooDeep : JsonError::Kind::Syntax;
+    if (too_deep) {
+        what = "nested deeper than " + std::to_string(limits.max_depth) + " levels";
+    } else {
+        what = "not valid JSON: ";
+        what += rapidjson::GetParseError_En(result.Code());
+        if (what.back() == '.') what.pop_back();
+    }
+    error.message = what + " at line " + std::to_string(error.line) + ", column " +
+                    std::to_string(error.column) + " (byte " + std::to_string(error.offset) + ")";
+    if (!pointer.empty()) error.message += ", at " + pointer;
+}
+
+bool too_large(std::string_view text, const JsonLimits &limits, JsonError &error) {
+    // Checked before reading anything: a 1 GB answer is refused at once.
+    if (text.size() <= limits.max_bytes) return false;
+    error.kind = JsonError::Kind::TooLarge;
+    error.message = "too large: " + group_thousands(text.size()) + " bytes, over the limit of " +
+                    group_thousands(limits.max_bytes) + " bytes";
+    return true;
+}
+
 }  // namespace
 
 bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Document &doc,
                 JsonError &error) {
     error = JsonError{};
     doc.SetNull();
-    // Checked before reading anything: a 1 GB answer is refused at once.
-    if (text.size() > limits.max_bytes) {
-        error.kind = JsonError::Kind::TooLarge;
-        error.message = "too large: " + group_thousands(text.size()) + " bytes, over the limit of " +
-                        group_thousands(limits.max_bytes) + " bytes";
-        return false;
-    }
+    if (too_large(text, limits, error)) return false;
 
     rapidjson::ParseResult result;
     std::string pointer;
@@ -183,24 +206,30 @@ bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Docu
     };
     doc.Populate(generate);
     if (!result.IsError()) return true;
-
     doc.SetNull();
-    error.offset = result.Offset();
-    error.pointer = pointer;
-    locate(text, error.offset, error.line, error.column);
-    std::string what;
-    error.kind = too_deep ? JsonError::Kind::TooDeep : JsonError::Kind::Syntax;
-    if (too_deep) {
-        what = "nested deeper than " + std::to_string(limits.max_depth) + " levels";
-    } else {
-        what = "not valid JSON: ";
-        what += rapidjson::GetParseError_En(result.Code());
-        if (what.back() == '.') what.pop_back();
-    }
-    error.message = what + " at line " + std::to_string(error.line) + ", column " +
-                    std::to_string(error.column) + " (byte " + std::to_string(error.offset) + ")";
-    if (!pointer.empty()) error.message += ", at " + pointer;
+    describe(text, limits, result, too_deep, pointer, error);
     return false;
+}
+
+bool parse_json_in_place(std::string &text, const JsonLimits &limits, rapidjson::Document &doc) {
+    doc.SetNull();
+    JsonError ignored;
+    if (too_large(text, limits, ignored) || !valid_utf8(text)) return false;
+    bool ok = false;
+    auto generate = [&](rapidjson::Document &target) {
+        DepthLimited handler(target, limits.max_depth);
+        const std::size_t bom = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // as parse_json skips it
+        rapidjson::InsituStringStream in(text.data() + bom);
+        rapidjson::Reader reader;
+        constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag;
+        // The stream stops at the first NUL: one inside the text (not the
+        // string's own terminator) would hide what follows it.
+        ok = !reader.Parse<kFlags>(in, handler).IsError() && bom + in.Tell() == text.size();
+        return ok;
+    };
+    doc.Populate(generate);
+    if (!ok) doc.SetNull();
+    return ok;
 }
 
 bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Document &doc) {

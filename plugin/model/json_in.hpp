@@ -43,4 +43,11 @@ bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Docu
 // The same, for callers that only need to know whether it worked.
 bool parse_json(std::string_view text, const JsonLimits &limits, rapidjson::Document &doc);
 
+// The same for a large text the caller keeps while it reads `doc`: strings
+// are decoded inside `text` (RapidJSON's in-situ parse) and `doc` points into
+// it, so no string is copied. Same limits and checks. On failure `text` is
+// changed and no error is given: parse the original with parse_json() for
+// the error's line and column (failures are rare; the copy is not).
+bool parse_json_in_place(std::string &text, const JsonLimits &limits, rapidjson::Document &doc);
+
 }  // namespace coursecrew

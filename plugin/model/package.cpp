@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -39,19 +40,31 @@ bool PackageSource::read_all(const std::string &path, std::uint64_t max_bytes, s
     auto in = open(path, error);
     if (!in) return false;
     out.clear();
-    unsigned char buf[64 * 1024];
+    unsigned char probe[64 * 1024];
     for (;;) {
-        long n = in->read(buf, sizeof buf);
+        const std::size_t at = out.size();
+        long n;
+        if (out.capacity() > at) {
+            // Straight into the room the caller reserved (usually the file's
+            // size): no second copy of a 10 MB file.
+            out.resize(out.capacity());
+            n = in->read(reinterpret_cast<unsigned char *>(out.data() + at), out.size() - at);
+            out.resize(at + static_cast<std::size_t>(std::max(n, 0L)));
+        } else {
+            // No room left: a chunk at a time (the string grows geometrically),
+            // so a file that was exactly its reserved size ends without regrowing.
+            n = in->read(probe, sizeof probe);
+            if (n > 0) out.append(reinterpret_cast<const char *>(probe), static_cast<std::size_t>(n));
+        }
         if (n < 0) {
             error = in->error();
             return false;
         }
         if (n == 0) return true;
-        if (out.size() + static_cast<std::uint64_t>(n) > max_bytes) {
+        if (out.size() > max_bytes) {
             error = "file is larger than " + std::to_string(max_bytes) + " bytes";
             return false;
         }
-        out.append(reinterpret_cast<const char *>(buf), static_cast<std::size_t>(n));
     }
 }
 

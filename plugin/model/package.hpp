@@ -68,6 +68,8 @@ public:
     virtual bool listing_can_lie() const { return false; }
 
     // Reads a whole (small) file into memory, refusing files over `max_bytes`.
+    // Reads straight into the room `out` already has: reserve the file's
+    // size first to read a big file without a second copy.
     bool read_all(const std::string &path, std::uint64_t max_bytes, std::string &out,
                   std::string &error) const;
 };

@@ -10,6 +10,7 @@
 
 #include "adapters/content/common/content_util.hpp"
 #include "adapters/package/open_package.hpp"
+#include "plugin/model/paths.hpp"
 #include "plugin/inspect/inspect.hpp"
 #include "plugin/roles/rolemap.hpp"
 #include "plugin/engine/workspace.hpp"
@@ -343,6 +344,51 @@ BOOST_AUTO_TEST_CASE(asset_references_resolve_to_package_files) {
     BOOST_TEST(!finder.add("settings.unknownext", none));  // missing, and not a kind a team makes
     BOOST_TEST(finder.add("en/notes.txt", none));           // present, whatever its kind
     BOOST_TEST(none.size() == 1u);
+}
+
+// Plain relative references skip resolve_href (the common case, for speed);
+// every reference must still land where resolve_href puts it. One HTML
+// parser serves every text: each text's references go to its own list.
+BOOST_AUTO_TEST_CASE(every_reference_resolves_as_resolve_href_does) {
+    cctest::TempDir dir;
+    cctest::write_file(dir / "imsmanifest.xml", kOneSco);
+    for (const char *f : {"course/a.png", "course/x/b.mp3", "course/x/y/c.pdf", "d.png", "course/x/A-b_c.9.jpg",
+                          "course/caf\xC3\xA9.png"})
+        cctest::write_file(dir / f, "x");
+    cc::Diagnostics diags(10);
+    cc::OpenedPackage opened;
+    BOOST_REQUIRE(cc::open_package(dir.path(), {}, diags, opened) == COURSECREW_OK);
+    cc::EntryIndex index(opened.source->entries());
+    const content::AssetFinder finder(index, {"course/", ""});
+    for (const char *ref : {"a.png", "x/b.mp3", "x/y/c.pdf", "d.png", "x/A-b_c.9.jpg", "./a.png", "x/../a.png",
+                            "x//b.mp3", "x/./y/c.pdf", "x/%62.mp3", "x\\b.mp3", "../d.png", "x/y/../../a.png",
+                            "missing/e.png", "x/missing.mp4", "a.png?v=1", "x/b.mp3#t=2", "A.PNG", "x/b.MP3"}) {
+        std::vector<std::string> found;
+        finder.add(ref, found);
+        // What resolve_href makes of it against each base, as AssetFinder did before the fast path.
+        std::string want;
+        cc::Diagnostics scratch(1);
+        for (const char *base : {"course/", ""}) {
+            const cc::ResolvedHref r = cc::resolve_href(base, "", ref, cc::HrefSite{"", 0, "asset"}, scratch);
+            if (!r.ok || r.path.empty()) break;
+            if (index.find(r.path)) {
+                want = r.path;
+                break;
+            }
+            if (want.empty()) want = r.path;
+        }
+        // (Every reference here names media or a document, so a missing one is kept too.)
+        BOOST_TEST(found == (want.empty() ? std::vector<std::string>{} : std::vector<std::string>{want}),
+                   ref << ": " << (found.empty() ? "nothing" : found[0]) << ", not " << want);
+    }
+    std::vector<std::string> first, second;
+    finder.from_html("<p><img src=\"a.png\"></p>", first);
+    finder.from_html("<video poster=\"d.png\"><source src=\"x/b.mp3\"></video>", second);
+    finder.from_html("<p>no tags that matter</p>", first);
+    finder.from_html("<p>Caf\xC3\xA9 <img src=\"caf\xC3\xA9.png\"></p>", first);  // UTF-8 stays UTF-8
+    BOOST_TEST(first == (std::vector<std::string>{"course/a.png", "course/caf\xC3\xA9.png"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(second == (std::vector<std::string>{"d.png", "course/x/b.mp3"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

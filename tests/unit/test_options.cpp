@@ -189,4 +189,29 @@ BOOST_AUTO_TEST_CASE(module_document_merge_with_a_million_deep_side) {
     BOOST_TEST(merge_documents(deep, good) == good);
 }
 
+// The in-place parse of the tools' big data files: the same values, strings
+// pointing into the text, and the same refusals as parse_json.
+BOOST_AUTO_TEST_CASE(in_place_parse_reads_the_same_values_and_refuses_the_same_texts) {
+    std::string text = R"({"a": [1, 2.5, "x\ny", true, null, {"b": -3}], "caf\u00e9": "cr\u00e8me"})";
+    rapidjson::Document doc;
+    BOOST_TEST(parse_json_in_place(text, kLocalJsonLimits, doc));
+    BOOST_TEST(doc["a"][2].GetString() == std::string("x\ny"));
+    BOOST_TEST(doc["a"][5]["b"].GetInt() == -3);
+    BOOST_TEST(doc["caf\xC3\xA9"].GetString() == std::string("cr\xC3\xA8me"));
+    const char *s = doc["a"][2].GetString();
+    BOOST_TEST((s >= text.data() && s < text.data() + text.size()));  // no copy
+    std::string bom = "\xEF\xBB\xBF[1]";
+    BOOST_TEST(parse_json_in_place(bom, kLocalJsonLimits, doc));
+    for (std::string bad : {std::string("[1] [2]"), std::string("{\"a\": }"), std::string(""),
+                            std::string("[\"ab\xC3\"]"), std::string("[1]\0[2]", 7), std::string("[\"a\0b\"]", 7),
+                            nested_arrays(65), std::string("[") + std::string(100, ' ') + "]"}) {
+        const std::string shown = bad;
+        rapidjson::Document d;
+        const JsonLimits limits{64, 100};
+        BOOST_TEST(!parse_json_in_place(bad, limits, d), shown);
+        BOOST_TEST(d.IsNull());
+    }
+}
+
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -958,4 +958,32 @@ BOOST_AUTO_TEST_CASE(zip_with_a_truncated_or_damaged_central_directory_is_corrup
     }
 }
 
+// read_all reads straight into the room the caller reserved: whatever that
+// room (none, too little, exactly the size, more), from a folder or a zip,
+// the bytes are the file's, and the size limit still holds.
+BOOST_AUTO_TEST_CASE(read_all_gives_the_whole_file_whatever_room_was_reserved) {
+    TempDir tmp;
+    std::string body;
+    for (int i = 0; body.size() < 200'000; ++i) body += "line " + std::to_string(i) + "\n";  // more than one chunk
+    tmp.write("imsmanifest.xml", kManifest);
+    tmp.write("big.txt", body);
+    make_zip(tmp.at("p.zip"), {{"imsmanifest.xml", kManifest}, {"big.txt", body}});
+    for (const std::string &where : {tmp.path, tmp.at("p.zip")}) {
+        Diagnostics diags;
+        OpenedPackage pkg;
+        BOOST_REQUIRE_EQUAL(open_package(where, PackageLimits{}, diags, pkg), COURSECREW_OK);
+        for (const std::size_t room : {std::size_t{0}, std::size_t{100}, body.size(), body.size() + 1, body.size() * 3}) {
+            std::string out = "left over";
+            out.reserve(room);
+            std::string error;
+            BOOST_REQUIRE_MESSAGE(pkg.source->read_all("big.txt", body.size(), out, error), error);
+            BOOST_TEST((out == body), where << " with room for " << room);
+        }
+        std::string out, error;
+        out.reserve(body.size());
+        BOOST_TEST(!pkg.source->read_all("big.txt", body.size() - 1, out, error));
+        BOOST_TEST(error == "file is larger than " + std::to_string(body.size() - 1) + " bytes");
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

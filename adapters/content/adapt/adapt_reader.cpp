@@ -43,18 +43,41 @@ using rapidjson::Value;
 
 constexpr std::string_view kCourseJson = "course.json";
 
-// One data file of a language folder, parsed.
+// One data file of a language folder, parsed (the document's strings point
+// into `text`).
 struct DataFile {
     std::string path;
+    std::string text;
     rapidjson::Document doc;
 };
 
-// One Adapt object and where it was read.
+// One Adapt object, where it was read, and the members that place it in
+// the tree (read once: every object is looked at several times).
 struct Object {
     const Value *value;
     std::uint32_t file;  // index into Language::files
     long index;          // place in the file's array; -1 when the file is one object
+    std::string_view id, type, parent, component;  // _id, _type, _parentId, _component; "" when absent
+    bool is_component = false;                     // has a _component member, even an empty one
 };
+
+Object read_object(const Value &v, std::uint32_t file, long index) {
+    Object o{&v, file, index, {}, {}, {}, {}, false};
+    // From the last member to the first, so that a name given twice counts
+    // the first time, as FindMember would.
+    for (auto m = v.MemberEnd(); m != v.MemberBegin();) {
+        --m;
+        const std::string_view name(m->name.GetString(), m->name.GetStringLength());
+        if (name.size() < 3 || name[0] != '_') continue;
+        const std::string_view text =
+            m->value.IsString() ? std::string_view(m->value.GetString(), m->value.GetStringLength()) : std::string_view();
+        if (name == "_id") o.id = text;
+        else if (name == "_type") o.type = text;
+        else if (name == "_parentId") o.parent = text;
+        else if (name == "_component") o.component = text, o.is_component = true;
+    }
+    return o;
+}
 
 struct Language {
     std::string code;    // "en"
@@ -117,14 +140,6 @@ bool find_layout(const std::vector<PackageEntry> &entries, Layout &out) {
     return true;
 }
 
-bool parse(const ContentInput &in, const std::string &path, rapidjson::Document &doc, ContentProblem &problem) {
-    std::string text;
-    // Room for the whole file at once: read_file appends chunk by chunk, and
-    // regrowing a 10 MB components.json costs more than parsing it.
-    if (const PackageEntry *e = in.index.find(path)) text.reserve(std::min(e->size, in.limits.max_file_bytes));
-    return content::read_file(in, path, text, problem) && content::parse_json(in, text, path, doc, problem);
-}
-
 // The course object of a course.json (an object, or an array holding it).
 const Value *course_object(const Value &doc) {
     if (doc.IsObject()) return string_member(doc, "_type") == "course" ? &doc : nullptr;
@@ -139,17 +154,18 @@ bool read_language(const ContentInput &in, Language &lang, ContentProblem &probl
     for (const std::string &path : lang.json_paths) {
         auto file = std::make_unique<DataFile>();
         file->path = path;
-        if (!parse(in, path, file->doc, problem)) return false;
+        if (!content::read_json_file(in, path, file->text, file->doc, problem)) return false;
         const auto n = static_cast<std::uint32_t>(lang.files.size());
         const Value &doc = file->doc;
         if (doc.IsArray()) {
+            lang.objects.reserve(lang.objects.size() + doc.Size());
             long i = 0;
             for (const Value &v : doc.GetArray()) {
-                if (v.IsObject()) lang.objects.push_back(Object{&v, n, i});
+                if (v.IsObject()) lang.objects.push_back(read_object(v, n, i));
                 ++i;
             }
         } else if (doc.IsObject()) {
-            lang.objects.push_back(Object{&doc, n, -1});
+            lang.objects.push_back(read_object(doc, n, -1));
         }
         lang.files.push_back(std::move(file));
     }
@@ -241,27 +257,46 @@ bool html_may_reference(std::string_view html) {
     return false;
 }
 
-// The files a component references: AssetFinder on each string, HTML
-// through its parser only when it may reference one (see above).
-// Also appends every string of the component to `data` (NUL after each):
-// its text, whose digest goes into the piece's fingerprint.
-void find_assets(const Value &component, const content::AssetFinder &finder, std::vector<std::string> &out,
-                 std::string &data) {
-    std::vector<const Value *> stack{&component};
-    while (!stack.empty()) {
-        const Value *v = stack.back();
-        stack.pop_back();
-        if (v->IsString()) {
-            const std::string_view s(v->GetString(), v->GetStringLength());
-            data.append(s);
-            data.push_back('\0');
-            if (s.find('<') == std::string_view::npos) finder.add(s, out);
-            else if (html_may_reference(s)) finder.from_html(s, out);
-        } else if (v->IsArray()) {
-            for (auto it = v->End(); it != v->Begin();) stack.push_back(&*--it);
-        } else if (v->IsObject()) {
-            for (auto it = v->MemberEnd(); it != v->MemberBegin();) stack.push_back(&(--it)->value);
+// Every string inside a JSON value, in document order: a component's text
+// and its references. The buffers are kept from one component to the next.
+class Strings {
+public:
+    const std::vector<std::string_view> &of(const Value &value) {
+        strings_.clear();
+        stack_.assign(1, &value);
+        while (!stack_.empty()) {
+            const Value *v = stack_.back();
+            stack_.pop_back();
+            if (v->IsString()) {
+                strings_.emplace_back(v->GetString(), v->GetStringLength());
+            } else if (v->IsArray()) {
+                for (auto it = v->End(); it != v->Begin();) stack_.push_back(&*--it);
+            } else if (v->IsObject()) {
+                for (auto it = v->MemberEnd(); it != v->MemberBegin();) stack_.push_back(&(--it)->value);
+            }
         }
+        return strings_;
+    }
+
+private:
+    std::vector<const Value *> stack_;
+    std::vector<std::string_view> strings_;
+};
+
+// The files a component's strings reference: AssetFinder on each string,
+// HTML through its parser only when it may reference one (see above).
+// Also appends every string to `data` (NUL after each): the component's
+// text, whose digest goes into the piece's fingerprint.
+void find_assets(const std::vector<std::string_view> &strings, const content::AssetFinder &finder,
+                 std::vector<std::string> &out, std::string &data) {
+    std::size_t bytes = data.size();
+    for (std::string_view s : strings) bytes += s.size() + 1;
+    data.reserve(bytes);
+    for (std::string_view s : strings) {
+        data.append(s);
+        data.push_back('\0');
+        if (s.find('<') == std::string_view::npos) finder.add(s, out);
+        else if (html_may_reference(s)) finder.from_html(s, out);
     }
 }
 
@@ -297,6 +332,46 @@ ContentOrigin origin_of(const Language &lang, const Object &o, std::string type)
     return ContentOrigin{std::move(type), lang.files[o.file]->path, o.index < 0 ? "" : "/" + std::to_string(o.index)};
 }
 
+// The objects of one language by _parentId, in the order of the data (the
+// order Adapt shows them in). Each parent id's children are a list threaded
+// through the objects' indices, so no list is allocated per parent.
+class Tree {
+public:
+    Tree(const std::vector<Object> &objects, const Object *course) : objects_(objects), next_(objects.size(), kEnd) {
+        kids_.reserve(objects.size());
+        for (std::uint32_t i = 0; i < objects.size(); ++i) {
+            const Object &o = objects[i];
+            if (o.parent.empty() || &o == course) continue;
+            Kids &k = kids_[o.parent];
+            if (k.first == kEnd) k.first = i;
+            else next_[k.last] = i;
+            k.last = i;
+        }
+    }
+
+    // Pushes the children of `id` onto `stack`, the first child on top,
+    // unless they were pushed before: each id's children are pushed once, so
+    // a cycle or a repeated id cannot loop.
+    void push_children(std::string_view id, std::vector<const Object *> &stack) {
+        const auto it = kids_.find(id);
+        if (it == kids_.end() || it->second.pushed) return;
+        it->second.pushed = true;
+        const std::size_t at = stack.size();
+        for (std::uint32_t i = it->second.first; i != kEnd; i = next_[i]) stack.push_back(&objects_[i]);
+        std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(at), stack.end());
+    }
+
+private:
+    static constexpr std::uint32_t kEnd = UINT32_MAX;
+    struct Kids {
+        std::uint32_t first = kEnd, last = kEnd;
+        bool pushed = false;
+    };
+    const std::vector<Object> &objects_;
+    std::unordered_map<std::string_view, Kids> kids_;
+    std::vector<std::uint32_t> next_;  // the next child of the same parent, by object index
+};
+
 // Builds the modules and pieces, one language after the other (the default
 // first). A component already read in an earlier language gains this
 // language's files; one new in this language is added where this language
@@ -308,7 +383,7 @@ public:
     bool add_language(const Language &lang, ContentProblem &problem) {
         const Object *course = nullptr;
         for (const Object &o : lang.objects)
-            if (string_member(*o.value, "_type") == "course") {
+            if (o.type == "course") {
                 course = &o;
                 break;
             }
@@ -317,33 +392,25 @@ public:
             problem.message = "it holds no object of _type \"course\"";
             return false;
         }
-        const std::string_view course_id = string_member(*course->value, "_id");
+        const std::string_view course_id = course->id;
+        if (languages_read_ > 0 && pieces_.empty()) index_pieces();
         if (course_id.empty()) {
             problem.file = lang.files[course->file]->path;
             problem.message = "the course object has no _id, so no page can name it as its parent";
             return false;
         }
-        // Children by parent id, in the order of the data (the order Adapt
-        // shows them in).
-        std::unordered_map<std::string_view, std::vector<const Object *>> children;
-        children.reserve(lang.objects.size());
-        for (const Object &o : lang.objects) {
-            const std::string_view parent = string_member(*o.value, "_parentId");
-            if (!parent.empty() && &o != course) children[parent].push_back(&o);
-        }
+        Tree tree(lang.objects, course);
         const content::AssetFinder finder(in_.index, {root_, lang.folder});
-        // Each id is opened once: a cycle or a repeated id cannot loop.
-        std::unordered_set<std::string_view> opened{course_id};
-        std::unordered_set<const Object *> reached;  // the components met under a module
+        std::vector<bool> reached(lang.objects.size());  // the components met under a module
         struct NoteLeftOut {  // on every way out: the components no module holds
             const Language &lang;
-            const std::unordered_set<const Object *> &reached;
+            const std::vector<bool> &reached;
             ContentModel &model;
             ~NoteLeftOut() {
                 std::size_t left = 0;
                 const Object *first = nullptr;
                 for (const Object &o : lang.objects) {
-                    if (!has_member(*o.value, "_component") || reached.count(&o)) continue;
+                    if (!o.is_component || reached[static_cast<std::size_t>(&o - lang.objects.data())]) continue;
                     if (!first) first = &o;
                     ++left;
                 }
@@ -352,33 +419,35 @@ public:
                     {lang.files[first->file]->path, 0,
                      std::to_string(left) + (left == 1 ? " component is" : " components are") +
                          " left out: no _parentId chain leads from them to the course (the first: '" +
-                         std::string(string_member(*first->value, "_id")) + "')"});
+                         std::string(first->id) + "')"});
             }
         } note_left_out{lang, reached, model_};
-        const auto top = children.find(course_id);
-        if (top == children.end()) return true;
-        for (const Object *module_object : top->second) {
-            const std::string_view module_id = string_member(*module_object->value, "_id");
-            if (module_id.empty() || has_member(*module_object->value, "_component")) continue;
-            if (!opened.insert(module_id).second) continue;
-            const std::size_t module = module_index(lang, *module_object, module_id);
+        std::vector<const Object *> top, stack, components;
+        tree.push_children(course_id, top);  // the course's own children are never pushed again
+        if (top.empty()) return true;
+        std::unordered_set<std::string_view> module_ids{course_id};  // each module once per language
+        for (auto module_object = top.rbegin(); module_object != top.rend(); ++module_object) {
+            const std::string_view module_id = (*module_object)->id;
+            if (module_id.empty() || (*module_object)->is_component || !module_ids.insert(module_id).second) continue;
+            const std::size_t module = module_index(lang, **module_object, module_id);
+            tree.push_children(module_id, stack);
             // Depth-first, in order, with an explicit stack. Components whose
             // _parentId chain does not reach the course (a missing or cyclic
             // parent) are never met here: they belong to no module and are
             // left out.
-            std::vector<const Object *> stack;
-            push_children(children, module_id, stack);
+            components.clear();
             while (!stack.empty()) {
                 const Object *o = stack.back();
                 stack.pop_back();
-                if (has_member(*o->value, "_component")) {
-                    reached.insert(o);
-                    add_component(lang, *o, module, finder);
-                    continue;
+                if (o->is_component) {
+                    reached[static_cast<std::size_t>(o - lang.objects.data())] = true;
+                    components.push_back(o);
+                } else if (!o->id.empty()) {
+                    tree.push_children(o->id, stack);
                 }
-                const std::string_view id = string_member(*o->value, "_id");
-                if (!id.empty() && opened.insert(id).second) push_children(children, id, stack);
             }
+            model_.modules[module].pieces.reserve(model_.modules[module].pieces.size() + components.size());
+            for (const Object *o : components) add_component(lang, *o, module, finder);
         }
         ++languages_read_;
         return true;
@@ -387,21 +456,13 @@ public:
     void set_root(std::string root) { root_ = std::move(root); }
 
 private:
-    static void push_children(const std::unordered_map<std::string_view, std::vector<const Object *>> &children,
-                              std::string_view id, std::vector<const Object *> &stack) {
-        const auto it = children.find(id);
-        if (it == children.end()) return;
-        stack.insert(stack.end(), it->second.rbegin(), it->second.rend());
-    }
-
     std::size_t module_index(const Language &lang, const Object &o, std::string_view id) {
         const auto [it, added] = modules_.try_emplace(std::string(id), model_.modules.size());
         if (added) {
             ContentModule m;
             m.id = std::string(id);
             m.title = title_of(*o.value);
-            std::string type(string_member(*o.value, "_type"));
-            m.origin = origin_of(lang, o, "adapt:" + (type.empty() ? std::string("contentobject") : type));
+            m.origin = origin_of(lang, o, "adapt:" + std::string(o.type.empty() ? "contentobject" : o.type));
             model_.modules.push_back(std::move(m));
         }
         return it->second;
@@ -410,18 +471,17 @@ private:
     void add_component(const Language &lang, const Object &o, std::size_t module,
                        const content::AssetFinder &finder) {
         const Value &v = *o.value;
-        const std::string_view id = string_member(v, "_id");
+        const std::string_view id = o.id, component = o.component;
         if (id.empty()) return;  // nothing to track it by
-        const std::string_view component = string_member(v, "_component");
         // Same id in a later language: the same piece. Same id twice in one
         // language: two pieces (the core tells them apart and warns).
-        const auto found = pieces_.find(std::string(id));
         ContentPiece *piece = nullptr;
+        const auto found = languages_read_ > 0 ? pieces_.find(std::string(id)) : pieces_.end();
         if (found != pieces_.end() && found->second.language != languages_read_) {
             piece = &model_.modules[found->second.module].pieces[found->second.piece];
         } else {
             ContentModule &m = model_.modules[module];
-            pieces_[std::string(id)] = Place{module, m.pieces.size(), languages_read_};
+            if (languages_read_ > 0) pieces_[std::string(id)] = Place{module, m.pieces.size(), languages_read_};
             m.pieces.emplace_back();
             piece = &m.pieces.back();
             piece->id = std::string(id);
@@ -430,9 +490,17 @@ private:
         }
         // Its text lives in components.json beside every other component's:
         // its own strings (each language's) go into its fingerprint.
-        find_assets(v, finder, piece->files, piece->data);
+        find_assets(strings_.of(v), finder, piece->files, piece->data);
         content::sort_unique(piece->files);
         set_facts(v, component, *piece);
+    }
+
+    // Where each piece is, by id: made when a second language starts (a
+    // course in one language needs no lookup).
+    void index_pieces() {
+        for (std::size_t m = 0; m < model_.modules.size(); ++m)
+            for (std::size_t p = 0; p < model_.modules[m].pieces.size(); ++p)
+                pieces_[model_.modules[m].pieces[p].id] = Place{m, p, 0};  // a repeated id: the last one
     }
 
     struct Place {
@@ -445,6 +513,7 @@ private:
     int languages_read_ = 0;
     std::unordered_map<std::string, std::size_t> modules_;
     std::unordered_map<std::string, Place> pieces_;
+    Strings strings_;
 };
 
 class AdaptReader : public ContentReader {
@@ -472,8 +541,9 @@ public:
         if (!content::parse_json(in, text, course_path, course, problem)) return ContentResult::Failed;
         if (!course_object(course)) return ContentResult::NotMine;
 
+        std::string config_text;
         rapidjson::Document config;
-        if (!parse(in, config_path, config, problem)) return ContentResult::Failed;
+        if (!content::read_json_file(in, config_path, config_text, config, problem)) return ContentResult::Failed;
         const std::string_view wanted = string_member(config, "_defaultLanguage");
         std::stable_partition(layout.languages.begin(), layout.languages.end(),
                               [&](const Language &l) { return l.code == wanted; });

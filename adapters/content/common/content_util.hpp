@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,14 @@ bool read_file(const ContentInput &in, const std::string &path, std::string &out
 // what was wrong.
 bool parse_json(const ContentInput &in, std::string_view text, const std::string &file,
                 rapidjson::Document &doc, ContentProblem &problem);
+
+// Reads `path` whole and parses its JSON like parse_json(), the strings
+// decoded inside `text` (which `doc` then points into: keep `text` while
+// `doc` is read). For the tools' big data files, whose strings would
+// otherwise all be copied. On failure `problem` says what and where, as
+// parse_json() does.
+bool read_json_file(const ContentInput &in, const std::string &path, std::string &text, rapidjson::Document &doc,
+                    ContentProblem &problem);
 
 // Decodes standard base64 (whitespace ignored, padding optional), refusing
 // input whose decoded size would pass `max_bytes`.
@@ -97,10 +106,16 @@ public:
     // Adds `ref` to `out` when it is a reference. Returns whether it was.
     bool add(std::string_view ref, std::vector<std::string> &out) const;
 
+    ~AssetFinder();
+    AssetFinder(const AssetFinder &) = delete;
+    AssetFinder &operator=(const AssetFinder &) = delete;
+
 private:
+    struct HtmlParser;  // one libxml2 HTML parser, made on the first text and reused
     void from_string(std::string_view s, std::vector<std::string> &out) const;
     const EntryIndex &index_;
     std::vector<std::string> bases_;
+    mutable std::unique_ptr<HtmlParser> html_;
 };
 
 // Appends `value` as compact JSON to `out`: a piece's own data
