@@ -461,6 +461,22 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
                                              list + "); worth knowing when planning, not an error"});
         }
     }
+
+    // The course shell's missing files (its launch page, the player's
+    // scripts): owed by whoever holds the shell.
+    std::vector<std::string> shell_missing;
+    for (std::uint32_t f : course.shell)
+        if (!course.files[f].present) shell_missing.emplace_back(course.files[f].path);
+    if (!shell_missing.empty()) {
+        std::sort(shell_missing.begin(), shell_missing.end());
+        const Role *holder = r.shell.role.empty() ? nullptr : map.find_role(r.shell.role);
+        r.findings.push_back(Finding{
+            "waiting", "warning", "", "", r.shell.role, {},
+            "Course shell: " + waiting_note(shell_missing) +
+                (holder ? " (the " + role_noun(holder->title.empty() ? holder->id : holder->title) + " makes " +
+                              (shell_missing.size() == 1 ? "it" : "them") + ")"
+                        : " (no role holds the course shell)")});
+    }
     return r;
 }
 

@@ -173,6 +173,83 @@ BOOST_AUTO_TEST_CASE(editing_one_components_text_reopens_only_that_piece) {
                boost::test_tools::per_element());
 }
 
+// A course in production, inside the tool's structure: a component's image
+// and the course's launch page go missing. Publish and review go on; the
+// findings name each file and the role that owes it; the done pair whose
+// image went missing is back in progress; inspect still refuses the package.
+BOOST_AUTO_TEST_CASE(a_missing_image_and_a_missing_page_are_findings_owed_by_their_roles) {
+    cctest::TempDir dir;
+    const std::string pkg = dir / "course";
+    std::filesystem::create_directories(pkg + "/course/en/images");
+    cctest::write_file(pkg + "/imsmanifest.xml", kOneSco);
+    cctest::write_file(pkg + "/index.html", "<html></html>");
+    cctest::write_file(pkg + "/course/config.json", R"({"_defaultLanguage":"en"})");
+    cctest::write_file(pkg + "/course/en/course.json", R"({"_id":"course","_type":"course","title":"Safety"})");
+    cctest::write_file(pkg + "/course/en/contentObjects.json",
+                       R"([{"_id":"p-hazards","_parentId":"course","_type":"page","title":"Hazards"}])");
+    cctest::write_file(pkg + "/course/en/articles.json", R"([{"_id":"a","_parentId":"p-hazards","_type":"article"}])");
+    cctest::write_file(pkg + "/course/en/blocks.json", R"([{"_id":"b","_parentId":"a","_type":"block"}])");
+    cctest::write_file(pkg + "/course/en/components.json", R"([
+  {"_id":"c-photo","_parentId":"b","_type":"component","_component":"graphic","title":"The photo",
+   "_graphic":{"large":"course/en/images/hazard.png","alt":"A wet floor"}},
+  {"_id":"c-words","_parentId":"b","_type":"component","_component":"text","title":"The words",
+   "body":"<p>Mind the floor.</p>"}])");
+    cctest::write_file(pkg + "/course/en/images/hazard.png", "png");
+    cc::WorkspaceOptions o;
+    o.store_path = dir / "state.db";
+    o.now = 1'800'000'000;
+    cc::PublishResult result;
+    cc::WorkspaceError error;
+    {
+        cc::Inspection ins(20);
+        BOOST_TEST_REQUIRE(cc::publish_package(pkg, {}, o, ins, result, error), error.message);
+        BOOST_TEST_REQUIRE(ins.course.content.tool == "adapt");
+    }
+    std::vector<cc::Change> changes;
+    BOOST_TEST_REQUIRE(cc::set_status_for_package(pkg, {}, o, {{"c-photo", "artist", cc::Status::Done, "ana", "", 0}},
+                                                  changes, error),
+                       error.message);
+
+    std::filesystem::remove(pkg + "/course/en/images/hazard.png");
+    std::filesystem::remove(pkg + "/index.html");
+    o.now += 60;
+    {
+        cc::Inspection ins(20);
+        BOOST_TEST_REQUIRE(cc::publish_package(pkg, {}, o, ins, result, error), error.message);
+        BOOST_TEST(ins.diags.count("file.missing") + ins.diags.count("file.launch_missing") >= 2u);
+    }
+    BOOST_TEST(cctest::rows(o.store_path, "SELECT status || '|' || note FROM pairs WHERE piece = 'c-photo' AND "
+                                          "role = 'artist'") ==
+                   std::vector<std::string>{"in_progress|waiting for course/en/images/hazard.png"},
+               boost::test_tools::per_element());
+    BOOST_TEST(cctest::count(o.store_path, "SELECT count(*) FROM history WHERE kind = 'file_missing_after_done'") == 1);
+
+    std::string rendered;
+    BOOST_TEST_REQUIRE(cc::review_package(pkg, {}, o, rendered, error), error.message);
+    rapidjson::Document review;
+    review.Parse(rendered.c_str(), rendered.size());
+    BOOST_REQUIRE(!review.HasParseError());
+    BOOST_TEST(cctest::validate_against("review.schema.json", review) == "");
+    std::vector<std::string> waiting;
+    for (const auto &f : review["findings"].GetArray())
+        if (std::string(f["kind"].GetString()) == "waiting")
+            waiting.push_back(std::string(f["piece"].IsString() ? f["piece"].GetString() : "") + "/" +
+                              (f["role"].IsString() ? f["role"].GetString() : "") + ": " + f["message"].GetString());
+    BOOST_TEST_REQUIRE(waiting.size() == 2u);
+    BOOST_TEST(waiting[0].find("c-photo/artist: The photo: waiting for course/en/images/hazard.png (the ") == 0u,
+               waiting[0]);
+    BOOST_TEST(waiting[1].find("/designer: Course shell: waiting for index.html (the ") == 0u, waiting[1]);
+    BOOST_TEST(review["shell"]["missing_files"].GetUint() == 1u);
+
+    // The table says it too.
+    o.format = cc::ReviewFormat::Table;
+    BOOST_TEST_REQUIRE(cc::review_package(pkg, {}, o, rendered, error), error.message);
+    BOOST_TEST(rendered.find("Course shell: waiting for index.html") != std::string::npos, rendered);
+
+    cctest::Result checked = cctest::inspect(pkg);
+    BOOST_TEST(checked.status == COURSECREW_E_PACKAGE_INVALID);
+}
+
 BOOST_AUTO_TEST_CASE(modules_are_the_content_objects_under_the_course_and_pieces_the_components) {
     AdaptCourse course;
     const cctest::Result r = cctest::inspect(course.dir.path(), listing());
