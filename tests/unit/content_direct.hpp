@@ -1,7 +1,8 @@
 // Test helpers for one content reader at a time: run it straight on a
 // package folder (to see its whole model, files included, which the
 // inspect JSON only counts), write a small SCORM 1.2 package around a
-// tool's files, and pick diagnostics out of an inspection.
+// tool's files, pick diagnostics out of an inspection, and publish a
+// package into a store to see which pieces an edit reopens.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
@@ -9,9 +10,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "adapters/package/open_package.hpp"
 #include "plugin/content/content.hpp"
+#include "plugin/engine/workspace.hpp"
 #include "support.hpp"
 
 namespace cctest {
@@ -97,5 +100,85 @@ inline std::string js_single_quoted(const std::string &text) {
     }
     return out;
 }
+
+// Replaces the one occurrence of `from` in `text` by `to` (fails the test
+// when `from` is not there once).
+inline void replace_once(std::string &text, const std::string &from, const std::string &to) {
+    const auto at = text.find(from);
+    BOOST_REQUIRE_MESSAGE(at != std::string::npos && text.find(from, at + 1) == std::string::npos,
+                          "'" + from + "' is not in the text once");
+    text.replace(at, from.size(), to);
+}
+
+// Each piece's fingerprint in the inspect JSON ("null" when it has none),
+// as "<piece id>=<fingerprint>", in the model's order.
+inline std::vector<std::string> fingerprints(const std::string &path) {
+    const Result r = inspect(path);
+    std::vector<std::string> out;
+    for (const auto &m : r.doc["modules"].GetArray())
+        for (const auto &p : m["pieces"].GetArray())
+            out.push_back(std::string(p["id"].GetString()) + "=" +
+                          (p["fingerprint"].IsString() ? p["fingerprint"].GetString() : "null"));
+    return out;
+}
+
+// A tool's package published into a store of its own (not inside the
+// package) with every pair marked done. republish() publishes it again and
+// gives the pieces whose done pairs that publish reopened, then marks them
+// done again.
+class DonePackage {
+public:
+    DonePackage(std::string package, std::string tool) : package_(std::move(package)), tool_(std::move(tool)) {
+        options_.store_path = store_ / "state.db";
+        options_.now = 1'800'000'000;
+        publish();
+        pieces_ = rows(options_.store_path, "SELECT DISTINCT piece FROM pairs ORDER BY 1");
+        mark_done();
+    }
+
+    // The pieces that have pairs (each once, sorted).
+    const std::vector<std::string> &pieces() const { return pieces_; }
+
+    std::vector<std::string> republish() {
+        options_.now += 60;
+        const coursecrew::PublishResult result = publish();
+        const std::vector<std::string> reopened =
+            rows(options_.store_path, "SELECT DISTINCT piece FROM pairs WHERE status <> 'done' ORDER BY 1");
+        BOOST_TEST(result.summary.pairs_reopened ==
+                   static_cast<std::size_t>(count(options_.store_path, "SELECT count(*) FROM pairs WHERE status <> 'done'")));
+        BOOST_TEST(result.summary.pairs_added == 0u);
+        mark_done();
+        return reopened;
+    }
+
+private:
+    coursecrew::PublishResult publish() {
+        coursecrew::Inspection ins(20);
+        coursecrew::PublishResult result;
+        coursecrew::WorkspaceError error;
+        BOOST_TEST_REQUIRE(coursecrew::publish_package(package_, {}, options_, ins, result, error), error.message);
+        BOOST_TEST_REQUIRE(ins.course.content.tool == tool_);
+        return result;
+    }
+
+    void mark_done() {
+        std::vector<coursecrew::StatusUpdate> done;
+        for (const std::string &pair : rows(options_.store_path,
+                                            "SELECT piece || '|' || role FROM pairs WHERE status <> 'done'")) {
+            const auto bar = pair.find('|');
+            done.push_back({pair.substr(0, bar), pair.substr(bar + 1), coursecrew::Status::Done, "ana", "", 0});
+        }
+        if (done.empty()) return;
+        std::vector<coursecrew::Change> changes;
+        coursecrew::WorkspaceError error;
+        BOOST_TEST_REQUIRE(coursecrew::set_status_for_package(package_, {}, options_, done, changes, error),
+                           error.message);
+    }
+
+    TempDir store_;
+    std::string package_, tool_;
+    coursecrew::WorkspaceOptions options_;
+    std::vector<std::string> pieces_;
+};
 
 }  // namespace cctest

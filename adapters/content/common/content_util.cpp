@@ -601,6 +601,22 @@ void append_json(const rapidjson::Value &value, std::string &out) {
     out.append(buffer.GetString(), buffer.GetSize());
 }
 
+void append_json_except(const rapidjson::Value &value, std::initializer_list<std::string_view> skip,
+                        std::string &out) {
+    if (!value.IsObject()) return append_json(value, out);
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartObject();
+    for (const auto &m : value.GetObject()) {
+        const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+        if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        writer.Key(m.name.GetString(), m.name.GetStringLength());
+        m.value.Accept(writer);
+    }
+    writer.EndObject();
+    out.append(buffer.GetString(), buffer.GetSize());
+}
+
 void sort_unique(std::vector<std::string> &paths) {
     std::sort(paths.begin(), paths.end());
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -121,6 +122,13 @@ private:
 // Appends `value` as compact JSON to `out`: a piece's own data
 // (ContentPiece::data), whose digest the core puts in its fingerprint.
 void append_json(const rapidjson::Value &value, std::string &out);
+
+// append_json() of an object without the members named in `skip` (those
+// that record the piece's place, not its content: a slide number, a file
+// name numbered by position). A value that is not an object is appended
+// whole.
+void append_json_except(const rapidjson::Value &value, std::initializer_list<std::string_view> skip,
+                        std::string &out);
 
 // Whether a path (query and fragment aside) names an image, audio or video.
 bool is_media(std::string_view path);
