@@ -70,6 +70,46 @@ void expect_fallback(const std::string &path, const std::string &what, const cc:
 
 BOOST_AUTO_TEST_SUITE(content_storyline)
 
+// data.js holds every slide's title and interactions: republishing an
+// unchanged story reopens nothing; editing one slide's title, or one
+// question's text, reopens that slide alone; renumbering a slide
+// (slideNumberInScene, lmsId) is its place, not its content.
+BOOST_AUTO_TEST_CASE(editing_one_slides_title_reopens_only_that_slide) {
+    cctest::TempDir dir;
+    std::string data = kData;
+    cctest::replace_once(data, R"("id":"s1",)", R"("id":"s1","slideNumberInScene":1,"lmsId":"Slide1",)");
+    cctest::replace_once(data, R"("id":"i1"})", R"("id":"i1","lmstext":"Pick one"})");
+    auto write = [&] { cctest::put(dir, "html5/data/js/data.js", provide("data", data)); };
+    story(dir, provide("data", data));
+    cctest::DonePackage pkg(dir.path(), "storyline");
+    BOOST_TEST(pkg.pieces() == (std::vector<std::string>{"s1", "s2", "s3"}), boost::test_tools::per_element());
+    const std::vector<std::string> before = cctest::fingerprints(dir.path());
+    BOOST_REQUIRE(before.size() == 3u);
+    BOOST_TEST(pkg.republish().empty());
+    BOOST_TEST(cctest::fingerprints(dir.path()) == before, boost::test_tools::per_element());
+
+    cctest::replace_once(data, "<b>welcome</b>", "<b>hello</b>");  // s1's title
+    write();
+    std::vector<std::string> after = cctest::fingerprints(dir.path());
+    BOOST_TEST(after[0] != before[0]);
+    BOOST_TEST(after[1] == before[1]);
+    BOOST_TEST(after[2] == before[2]);
+    BOOST_TEST(pkg.republish() == std::vector<std::string>{"s1"}, boost::test_tools::per_element());
+
+    cctest::replace_once(data, "Pick one", "Pick two");  // s2's question, as the LMS sees it
+    write();
+    const std::vector<std::string> edited = cctest::fingerprints(dir.path());
+    BOOST_TEST(edited[0] == after[0]);
+    BOOST_TEST(edited[1] != after[1]);
+    BOOST_TEST(edited[2] == after[2]);
+    BOOST_TEST(pkg.republish() == std::vector<std::string>{"s2"}, boost::test_tools::per_element());
+
+    cctest::replace_once(data, R"("slideNumberInScene":1,"lmsId":"Slide1")", R"("slideNumberInScene":2,"lmsId":"Slide2")");
+    write();
+    BOOST_TEST(cctest::fingerprints(dir.path()) == edited, boost::test_tools::per_element());
+    BOOST_TEST(pkg.republish().empty());
+}
+
 BOOST_AUTO_TEST_CASE(content_scenes_are_modules_and_their_slides_pieces) {
     cctest::TempDir dir;
     story(dir, provide("data", kData));

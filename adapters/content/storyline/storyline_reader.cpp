@@ -311,6 +311,15 @@ private:
                                                                  why.message + "): its media and interactions are not known"});
             }
         }
+        // The slide's entry in data.js, a file every slide shares: its
+        // title, its interactions (the question and choice texts sent to
+        // the LMS), its layers and settings. Its body (objects, texts,
+        // media) is its own file, html5url, already in `files`, so an edit
+        // there changes its fingerprint without this; the entry adds what
+        // only data.js holds. Left out: slideNumberInScene, lmsId
+        // ("Slide3") and navIndex, which follow the slide's place in its
+        // scene, not its content.
+        content::append_json_except(slide, {"slideNumberInScene", "lmsId", "navIndex"}, piece.data);
         content::sort_unique(piece.files);
         return piece;
     }
