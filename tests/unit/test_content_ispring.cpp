@@ -73,6 +73,45 @@ void expect_fallback(const std::string &path, const std::string &what, const cc:
 
 BOOST_AUTO_TEST_SUITE(content_ispring)
 
+// presInfo, in the page, holds every slide's text and notes: republishing
+// an unchanged deck reopens nothing; editing one slide's notes, or another's
+// text, reopens that slide alone; a thumbnail's file name (numbered by the
+// slide's place) is not content.
+BOOST_AUTO_TEST_CASE(editing_one_slides_text_reopens_only_that_slide) {
+    cctest::TempDir dir;
+    std::string pres = kPres;
+    cctest::replace_once(pres, R"("x":"Hello",)", R"("x":"Hello","n":"Say hello",)");
+    auto write = [&] { deck(dir, quoted(cctest::base64(z(pres)))); };
+    write();
+    cctest::DonePackage pkg(dir.path(), "ispring");
+    BOOST_TEST(pkg.pieces() == (std::vector<std::string>{"{G1}", "{G2}", "{G3}"}), boost::test_tools::per_element());
+    const std::vector<std::string> before = cctest::fingerprints(dir.path());
+    BOOST_REQUIRE(before.size() == 3u);
+    BOOST_TEST(pkg.republish().empty());
+    BOOST_TEST(cctest::fingerprints(dir.path()) == before, boost::test_tools::per_element());
+
+    cctest::replace_once(pres, "Say hello", "Say goodbye");  // the first slide's notes
+    write();
+    const std::vector<std::string> after = cctest::fingerprints(dir.path());
+    BOOST_TEST(after[0] != before[0]);
+    BOOST_TEST(after[1] == before[1]);
+    BOOST_TEST(after[2] == before[2]);
+    BOOST_TEST(pkg.republish() == std::vector<std::string>{"{G1}"}, boost::test_tools::per_element());
+
+    cctest::replace_once(pres, R"("t":"","x":"",)", R"("t":"","x":"Third",)");  // the third slide's text
+    write();
+    const std::vector<std::string> edited = cctest::fingerprints(dir.path());
+    BOOST_TEST(edited[0] == after[0]);
+    BOOST_TEST(edited[1] == after[1]);
+    BOOST_TEST(edited[2] != after[2]);
+    BOOST_TEST(pkg.republish() == std::vector<std::string>{"{G3}"}, boost::test_tools::per_element());
+
+    cctest::replace_once(pres, "data/thmb2.png", "data/thmb7.png");
+    write();
+    BOOST_TEST(cctest::fingerprints(dir.path()) == edited, boost::test_tools::per_element());
+    BOOST_TEST(pkg.republish().empty());
+}
+
 BOOST_AUTO_TEST_CASE(the_presentation_is_a_module_and_its_slides_pieces) {
     cctest::TempDir dir;
     deck(dir, quoted(cctest::base64(z(kPres))));

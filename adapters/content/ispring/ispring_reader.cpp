@@ -254,6 +254,14 @@ private:
             if (kind == FileKind::Audio || kind == FileKind::Video) piece.has_media = true;
         }
         if (piece.title.empty()) piece.title = (quiz ? "Quiz (slide " : "Slide ") + number + (quiz ? ")" : "");
+        // The slide's object in presInfo, the page's one blob for every
+        // slide: its title t, text x, notes n and N, animations, sounds and
+        // videos. Its body and style sheet (data/slideN.js, .css) are its
+        // own files, in `files`; the blob holds what they do not (notes,
+        // the text as the player's outline and search see it). Left out:
+        // s, c and T, the names of its body, style sheet and thumbnail,
+        // numbered by the slide's position (s and c are in `files`).
+        content::append_json_except(slide, {"s", "c", "T"}, piece.data);
         content::sort_unique(piece.files);
         return piece;
     }
