@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "content_direct.hpp"
 #include "support.hpp"
 
 namespace cc = coursecrew;
@@ -230,6 +231,94 @@ void expect_fallback(const cctest::Result &r, const std::string &file, const std
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(content_exe)
+
+// contentv3.xml holds every iDevice: republishing an unchanged project
+// reopens nothing; editing one iDevice's text reopens it alone; the
+// lastIdevice flag (its place on the page) is not content, and an iDevice
+// added before the others leaves their fingerprints as they were.
+BOOST_AUTO_TEST_CASE(exe2_editing_one_idevices_text_reopens_only_that_idevice) {
+    Package pkg;
+    pkg.add("cat.png", "png");
+    std::string xml = exe2();
+    cctest::replace_once(xml, R"(<unicode value="11"></unicode>)",
+                         R"(<unicode value="11"></unicode><string role="key" value="lastIdevice"></string><bool value="1"></bool>)");
+    pkg.add("contentv3.xml", xml);
+    cctest::DonePackage done(pkg.dir.path(), "exe");
+    BOOST_TEST(done.pieces() == (std::vector<std::string>{"10", "11", "12"}), boost::test_tools::per_element());
+    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    BOOST_REQUIRE(before.size() == 3u);
+    BOOST_TEST(done.republish().empty());
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
+
+    cctest::replace_once(xml, "&lt;p&gt;Hello ", "&lt;p&gt;Howdy ");  // the Welcome iDevice's field
+    pkg.add("contentv3.xml", xml);
+    const std::vector<std::string> after = cctest::fingerprints(pkg.dir.path());
+    BOOST_TEST(after[0] != before[0]);
+    BOOST_TEST(after[1] == before[1]);
+    BOOST_TEST(after[2] == before[2]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"10"}, boost::test_tools::per_element());
+
+    cctest::replace_once(xml, "True or false?", "True or not?");  // the True/False iDevice's title
+    pkg.add("contentv3.xml", xml);
+    const std::vector<std::string> edited = cctest::fingerprints(pkg.dir.path());
+    BOOST_TEST(edited[0] == after[0]);
+    BOOST_TEST(edited[1] != after[1]);
+    BOOST_TEST(edited[2] == after[2]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"11"}, boost::test_tools::per_element());
+
+    cctest::replace_once(xml, R"(<bool value="1"></bool>)", R"(<bool value="0"></bool>)");
+    pkg.add("contentv3.xml", xml);
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == edited, boost::test_tools::per_element());
+    BOOST_TEST(done.republish().empty());
+
+    cctest::replace_once(xml, "<list>\n     <instance class=\"exe.engine.freetextidevice.FreeTextIdevice\" reference=\"3\">",
+                         R"(<list><instance class="exe.engine.freetextidevice.FreeTextIdevice" reference="30"><dictionary>
+                 <string role="key" value="_title"></string><unicode value="New"></unicode>
+                 <string role="key" value="id"></string><unicode value="40"></unicode></dictionary></instance>
+     <instance class="exe.engine.freetextidevice.FreeTextIdevice" reference="3">)");
+    pkg.add("contentv3.xml", xml);
+    std::vector<std::string> added = cctest::fingerprints(pkg.dir.path());
+    BOOST_REQUIRE(added.size() == 4u);
+    BOOST_TEST(added[0].substr(0, 3) == "40=");
+    added.erase(added.begin());
+    BOOST_TEST(added == edited, boost::test_tools::per_element());
+}
+
+// content.xml holds every iDevice: editing one iDevice's htmlView or its
+// jsonProperties reopens it alone; its order in its block is not content.
+BOOST_AUTO_TEST_CASE(exe3_editing_one_idevices_text_reopens_only_that_idevice) {
+    Package pkg;
+    pkg.add("index.html", "<html><head><meta name=\"generator\" content=\"eXeLearning v3.0.0\"></head></html>");
+    pkg.add("content/resources/I1/pic.jpg", "jpg");
+    std::string xml = kExe3;
+    pkg.add("content.xml", xml);
+    cctest::DonePackage done(pkg.dir.path(), "exe");
+    BOOST_TEST(done.pieces() == (std::vector<std::string>{"I1", "I2", "I3", "I4"}), boost::test_tools::per_element());
+    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    BOOST_REQUIRE(before.size() == 4u);  // I1, I2, I3, I4 in the model's order
+    BOOST_TEST(before[1].substr(0, 3) == "I2=");
+    BOOST_TEST(before[3].substr(0, 3) == "I4=");
+    BOOST_TEST(done.republish().empty());
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
+
+    cctest::replace_once(xml, "&lt;p&gt;Two&lt;/p&gt;", "&lt;p&gt;Deux&lt;/p&gt;");
+    pkg.add("content.xml", xml);
+    const std::vector<std::string> after = cctest::fingerprints(pkg.dir.path());
+    for (std::size_t i = 0; i < 4; ++i) BOOST_TEST((after[i] != before[i]) == (i == 1), after[i]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"I2"}, boost::test_tools::per_element());
+
+    cctest::replace_once(xml, R"({"title":"x"})", R"({"title":"y"})");
+    pkg.add("content.xml", xml);
+    const std::vector<std::string> edited = cctest::fingerprints(pkg.dir.path());
+    for (std::size_t i = 0; i < 4; ++i) BOOST_TEST((edited[i] != after[i]) == (i == 3), edited[i]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"I4"}, boost::test_tools::per_element());
+
+    cctest::replace_once(xml, "<odeComponentsOrder>1</odeComponentsOrder></odeComponent></odeComponents>\n  </odePagStructure></odePagStructures>\n </odeNavStructure>\n <odeNavStructure><odePageId>P1<",
+                         "<odeComponentsOrder>3</odeComponentsOrder></odeComponent></odeComponents>\n  </odePagStructure></odePagStructures>\n </odeNavStructure>\n <odeNavStructure><odePageId>P1<");
+    pkg.add("content.xml", xml);
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == edited, boost::test_tools::per_element());
+    BOOST_TEST(done.republish().empty());
+}
 
 BOOST_AUTO_TEST_CASE(exe2_pages_reachable_from_root_make_the_modules) {
     Package pkg;

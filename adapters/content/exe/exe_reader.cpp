@@ -248,7 +248,17 @@ bool is_idevice(const xmlNode *instance) {
 struct Exe2Scan {
     std::vector<std::string> html;     // HTML field values
     std::vector<std::string> storage;  // Resource _storageName values
+    // Its own values (ContentPiece::data): each key and value (text,
+    // number, flag) its objects hold, NUL-separated, in the walk's order,
+    // which follows the objects and not where the file happens to write
+    // each one out (reference numbers are not kept).
+    std::string data;
 };
+
+// Values that are not the iDevice's content: lastIdevice says whether it
+// is the last on its page (its place), edit and undo are the editor's
+// state when the project was saved.
+bool exe2_not_content(std::string_view key) { return key == "lastIdevice" || key == "edit" || key == "undo"; }
 
 Exe2Scan scan_idevice(const Exe2Data &data, const xmlNode *idevice) {
     Exe2Scan scan;
@@ -257,24 +267,33 @@ Exe2Scan scan_idevice(const Exe2Data &data, const xmlNode *idevice) {
     while (!stack.empty()) {
         const xmlNode *n = stack.back();
         stack.pop_back();
+        std::string key;  // the dictionary key the next value is stored under
         for (const xmlNode *c = n->children; c; c = c->next) {
             if (c->type != XML_ELEMENT_NODE) continue;
             if (attr(c, "role") == "key") {
-                if (attr(c, "value") == "_storageName") {
+                key = attr(c, "value");
+                if (key == "_storageName") {
                     const xmlNode *v = c->next;
                     while (v && v->type != XML_ELEMENT_NODE) v = v->next;
                     if (v && !attr(v, "value").empty()) scan.storage.push_back(attr(v, "value"));
                 }
                 continue;
             }
+            const std::string k = std::move(key);
+            key.clear();
             const xmlNode *target = data.deref(c);
             if (!target || !seen.insert(target).second) continue;
             if (named(target, "instance") &&
                 (is_node(target) || is_idevice(target) || attr(target, "class") == "exe.engine.package.Package"))
                 continue;
-            if (named(target, "unicode") || named(target, "string")) {
+            const bool text = named(target, "unicode") || named(target, "string");
+            if (text || named(target, "int") || named(target, "bool") || named(target, "float") ||
+                named(target, "long")) {
+                if (exe2_not_content(k)) continue;
                 const std::string v = attr(target, "value");
-                if (v.find('<') != std::string::npos) scan.html.push_back(v);
+                (scan.data += k) += '\0';
+                (scan.data += v) += '\0';
+                if (text && v.find('<') != std::string::npos) scan.html.push_back(v);
                 continue;
             }
             stack.push_back(target);
@@ -333,7 +352,9 @@ struct Exe2Reader {
         out.origin = {"exe:" + cls, file, line_of(idevice)};
         const std::string js_dir = Exe2Data::value(idevice, "_iDeviceDir");
 
-        const Exe2Scan scan = scan_idevice(data, idevice);
+        Exe2Scan scan = scan_idevice(data, idevice);
+        // contentv3.xml holds every iDevice: its own values are its data.
+        out.data = std::move(scan.data);
         for (const std::string &h : scan.html) {
             finder.from_html(h, out.files);
             if (!out.has_text && !ct::plain_text(h).empty()) out.has_text = true;
@@ -593,6 +614,18 @@ ContentResult read_exe3(const ContentInput &in, const std::string &file, Content
                 p.has_interactions = exe3_interactive(type);
                 p.has_media = any_media(p.files) || contains_any(html, {"<video", "<audio", "<iframe"});
                 p.has_text = !ct::plain_text(html).empty();
+                // content.xml holds every iDevice: its own data is its type,
+                // htmlView, jsonProperties and odeComponentsProperties, as
+                // the file has them. Left out: odeComponentsOrder (its
+                // place) and the page and block ids it sits in; the block's
+                // name (its title) is the block's, shared by its iDevices.
+                // (The texts are taken with {{context_path}}/ dropped, as
+                // read above.)
+                ((((p.data = type) += '\0') += html) += '\0') += json;
+                for (const xmlNode *prop : children(child(c.node, "odeComponentsProperties"), "odeComponentsProperty")) {
+                    ((p.data += '\0') += text_of(child(prop, "key"))) += '\0';
+                    p.data += text_of(child(prop, "value"));
+                }
                 m.pieces.push_back(std::move(p));
             }
             for (auto it = page.subpages.rbegin(); it != page.subpages.rend(); ++it) stack.push_back(*it);
