@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "content_direct.hpp"
 #include "support.hpp"
 
 namespace cc = coursecrew;
@@ -109,6 +110,49 @@ void expect_fallback(const cctest::Result &r, const std::string &where, const st
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(content_captivate)
+
+// CPM.js holds every slide: republishing an unchanged project reopens
+// nothing; editing one caption's text (its image packed into dr/img1.json,
+// which no slide owns) reopens its slide alone, as does one button's text;
+// a slide that moves on the project's timeline (from, to, pa) has not
+// changed.
+BOOST_AUTO_TEST_CASE(editing_one_captions_text_reopens_only_its_slide) {
+    std::string head = kModelHead;
+    cctest::replace_once(head, "S1:{lb:'',", "S1:{lb:'',from:11,to:20,");
+    cctest::replace_once(head, "Cap1:{type:19,", "Cap1:{type:19,from:11,to:20,pa:15,");
+    cctest::replace_once(head, "S2:{lb:'Intro <b>slide</b>',", "S2:{lb:'Intro <b>slide</b>',from:1,to:10,");
+    const Package pkg(kProject, head + kMain + kModelTail);
+    auto write = [&] { pkg.add("assets/js/CPM.js", head + kMain + kModelTail); };
+    cctest::DonePackage done(pkg.dir.path(), "captivate");
+    BOOST_TEST(done.pieces() == (std::vector<std::string>{"S1", "S2"}), boost::test_tools::per_element());
+    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    BOOST_REQUIRE(before.size() == 2u);  // S2, S1
+    BOOST_TEST(before[0].substr(0, 3) == "S2=");
+    BOOST_TEST(done.republish().empty());
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
+
+    cctest::replace_once(head, "accstr:'Question one?'", "accstr:'Question two?'");
+    write();
+    const std::vector<std::string> after = cctest::fingerprints(pkg.dir.path());
+    BOOST_TEST(after[0] == before[0]);
+    BOOST_TEST(after[1] != before[1]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"S1"}, boost::test_tools::per_element());
+
+    cctest::replace_once(head, "accstr:'Next'", "accstr:'Go on'");
+    write();
+    const std::vector<std::string> edited = cctest::fingerprints(pkg.dir.path());
+    BOOST_TEST(edited[0] != after[0]);
+    BOOST_TEST(edited[1] == after[1]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"S2"}, boost::test_tools::per_element());
+
+    // S2 grows by ten frames: S1 and its caption move along the timeline.
+    cctest::replace_once(head, "from:1,to:10,", "from:1,to:20,");
+    cctest::replace_once(head, "S1:{lb:'',from:11,to:20,", "S1:{lb:'',from:21,to:30,");
+    cctest::replace_once(head, "from:11,to:20,pa:15,", "from:21,to:30,pa:25,");
+    write();
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == edited, boost::test_tools::per_element());
+    BOOST_TEST(done.republish().empty());
+}
 
 BOOST_AUTO_TEST_CASE(slides_come_from_project_main_in_its_order) {
     Package pkg;

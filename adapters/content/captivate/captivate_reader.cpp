@@ -168,6 +168,21 @@ struct Scan {
         }
     }
 
+    // Appends the value of every string literal in text[begin, end) to
+    // `out`, each followed by a NUL (a span skip_value() delimited).
+    void strings(std::size_t begin, std::size_t end, std::string &out) {
+        std::string s;
+        for (std::size_t i = begin; i < end && i < text.size();) {
+            const char c = text[i];
+            if (c != '\'' && c != '"' && c != '`') {
+                ++i;
+                continue;
+            }
+            if (!string_at(i, s)) return;
+            (out += s) += '\0';
+        }
+    }
+
     // A member's value as a string ("" when it is not a string literal).
     std::string string_value(const Member &m) {
         std::string out;
@@ -373,6 +388,12 @@ private:
         std::vector<Member> fields;
         if (!scan.members(slide.begin, fields)) return;
         if (const Member *lb = find(fields, "lb")) p.title = ct::plain_text(scan.string_value(*lb));
+        // CPM.js holds every slide: the slide's own data is the strings of
+        // its object, of its items and of their display objects (label,
+        // accessible texts, actions, image names), in that order. Numbers
+        // are left out: from, to and pa are frames on the whole project's
+        // timeline, which move when an earlier slide gets longer.
+        scan.strings(slide.begin, slide.end, p.data);
         ct::media_in_quotes(scan.text.substr(slide.begin, slide.end - slide.begin), finder, p.files);
         std::vector<Member> items;
         const Member *si = find(fields, "si");
@@ -396,6 +417,7 @@ private:
         std::vector<Member> fields;
         if (!scan.members(item.begin, fields)) return;
         const std::string_view text = scan.text;
+        scan.strings(item.begin, item.end, p.data);
         ct::media_in_quotes(text.substr(item.begin, item.end - item.begin), finder, p.files);
         if (find(fields, "oca")) p.has_interactions = true;  // an on-click action
         int type = -1;
@@ -408,6 +430,7 @@ private:
         auto display = mdi ? by_key.find(scan.string_value(*mdi)) : by_key.end();
         if (display == by_key.end()) return;
         const Member &d = *display->second;
+        scan.strings(d.begin, d.end, p.data);
         std::vector<std::string> drawn;
         ct::media_in_quotes(text.substr(d.begin, d.end - d.begin), finder, drawn);
         if (!drawn.empty() && type != kTextCaption && type != kSmartShape) p.has_media = true;
@@ -433,6 +456,10 @@ private:
             if (e.HasMember("title") && e["title"].IsString()) p.title = ct::plain_text(e["title"].GetString());
             if (p.title.empty()) p.title = p.id;
             p.origin = {"captivate:slide", project, "/contentStructure/" + std::to_string(i)};
+            // Its entry in project.txt (its class and its length in frames):
+            // all project.txt says of the slide alone; its items' texts are
+            // entries of their own that it does not link to.
+            ct::append_json(e, p.data);
             module.pieces.push_back(std::move(p));
         }
         return !module.pieces.empty();
