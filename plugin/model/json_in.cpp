@@ -30,7 +30,10 @@ struct Frame {
 // kParseErrorTermination; the document is left null.
 class DepthLimited {
 public:
-    DepthLimited(rapidjson::Document &doc, std::size_t max_depth) : doc_(doc), max_depth_(max_depth) {}
+    // `named_places`: keep each member's name, for pointer() (a copy per
+    // key; a caller that gives no error message goes without).
+    DepthLimited(rapidjson::Document &doc, std::size_t max_depth, bool named_places = true)
+        : doc_(doc), max_depth_(max_depth), named_places_(named_places) {}
 
     bool Null() { return value() && doc_.Null(); }
     bool Bool(bool b) { return value() && doc_.Bool(b); }
@@ -43,7 +46,7 @@ public:
     bool String(const char *s, rapidjson::SizeType n, bool copy) { return value() && doc_.String(s, n, copy); }
     bool Key(const char *s, rapidjson::SizeType n, bool copy) {
         Frame &f = frames_.back();
-        f.key.assign(s, n);
+        if (named_places_) f.key.assign(s, n);
         f.has_current = false;  // until its value starts
         return doc_.Key(s, n, copy);
     }
@@ -102,6 +105,7 @@ private:
 
     rapidjson::Document &doc_;
     std::size_t max_depth_;
+    bool named_places_;
     std::vector<Frame> frames_;  // at most max_depth_ of them
     bool too_deep_ = false;
 };
@@ -120,13 +124,21 @@ void locate(std::string_view text, std::size_t offset, std::size_t &line, std::s
     }
 }
 
-// Whether all of `text` is well-formed UTF-8: eight ASCII bytes at a time,
+// Whether all of `text` is well-formed UTF-8: 32 or 8 ASCII bytes at a time,
 // utf8_sequence() for the rest. Much cheaper than RapidJSON's check of every
 // string character (kParseValidateEncodingFlag), which a 10 MB course file
 // would otherwise pay for in full.
 bool valid_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
+        if (text.size() - i >= 32) {  // four words at once: most of a course's text is ASCII
+            std::uint64_t w[4];
+            std::memcpy(w, text.data() + i, 32);
+            if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) == 0) {
+                i += 32;
+                continue;
+            }
+        }
         if (text.size() - i >= 8) {
             std::uint64_t word;
             std::memcpy(&word, text.data() + i, 8);
@@ -217,7 +229,7 @@ bool parse_json_in_place(std::string &text, const JsonLimits &limits, rapidjson:
     if (too_large(text, limits, ignored) || !valid_utf8(text)) return false;
     bool ok = false;
     auto generate = [&](rapidjson::Document &target) {
-        DepthLimited handler(target, limits.max_depth);
+        DepthLimited handler(target, limits.max_depth, false);  // no error message here
         const std::size_t bom = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // as parse_json skips it
         rapidjson::InsituStringStream in(text.data() + bom);
         rapidjson::Reader reader;
