@@ -200,6 +200,25 @@ BOOST_AUTO_TEST_CASE(without_project_main_project_txt_names_the_slides) {
     BOOST_TEST(!r.has_code("content.unreadable"));
 }
 
+// In the project.txt fallback a slide's data is its contentStructure entry:
+// editing one slide's entry changes that slide's fingerprint alone.
+BOOST_AUTO_TEST_CASE(in_the_project_txt_fallback_a_slides_entry_is_its_data) {
+    std::string project = R"({"metadata":{"generator":"Captivate","generatorVersion":"11.8.2"},
+      "contentStructure":[{"id":"S1","class":"Normal Slide","roles":{"slide":{}}},
+                          {"id":"S2","class":"Normal Slide","title":"Intro","roles":{"slide":{}}}]})";
+    Package pkg(project, kModelHead + kModelTail);
+    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    BOOST_REQUIRE(before.size() == 2u);
+    BOOST_TEST(before[0].substr(0, 3) == "S1=");
+    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
+    cctest::replace_once(project, "\"title\":\"Intro\"", "\"title\":\"Welcome\"");
+    pkg.add("project.txt", project);
+    const std::vector<std::string> after = cctest::fingerprints(pkg.dir.path());
+    BOOST_REQUIRE(after.size() == 2u);
+    BOOST_TEST(after[0] == before[0]);
+    BOOST_TEST(after[1] != before[1]);
+}
+
 BOOST_AUTO_TEST_CASE(without_project_main_or_project_slides_the_manifest_stays) {
     Package pkg(kProject, kModelHead + kModelTail);
     expect_fallback(inspect(pkg), "assets/js/CPM.js|", "no project_main");

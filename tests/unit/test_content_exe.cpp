@@ -318,6 +318,19 @@ BOOST_AUTO_TEST_CASE(exe3_editing_one_idevices_text_reopens_only_that_idevice) {
     pkg.add("content.xml", xml);
     BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == edited, boost::test_tools::per_element());
     BOOST_TEST(done.republish().empty());
+
+    // An iDevice's component properties are its own: giving I3 one, then
+    // changing its value, reopens I3 alone each time.
+    cctest::replace_once(xml, "&lt;p&gt;Three&lt;/p&gt;</htmlView>",
+                         "&lt;p&gt;Three&lt;/p&gt;</htmlView><odeComponentsProperties><odeComponentsProperty>"
+                         "<key>visibility</key><value>true</value></odeComponentsProperty></odeComponentsProperties>");
+    pkg.add("content.xml", xml);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"I3"}, boost::test_tools::per_element());
+    cctest::replace_once(xml, "<value>true</value>", "<value>false</value>");
+    pkg.add("content.xml", xml);
+    const std::vector<std::string> hidden = cctest::fingerprints(pkg.dir.path());
+    for (std::size_t i = 0; i < 4; ++i) BOOST_TEST((hidden[i] != edited[i]) == (i == 2), hidden[i]);
+    BOOST_TEST(done.republish() == std::vector<std::string>{"I3"}, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(exe2_pages_reachable_from_root_make_the_modules) {
