@@ -122,6 +122,21 @@ inline std::vector<std::string> fingerprints(const std::string &path) {
     return out;
 }
 
+// The "waiting" findings of a review (JSON, checked against its schema), as
+// "piece/role: message" ("" for a piece or role the finding has none of).
+inline std::vector<std::string> waiting_findings(const std::string &review_json) {
+    rapidjson::Document review;
+    review.Parse(review_json.c_str(), review_json.size());
+    BOOST_REQUIRE(!review.HasParseError());
+    BOOST_TEST(validate_against("review.schema.json", review) == "");
+    std::vector<std::string> out;
+    for (const auto &f : review["findings"].GetArray())
+        if (std::string(f["kind"].GetString()) == "waiting")
+            out.push_back(std::string(f["piece"].IsString() ? f["piece"].GetString() : "") + "/" +
+                          (f["role"].IsString() ? f["role"].GetString() : "") + ": " + f["message"].GetString());
+    return out;
+}
+
 // A tool's package published into a store of its own (not inside the
 // package) with every pair marked done. republish() publishes it again and
 // gives the pieces whose done pairs that publish reopened, then marks them
@@ -149,6 +164,16 @@ public:
         BOOST_TEST(result.summary.pairs_added == 0u);
         mark_done();
         return reopened;
+    }
+
+    // The pieces' fingerprints (as fingerprints() gives them), after
+    // checking that republishing the package unchanged reopens nothing and
+    // leaves every fingerprint as it was.
+    std::vector<std::string> steady_fingerprints() {
+        const std::vector<std::string> before = fingerprints(package_);
+        BOOST_TEST(republish().empty());
+        BOOST_TEST(fingerprints(package_) == before, boost::test_tools::per_element());
+        return before;
     }
 
 private:

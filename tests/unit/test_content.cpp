@@ -16,6 +16,7 @@
 #include "plugin/engine/workspace.hpp"
 
 #include <map>
+#include "content_direct.hpp"
 #include "support.hpp"
 
 namespace cc = coursecrew;
@@ -549,16 +550,10 @@ BOOST_AUTO_TEST_CASE(missing_files_are_findings_not_refusals) {
 
     std::string rendered;
     BOOST_TEST_REQUIRE(cc::review_package(pkg, {}, o, rendered, error), error.message);
+    const std::vector<std::string> waiting = cctest::waiting_findings(rendered);
+    BOOST_TEST_REQUIRE(waiting.size() == 2u);
     rapidjson::Document review;
     review.Parse(rendered.c_str(), rendered.size());
-    BOOST_REQUIRE(!review.HasParseError());
-    BOOST_TEST(cctest::validate_against("review.schema.json", review) == "");
-    std::vector<std::string> waiting;
-    for (const auto &f : review["findings"].GetArray())
-        if (std::string(f["kind"].GetString()) == "waiting")
-            waiting.push_back(std::string(f["piece"].GetString()) + "/" + f["role"].GetString() + ": " +
-                              f["message"].GetString());
-    BOOST_TEST_REQUIRE(waiting.size() == 2u);
     BOOST_TEST(waiting[0].find("hazards/artist: Hazards: waiting for images/hazard.png") == 0u, waiting[0]);
     BOOST_TEST(waiting[1].find("exits/writer: Exits: waiting for notes.html") == 0u, waiting[1]);
     // Counted per module and for the course (the counts are sized by the kinds).

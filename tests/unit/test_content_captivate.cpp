@@ -125,11 +125,9 @@ BOOST_AUTO_TEST_CASE(editing_one_captions_text_reopens_only_its_slide) {
     auto write = [&] { pkg.add("assets/js/CPM.js", head + kMain + kModelTail); };
     cctest::DonePackage done(pkg.dir.path(), "captivate");
     BOOST_TEST(done.pieces() == (std::vector<std::string>{"S1", "S2"}), boost::test_tools::per_element());
-    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    const std::vector<std::string> before = done.steady_fingerprints();
     BOOST_REQUIRE(before.size() == 2u);  // S2, S1
     BOOST_TEST(before[0].substr(0, 3) == "S2=");
-    BOOST_TEST(done.republish().empty());
-    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
 
     cctest::replace_once(head, "accstr:'Question one?'", "accstr:'Question two?'");
     write();

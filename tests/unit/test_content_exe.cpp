@@ -245,10 +245,8 @@ BOOST_AUTO_TEST_CASE(exe2_editing_one_idevices_text_reopens_only_that_idevice) {
     pkg.add("contentv3.xml", xml);
     cctest::DonePackage done(pkg.dir.path(), "exe");
     BOOST_TEST(done.pieces() == (std::vector<std::string>{"10", "11", "12"}), boost::test_tools::per_element());
-    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    const std::vector<std::string> before = done.steady_fingerprints();
     BOOST_REQUIRE(before.size() == 3u);
-    BOOST_TEST(done.republish().empty());
-    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
 
     cctest::replace_once(xml, "&lt;p&gt;Hello ", "&lt;p&gt;Howdy ");  // the Welcome iDevice's field
     pkg.add("contentv3.xml", xml);
@@ -294,12 +292,10 @@ BOOST_AUTO_TEST_CASE(exe3_editing_one_idevices_text_reopens_only_that_idevice) {
     pkg.add("content.xml", xml);
     cctest::DonePackage done(pkg.dir.path(), "exe");
     BOOST_TEST(done.pieces() == (std::vector<std::string>{"I1", "I2", "I3", "I4"}), boost::test_tools::per_element());
-    const std::vector<std::string> before = cctest::fingerprints(pkg.dir.path());
+    const std::vector<std::string> before = done.steady_fingerprints();
     BOOST_REQUIRE(before.size() == 4u);  // I1, I2, I3, I4 in the model's order
     BOOST_TEST(before[1].substr(0, 3) == "I2=");
     BOOST_TEST(before[3].substr(0, 3) == "I4=");
-    BOOST_TEST(done.republish().empty());
-    BOOST_TEST(cctest::fingerprints(pkg.dir.path()) == before, boost::test_tools::per_element());
 
     cctest::replace_once(xml, "&lt;p&gt;Two&lt;/p&gt;", "&lt;p&gt;Deux&lt;/p&gt;");
     pkg.add("content.xml", xml);

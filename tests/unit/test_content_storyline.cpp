@@ -83,10 +83,8 @@ BOOST_AUTO_TEST_CASE(editing_one_slides_title_reopens_only_that_slide) {
     story(dir, provide("data", data));
     cctest::DonePackage pkg(dir.path(), "storyline");
     BOOST_TEST(pkg.pieces() == (std::vector<std::string>{"s1", "s2", "s3"}), boost::test_tools::per_element());
-    const std::vector<std::string> before = cctest::fingerprints(dir.path());
+    const std::vector<std::string> before = pkg.steady_fingerprints();
     BOOST_REQUIRE(before.size() == 3u);
-    BOOST_TEST(pkg.republish().empty());
-    BOOST_TEST(cctest::fingerprints(dir.path()) == before, boost::test_tools::per_element());
 
     cctest::replace_once(data, "<b>welcome</b>", "<b>hello</b>");  // s1's title
     write();
