@@ -52,7 +52,12 @@ bool render_inspect(const std::string &json, std::ostream &out, std::string &err
     const std::string edition = s(d, "edition");
     const std::string title = s(d, "title");
     out << (title.empty() ? (format.empty() ? "(no course read)" : "(untitled course)") : title) << "\n";
-    out << "  format:     " << format_name(format);
+    // A package with no manifest (an Adapt build without spoor) is read
+    // from the authoring tool's data alone.
+    const Value *content = d.HasMember("content_model") && d["content_model"].IsObject() ? &d["content_model"] : nullptr;
+    const std::string tool = content ? s(*content, "tool") : "";
+    if (format.empty() && !tool.empty()) out << "  format:     none (no manifest): the " << tool << " course data alone";
+    else out << "  format:     " << format_name(format);
     if (!edition.empty()) out << ", " << edition << " edition";
     out << "\n";
     if (!s(d, "identifier").empty()) out << "  identifier: " << s(d, "identifier") << "\n";
@@ -60,7 +65,7 @@ bool render_inspect(const std::string &json, std::ostream &out, std::string &err
     if (!s(d, "manifest").empty()) out << "  manifest:   " << s(d, "manifest") << "\n";
     out << "  package:    " << s(d, "package") << "\n";
 
-    const bool known_format = d.HasMember("format") && d["format"].IsString();
+    const bool known_format = (d.HasMember("format") && d["format"].IsString()) || !tool.empty();
     const Value &counts = d["counts"];
     if (known_format && counts.IsObject()) {
         out << "  counts:    ";

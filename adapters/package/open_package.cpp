@@ -37,10 +37,10 @@ void warn_name_case(const std::string &path, const std::string &canonical, Diagn
 }
 
 // Picks the manifest among the package's files: at the root, by name
-// preference; refuses two whose names differ only in case. Explains when it is one folder too deep (the usual mistake of
-// zipping the course folder rather than its contents) or missing.
-int find_manifest(const PackageSource &src, const std::string &named_path, bool is_zip,
-                  Diagnostics &diags, std::string &manifest) {
+// preference; refuses two whose names differ only in case, and explains when
+// it is one folder too deep (the usual mistake of zipping the course folder
+// rather than its contents). With none at all, `manifest` is left empty.
+int find_manifest(const PackageSource &src, bool is_zip, Diagnostics &diags, std::string &manifest) {
     const auto &entries = src.entries();
     for (const char *want : kManifestNames) {
         const PackageEntry *exact = nullptr, *folded = nullptr;
@@ -95,11 +95,11 @@ int find_manifest(const PackageSource &src, const std::string &named_path, bool 
         }
     }
 
-    diags.error("package.no_manifest", "no imsmanifest.xml, cmi5.xml or tincan.xml in " +
-                                           named_path +
-                                           "; name a course package (a folder or .zip) or its "
-                                           "manifest file");
-    return COURSECREW_E_PACKAGE_INVALID;
+    // No manifest at all: a build without one (an Adapt build without
+    // spoor) may still be a course the content readers recognise;
+    // inspect_source says which, or that it is no course package.
+    manifest.clear();
+    return COURSECREW_OK;
 }
 
 int read_failed(const std::string &path, int err, Diagnostics &diags) {
@@ -149,7 +149,7 @@ int open_package(const std::string &path, const PackageLimits &limits, Diagnosti
         int rc = FolderSource::create(path, limits, diags, folder);
         if (rc != COURSECREW_OK) return rc;
         std::string manifest;
-        rc = find_manifest(*folder, path, /*is_zip=*/false, diags, manifest);
+        rc = find_manifest(*folder, /*is_zip=*/false, diags, manifest);
         if (rc != COURSECREW_OK) return rc;
         out.source = std::move(folder);
         out.manifest_path = std::move(manifest);
@@ -176,7 +176,7 @@ int open_package(const std::string &path, const PackageLimits &limits, Diagnosti
         int rc = ZipSource::create(path, limits, diags, zip);
         if (rc != COURSECREW_OK) return rc;
         std::string manifest;
-        rc = find_manifest(*zip, path, /*is_zip=*/true, diags, manifest);
+        rc = find_manifest(*zip, /*is_zip=*/true, diags, manifest);
         if (rc != COURSECREW_OK) return rc;
         out.source = std::move(zip);
         out.manifest_path = std::move(manifest);

@@ -12,7 +12,7 @@ namespace coursecrew {
 
 struct OpenedPackage {
     std::unique_ptr<PackageSource> source;
-    std::string manifest_path;  // package-relative path of the manifest to read
+    std::string manifest_path;  // package-relative path of the manifest to read; "" when it has none
     // False when the host named a manifest file with a non-standard name
     // (e.g. "course-v2.xml"): a bare manifest, not a whole package. Files in
     // its folder that the manifest does not list are then not reported.

@@ -98,6 +98,8 @@ void apply_content_model(ContentModel &&model, Course &course, Diagnostics &diag
     course.content.tool = std::move(model.tool);
     course.content.version = std::move(model.version);
     course.content.source = std::move(model.source);
+    course.content.course_id = std::move(model.course_id);
+    course.content.course_title = std::move(model.course_title);
 }
 
 void read_content_model(const ContentInput &in, const ContentReaders &readers,

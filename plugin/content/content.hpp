@@ -70,6 +70,10 @@ struct ContentModel {
     std::string tool;     // "adapt", "rise", "storyline", "h5p", "exe", "ispring", "lectora", "captivate"
     std::string version;  // the tool's version when its data names it, else ""
     std::string source;   // package path of the main file the structure was read from
+    // The course's identifier and title as the tool's data gives them, used
+    // when the package has no manifest ("" when the tool cannot say: such a
+    // package has no identifier to keep statuses under).
+    std::string course_id, course_title;
     std::vector<ContentModule> modules;
     // A read that worked but left something out (a component whose parent
     // chain never reaches the course, a slide file that cannot be read):

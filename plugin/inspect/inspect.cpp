@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "adapters/xml/xml_stream.hpp"
 #include "plugin/inspect/digest_cache.hpp"
@@ -327,6 +328,77 @@ void count(Course &c, const EntryIndex &index) {
 
 }  // namespace
 
+// Reads the manifest into `c`. False when reading cannot go on (the
+// diagnostics say why); a manifest that stops half-way leaves only them.
+bool read_manifest(const PackageSource &source, const std::string &manifest_path, bool in_package,
+                   const Readers &readers, const InspectOptions &options, const EntryIndex &index,
+                   Course &c, Diagnostics &diags) {
+    std::string error;
+    auto in = source.open(manifest_path, error);
+    if (!in) {
+        diags.error("package.read_failed", "cannot read the manifest: " + error, manifest_path);
+        return false;
+    }
+    // The size the package states is checked before anything is parsed.
+    const PackageEntry *entry = index.find(manifest_path);
+    xml::Stream x(*in, manifest_path, diags, options.limits, entry ? entry->size : xml::Stream::kUnknownSize);
+    xml::Event e = x.next();
+    while (e == xml::Event::Text) e = x.next();
+    if (e != xml::Event::Start) {
+        if (e == xml::Event::Eof) diags.error("xml.malformed", "the manifest has no root element", manifest_path);
+        return false;
+    }
+    ReadContext ctx{source, index, diags, options.limits, manifest_path, dir_name(manifest_path), in_package};
+    const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path, x.line(), x.ns_uri());
+    ReaderFn reader = f == Format::Scorm12  ? readers.scorm
+                      : f == Format::Cmi5   ? readers.cmi5
+                      : f == Format::Tincan ? readers.tincan
+                                            : nullptr;
+    if (!reader) return false;
+    reader(x, ctx, c);
+    if (x.failed()) {
+        // A manifest that stops half-way would yield false findings (resources
+        // "missing" because they were never read): keep only the diagnostics.
+        const std::string manifest = c.manifest_path;
+        c = Course{};
+        c.manifest_path = manifest;
+        c.counts.package_files = index.size();
+        return false;
+    }
+    return true;
+}
+
+// A package with no manifest (an Adapt build without spoor): the course is
+// what the authoring tool's own data says, and every file in the package is
+// the course's. False, with the old error, when no content reader knows it.
+bool read_without_manifest(const PackageSource &source, const EntryIndex &index, const Readers &readers,
+                           const InspectOptions &options, const std::string &package, Course &c,
+                           Diagnostics &diags) {
+    if (readers.content) {
+        const ContentInput content{source, index, c, options.content_limits};
+        read_content_model(content, *readers.content, options.content, c, diags);
+    }
+    if (!c.content.present()) {
+        diags.error("package.no_manifest", "no imsmanifest.xml, cmi5.xml or tincan.xml in " + package +
+                                               "; name a course package (a folder or .zip) or its manifest file");
+        return false;
+    }
+    diags.warning("package.no_manifest_content_only",
+                  "no imsmanifest.xml, cmi5.xml or tincan.xml in " + package +
+                      ": an LMS cannot import it as it is (an Adapt build needs the spoor extension for one); "
+                      "the course is read from the " + c.content.tool + " course data alone",
+                  c.content.source);
+    c.identifier = c.content.course_id;
+    if (!c.content.course_title.empty()) c.title.add("", c.content.course_title);
+    std::unordered_set<std::string_view> known;
+    for (const File &f : c.files) known.insert(f.path);
+    std::vector<std::string> rest;
+    for (const PackageEntry &e : source.entries())
+        if (!known.count(e.path)) rest.push_back(e.path);
+    for (const std::string &path : rest) c.add_file(kNone, path, 0);
+    return true;
+}
+
 void inspect_source(const PackageSource &source, const std::string &manifest_path,
                     bool in_package, const Readers &readers, const InspectOptions &options,
                     Inspection &out) {
@@ -348,57 +420,21 @@ void inspect_source(const PackageSource &source, const std::string &manifest_pat
     } unlist{digests};
     if (digests) digests->listed(source.entries());
 
-    std::string error;
-    auto in = source.open(manifest_path, error);
-    if (!in) {
-        diags.error("package.read_failed", "cannot read the manifest: " + error, manifest_path);
-        diags.finish();
-        return;
-    }
-    {
-        // The parser and its buffers live only while the manifest is read.
-        // The size the package states is checked before anything is parsed.
-        const PackageEntry *entry = index.find(manifest_path);
-        xml::Stream x(*in, manifest_path, diags, options.limits,
-                      entry ? entry->size : xml::Stream::kUnknownSize);
-        xml::Event e = x.next();
-        while (e == xml::Event::Text) e = x.next();
-        if (e != xml::Event::Start) {
-            if (e == xml::Event::Eof)
-                diags.error("xml.malformed", "the manifest has no root element", manifest_path);
+    if (manifest_path.empty()) {
+        if (!read_without_manifest(source, index, readers, options, out.package, c, diags)) {
             diags.finish();
             return;
         }
-        ReadContext ctx{source, index, diags, options.limits, manifest_path,
-                        dir_name(manifest_path), in_package};
-        const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path,
-                                x.line(), x.ns_uri());
-        ReaderFn reader = f == Format::Scorm12  ? readers.scorm
-                          : f == Format::Cmi5   ? readers.cmi5
-                          : f == Format::Tincan ? readers.tincan
-                                                : nullptr;
-        if (!reader) {
+    } else {
+        if (!read_manifest(source, manifest_path, in_package, readers, options, index, c, diags)) {
             diags.finish();
             return;
         }
-        reader(x, ctx, c);
-        if (x.failed()) {
-            // A manifest that stops half-way would yield false findings (resources
-            // "missing" because they were never read): keep only the diagnostics.
-            const std::string manifest = c.manifest_path;
-            c = Course{};
-            c.manifest_path = manifest;
-            c.counts.package_files = index.size();
-            diags.finish();
-            return;
+        // The authoring tool's own structure, in place of the one-SCO piece.
+        if (readers.content && in_package) {
+            const ContentInput content{source, index, c, options.content_limits};
+            read_content_model(content, *readers.content, options.content, c, diags);
         }
-    }
-    in.reset();
-
-    // The authoring tool's own structure, in place of the one-SCO piece.
-    if (readers.content && in_package) {
-        const ContentInput content{source, index, c, options.content_limits};
-        read_content_model(content, *readers.content, options.content, c, diags);
     }
 
     EntryMarks marks(source.entries());

@@ -247,6 +247,9 @@ struct ContentInfo {
     std::string tool;     // "adapt", "rise", ... ("" = none: the manifest's pieces)
     std::string version;  // the tool's version when its data names it
     std::string source;   // package path of the file the structure was read from
+    // What the tool's data names the course: its identifier and title when
+    // the package has no manifest (an Adapt build without spoor).
+    std::string course_id, course_title;
     std::vector<std::uint32_t> modules;  // Module items, in course order
     bool present() const { return !tool.empty(); }
 };

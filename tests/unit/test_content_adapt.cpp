@@ -289,6 +289,63 @@ BOOST_AUTO_TEST_CASE(modules_are_the_content_objects_under_the_course_and_pieces
     BOOST_TEST(!graphic["facts"].HasMember("question"));
 }
 
+// An Adapt build without spoor has no manifest: the course is read from its
+// JSON alone, named as spoor's manifest would name it, and every file in the
+// build that no component uses is the course shell. Its statuses are kept
+// like any course's.
+BOOST_AUTO_TEST_CASE(a_build_without_a_manifest_is_read_from_its_json_alone) {
+    AdaptCourse course;
+    std::filesystem::remove(course.dir / "imsmanifest.xml");
+    const cctest::Result r = cctest::inspect(course.dir.path(), listing());
+    // Its only errors are the images the components name that are not there,
+    // as with a manifest.
+    BOOST_TEST(r.status == COURSECREW_E_PACKAGE_INVALID);
+    BOOST_TEST(r.doc["summary"]["errors"].GetUint() == 3u);
+    BOOST_TEST(warning(r.doc, "file.missing").find("course/en/images/missing.jpg") != std::string::npos);
+    BOOST_TEST(r.doc["format"].IsNull());
+    BOOST_TEST(r.doc["manifest"].IsNull());
+    BOOST_TEST(r.doc["identifier"].GetString() == std::string("adapt_manifest"));
+    BOOST_TEST(r.doc["title"].GetString() == std::string("The course"));
+    const std::string warned = warning(r.doc, "package.no_manifest_content_only");
+    BOOST_TEST(warned.find("course/en/course.json|no imsmanifest.xml, cmi5.xml or tincan.xml in ") == 0u, warned);
+    BOOST_TEST(warned.find("read from the adapt course data alone") != std::string::npos, warned);
+    BOOST_TEST(r.doc["counts"]["modules"].GetUint() == 2u);
+    BOOST_TEST(r.doc["counts"]["pieces"].GetUint() == 2u);
+    BOOST_TEST(files_of(*find_piece(r.doc, "c-text")) ==
+                   (std::vector<std::string>{"assets/none.png:missing", "course/en/images/intro.jpg:present",
+                                             "course/fr/images/intro-fr.jpg:present"}),
+               boost::test_tools::per_element());
+    // Every other file of the build is the shell: index.html, the framework's
+    // script and the 11 JSON files (the two body images are c-text's).
+    BOOST_TEST(r.doc["counts"]["package_files"].GetUint() == 15u);
+    BOOST_TEST(r.doc["course_shell"]["file_count"].GetUint() == 13u);
+    BOOST_TEST(r.doc["course_shell"]["missing_files"].GetUint() == 0u);
+
+    // spoor's identifier setting names the course, as it names the manifest.
+    cctest::write_file(course.dir / "course/config.json",
+                       R"({"_defaultLanguage":"en","_spoor":{"_advancedSettings":{"_manifestIdentifier":"safety-101"}}})");
+    BOOST_TEST(cctest::inspect(course.dir.path(), listing()).doc["identifier"].GetString() == std::string("safety-101"));
+
+    // Without the content readers it is no package at all.
+    cc::InspectOptions off = listing();
+    off.content.mode = "off";
+    const cctest::Result refused = cctest::inspect(course.dir.path(), off);
+    BOOST_TEST(refused.status == COURSECREW_E_PACKAGE_INVALID);
+    BOOST_TEST(warning(refused.doc, "package.no_manifest").find("|no imsmanifest.xml, cmi5.xml or tincan.xml in ") == 0u);
+    BOOST_TEST(warning(refused.doc, "package.no_manifest_content_only").empty());
+
+    // Published, its pairs are kept under that identifier.
+    cc::WorkspaceOptions o;
+    o.store_path = course.dir / "state.db";
+    o.now = 1'800'000'000;
+    cc::PublishResult result;
+    cc::WorkspaceError error;
+    cc::Inspection ins(20);
+    BOOST_TEST_REQUIRE(cc::publish_package(course.dir.path(), {}, o, ins, result, error), error.message);
+    BOOST_TEST(result.course == "safety-101");
+    BOOST_TEST(result.pieces == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(each_language_adds_its_files_to_the_one_piece_of_a_component) {
     AdaptCourse course;
     const cctest::Result r = cctest::inspect(course.dir.path(), listing());

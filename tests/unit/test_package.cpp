@@ -505,13 +505,19 @@ BOOST_AUTO_TEST_CASE(no_manifest_anywhere_near_the_root) {
     tmp.write("index.html", "<html/>");
     tmp.write("a/b/imsmanifest.xml", kManifest);  // two folders down: not looked for
 
+    // Opened without one: the content readers may still know the package
+    // (an Adapt build without spoor); this one no reader knows.
     Diagnostics diags;
     OpenedPackage pkg;
-    BOOST_CHECK_EQUAL(open_package(tmp.path, PackageLimits{}, diags, pkg),
-                      COURSECREW_E_PACKAGE_INVALID);
-    const Diagnostic *d = find_diag(diags, "package.no_manifest");
+    BOOST_CHECK_EQUAL(open_package(tmp.path, PackageLimits{}, diags, pkg), COURSECREW_OK);
+    BOOST_CHECK(pkg.manifest_path.empty());
+    BOOST_CHECK_EQUAL(diags.error_count() + diags.warning_count(), 0u);
+    Inspection in(20);
+    BOOST_CHECK_EQUAL(inspect_package(tmp.path, InspectOptions{}, in), COURSECREW_E_PACKAGE_INVALID);
+    const Diagnostic *d = find_diag(in.diags, "package.no_manifest");
     BOOST_REQUIRE(d != nullptr);
     BOOST_CHECK(d->message.find("no imsmanifest.xml, cmi5.xml or tincan.xml in " + tmp.path) == 0);
+    BOOST_CHECK(!in.usable());
 }
 
 BOOST_AUTO_TEST_CASE(missing_path_is_not_found) {

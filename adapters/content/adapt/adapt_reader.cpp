@@ -516,6 +516,14 @@ private:
     Strings strings_;
 };
 
+// The identifier adapt-contrib-spoor gives the manifest it writes.
+std::string manifest_identifier(const rapidjson::Value &config) {
+    const rapidjson::Value *spoor = content::member(config, "_spoor");
+    const rapidjson::Value *advanced = spoor ? content::member(*spoor, "_advancedSettings") : nullptr;
+    const std::string_view id = advanced ? string_member(*advanced, "_manifestIdentifier") : std::string_view{};
+    return id.empty() ? std::string("adapt_manifest") : std::string(id);
+}
+
 class AdaptReader : public ContentReader {
 public:
     const char *tool() const override { return "adapt"; }
@@ -539,7 +547,8 @@ public:
         if (text.find("\"_type\"") == std::string::npos) return ContentResult::NotMine;
         rapidjson::Document course;
         if (!content::parse_json(in, text, course_path, course, problem)) return ContentResult::Failed;
-        if (!course_object(course)) return ContentResult::NotMine;
+        const rapidjson::Value *course_value = course_object(course);
+        if (!course_value) return ContentResult::NotMine;
 
         std::string config_text;
         rapidjson::Document config;
@@ -551,6 +560,11 @@ public:
         out.tool = "adapt";
         out.version = framework_version(in, layout.root, config);
         out.source = layout.languages.front().folder + std::string(kCourseJson);
+        // Without spoor there is no manifest: name the course as spoor's
+        // manifest would (its identifier setting, else "adapt_manifest"), so
+        // that its statuses stay the same course when spoor is turned on.
+        out.course_id = manifest_identifier(config);
+        out.course_title = title_of(*course_value);
         Builder builder(in, out);
         builder.set_root(layout.root);
         for (Language &lang : layout.languages) {
