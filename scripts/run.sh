@@ -9,22 +9,26 @@
 #   7. print what the LRS now holds (statements by verb, one module's status document);
 #   8. stop the LRS.
 #
-#   scripts/run.sh [PACKAGE] [--roles FILE] [--config FILE] [--out DIR]
+#   scripts/run.sh [PACKAGE] [--roles FILE] [--config FILE] [--out DIR] [--build DIR --no-build]
 #
 # PACKAGE defaults to samples/safety-basics (with samples/safety-basics.roles.json).
 # --config FILE: a sync config naming a real LRS (schemas/config.schema.json);
 #   its store and roles are used as it names them, and nothing is started.
 # --out DIR: where the store and the review go (default build/run).
+# --build DIR: the build folder (default build); --no-build: use it as it is
+#   (the test of this script, tests/main_job, does).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-package="" roles="" config="" out="$root/build/run"
+package="" roles="" config="" out="" build="$root/build" no_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --roles) roles=$(realpath "$2"); shift 2 ;;
     --config) config=$(realpath "$2"); shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --build) build=$(realpath "$2"); shift 2 ;;
+    --no-build) no_build=1; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) [ -z "$package" ] || { echo "run.sh: one package at a time" >&2; exit 2; }
        package=$(realpath "$1"); shift ;;
@@ -38,12 +42,15 @@ fi
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "install and build"
-"$root/scripts/install-deps.sh"
-[ -x "$root/.tools/node20/bin/node" ] && export PATH="$root/.tools/node20/bin:$PATH"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$root/build" -j"$(nproc)"
-cc=$root/build/bin/coursecrew
+[ -n "$out" ] || out=$build/run
+if [ "$no_build" = 0 ]; then
+  step "install and build"
+  "$root/scripts/install-deps.sh"
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j"$(nproc)"
+fi
+if [ -x "$root/.tools/node20/bin/node" ]; then export PATH="$root/.tools/node20/bin:$PATH"; fi
+cc=$build/bin/coursecrew
 
 mkdir -p "$out"
 out=$(realpath "$out")
