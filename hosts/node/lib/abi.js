@@ -146,9 +146,23 @@ function load(explicit) {
   return plugin;
 }
 
+// strlen, to size the view of an answer (lib/instance.js) off the JS thread.
+// glibc's libc.so.6; elsewhere (musl) answers are decoded in one go instead.
+let strlen;
+function libcStrlen() {
+  if (strlen === undefined) {
+    try {
+      strlen = koffi.load('libc.so.6').func('size_t strlen(void *text)');
+    } catch {
+      strlen = null;
+    }
+  }
+  return strlen;
+}
+
 /** The host_info the plugin's create() checks. */
 function hostInfo() {
   return { struct_size: koffi.sizeof(HostInfo), abi_major: ABI_MAJOR, abi_minor: ABI_MINOR, host_name: HOST_NAME };
 }
 
-module.exports = { load, hostInfo, EventFn, ABI_MAJOR, ABI_MINOR, koffi };
+module.exports = { load, hostInfo, libcStrlen, EventFn, ABI_MAJOR, ABI_MINOR, koffi };

@@ -4,9 +4,9 @@
 // order they were made. Several instances run in parallel.
 
 const { EventEmitter } = require('node:events');
-const { load, hostInfo, EventFn, koffi } = require('./abi');
+const { load, hostInfo, libcStrlen, EventFn, koffi } = require('./abi');
 const { CoursecrewError, statusName, closedError } = require('./errors');
-const { parseJson } = require('./json');
+const { parseJsonBytes, decodeBytes } = require('./text');
 
 // sync() waits in slices this long, so that other calls on the instance (and
 // close()) get their turn while a long wait is under way.
@@ -108,39 +108,64 @@ class Coursecrew extends EventEmitter {
     return run;
   }
 
-  // One call that hands back a string: [status, text or null, last error].
-  // The string is copied and freed right away; parsing happens outside the queue.
+  // One call that hands back a string: {status, answer, message}. `answer`
+  // (null when the plugin gave none) holds the plugin's bytes, seen in place;
+  // whoever takes it must call its release() (which frees them) exactly once.
   async #textCall(name, ...args) {
     const { fns } = this.#plugin;
     const out = [null];
     const status = await callAsync(fns[name], this.#handle, ...args, out);
+    // last_error is valid until the next call on the instance: read it now.
     const message = status === 0 ? '' : (fns.last_error(this.#handle) || fns.strerror(status));
-    let text = null;
-    if (out[0]) {
-      try {
-        text = koffi.decode.string(out[0]);
-      } finally {
-        fns.free_string(out[0]);
+    return { status, answer: out[0] ? await this.#view(out[0]) : null, message };
+  }
+
+  // The string at `pointer` as a Buffer over the plugin's memory (no copy), its
+  // length found off the JS thread; release() frees it with free_string.
+  async #view(pointer) {
+    const { fns } = this.#plugin;
+    let released = false;
+    const release = () => {
+      if (!released) fns.free_string(pointer);
+      released = true;
+    };
+    const strlen = libcStrlen();
+    try {
+      if (strlen) {
+        const length = Number(await callAsync(strlen, pointer));
+        return { bytes: Buffer.from(koffi.view(pointer, length)), release };
       }
+    } catch {
+      // no external buffers in this runtime: decode in one go below
     }
-    return { status, text, message };
+    const bytes = Buffer.from(koffi.decode.string(pointer), 'utf8');
+    release();
+    return { bytes, release };
+  }
+
+  // Parses (or decodes) an answer, in slices, then frees it.
+  async #take(answer, json) {
+    if (answer === null) return null;
+    try {
+      return await (json ? parseJsonBytes(answer.bytes) : decodeBytes(answer.bytes));
+    } finally {
+      answer.release();
+    }
   }
 
   // Runs one call in the queue and turns its answer into a value or a rejection.
   async #call(name, args, { json = true } = {}) {
-    const { status, text, message } = await this.#enqueue(name, () => this.#textCall(name, ...args));
-    if (status !== 0) throw await this.#failure(status, text, message);
-    return json && text !== null ? parseJson(text) : text;
+    const { status, answer, message } = await this.#enqueue(name, () => this.#textCall(name, ...args));
+    if (status !== 0) throw await this.#failure(status, answer, message);
+    return this.#take(answer, json);
   }
 
-  async #failure(status, text, message) {
+  async #failure(status, answer, message) {
     let detail;
-    if (text !== null) {
-      try {
-        detail = await parseJson(text);
-      } catch {
-        detail = undefined; // not JSON (a failed review's text): message says it all
-      }
+    try {
+      detail = (await this.#take(answer, true)) ?? undefined;
+    } catch {
+      detail = undefined; // not JSON (a failed review's text): the message says it all
     }
     return new CoursecrewError(statusName(status), message, { status, detail });
   }
@@ -183,9 +208,9 @@ class Coursecrew extends EventEmitter {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const slice = Math.max(0, Math.min(SYNC_SLICE_MS, deadline - Date.now()));
-      const { status, text, message } = await this.#enqueue('sync', () => this.#textCall('sync', optionsText, slice));
-      if (status === 0) return parseJson(text);
-      const error = await this.#failure(status, text, message);
+      const { status, answer, message } = await this.#enqueue('sync', () => this.#textCall('sync', optionsText, slice));
+      if (status === 0) return this.#take(answer, true);
+      const error = await this.#failure(status, answer, message);
       const detail = error.detail;
       const stillGoing = status === 3 && detail && detail.idle === false &&
         !detail.targets.some((t) => t.state === 'stopped');

@@ -4,14 +4,15 @@
 // back), a 1 ms interval never waits long. The bound is generous (200 ms) so
 // that a busy machine does not make it flaky; bench/node_stall.js measures the
 // 20,000-piece course (bench/README.md). Also: large answers parse in slices
-// (lib/json.js) to the same value JSON.parse gives.
+// (lib/text.js) to the same value JSON.parse gives, and large texts decode in
+// slices to the same text.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { test } = require('node:test');
 const { measure } = require('../../../bench/node_stall');
-const { parseJson, SMALL } = require('../lib/json');
+const { parseJsonBytes, decodeBytes, SMALL } = require('../lib/text');
 const { paths, scratch } = require('./helpers');
 
 test('the largest event-loop gap while publishing a 1,000-piece course stays under 200 ms', async (t) => {
@@ -36,19 +37,27 @@ test('a large answer parses in slices to what JSON.parse gives, yielding to the 
     changes.push({ kind: 'added', piece: `P-${i} "quoted" \\ é ✓ \u2028`, n: i * 1.5, ok: i % 2 === 0, none: null, e: [], o: {} });
   }
   const value = {
-    course: 'c', big: 'x'.repeat(100 * 1024), nested: { changes, deeper: [[1, 2, [3]], { a: -1e-7 }] },
+    course: 'c', big: 'x'.repeat(3 * SMALL), nested: { changes, deeper: [[1, 2, [3]], { a: -1e-7 }] },
     ['__proto__']: { polluted: true }, last: 12345,
   };
   const text = JSON.stringify(value);
-  assert.ok(text.length > SMALL);
+  const bytes = Buffer.from(text);
+  assert.ok(bytes.length > SMALL);
   let ticks = 0;
   const timer = setInterval(() => ticks++, 0);
-  const parsed = await parseJson(text);
+  const parsed = await parseJsonBytes(bytes);
   clearInterval(timer);
   assert.deepEqual(parsed, JSON.parse(text));
   assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
   assert.equal({}.polluted, undefined);
   assert.ok(ticks > 0, 'the parse never yielded');
-  await assert.rejects(parseJson(text.slice(0, -1)), SyntaxError);
-  await assert.rejects(parseJson(`${text} x`), SyntaxError);
+  await assert.rejects(parseJsonBytes(bytes.subarray(0, -1)), SyntaxError);
+  await assert.rejects(parseJsonBytes(Buffer.concat([bytes, Buffer.from(' x')])), SyntaxError);
+  assert.deepEqual(await parseJsonBytes(Buffer.from(' [1, "a", {"b": null}] ')), [1, 'a', { b: null }]);
+});
+
+test('a large text decodes in slices, never cutting a character', async () => {
+  const text = 'é✓𝄞 plain, '.repeat(SMALL / 4); // 1-, 2-, 3- and 4-byte characters, > SMALL bytes
+  assert.equal(await decodeBytes(Buffer.from(text)), text);
+  assert.equal(await decodeBytes(Buffer.from('short ✓')), 'short ✓');
 });

@@ -5,6 +5,9 @@
 // a target stalls or events are streaming in.
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const path = require('node:path');
+const { promisify } = require('node:util');
+const execFile = promisify(require('node:child_process').execFile);
 const { test } = require('node:test');
 const { isMainThread } = require('node:worker_threads');
 const { open } = require('..');
@@ -91,23 +94,41 @@ test('close during a sync that waits on a stalled target resolves promptly; call
   await assert.rejects(cc.sync({ timeoutMs: 10 }), { code: 'ERR_COURSECREW_CLOSED' });
 });
 
+// In a child process: a deadlock would block the JS thread, and with it any
+// timer of this test. The child's JS thread is kept busy for 100 ms first, so
+// that the worker (retrying every few ms) is surely waiting inside the event
+// callback for that thread when close() destroys the instance.
+const CLOSE_WHILE_EVENTS = `
+  const { open } = require(process.env.CC_HOST);
+  const cc = open({ plugin: process.env.CC_PLUGIN, options: JSON.parse(process.env.CC_OPTIONS) });
+  let count = 0, afterClose = 0, closed = false;
+  cc.on('sync', () => { count++; if (closed) afterClose++; });
+  (async () => {
+    await cc.publish(process.env.CC_SAMPLE);
+    await cc.sync({ timeoutMs: 0 }).catch(() => {}); // starts the worker; it keeps retrying
+    const deadline = Date.now() + 10000;
+    while (count < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const spin = performance.now() + 100;
+    while (performance.now() < spin) {} // the JS thread is busy: the worker waits in the callback
+    await cc.close();
+    closed = true;
+    await new Promise((r) => setTimeout(r, 200));
+    console.log(JSON.stringify({ count, afterClose }));
+  })();
+`;
+
 test('close while events stream in from the worker does not deadlock, and no event follows it', async (t) => {
-  const cc = openSyncing(t, await deadEndpoint(), { retry: { base_ms: 1, cap_ms: 5 } });
-  let count = 0;
-  let afterClose = 0;
-  let closed = false;
-  cc.on('sync', () => {
-    count++;
-    if (closed) afterClose++;
-  });
-  await cc.publish(paths.sample);
-  await cc.sync({ timeoutMs: 0 }).catch(() => {}); // starts the worker; it keeps retrying
-  const deadline = Date.now() + 10000;
-  while (count < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  const dir = scratch(t);
+  const config = writeSyncConfig(dir, await deadEndpoint(), { retry: { base_ms: 1, cap_ms: 5 } });
+  const env = {
+    ...process.env,
+    CC_HOST: path.resolve(__dirname, '..'), CC_PLUGIN: paths.plugin, CC_SAMPLE: paths.sample,
+    CC_OPTIONS: JSON.stringify(storeOptions(dir, { config })),
+  };
+  const { stdout } = await execFile(process.execPath, ['-e', CLOSE_WHILE_EVENTS], { env, timeout: 30000 })
+    .catch((err) => assert.fail(`the child did not finish (deadlock?): ${err.message}`));
+  const { count, afterClose } = JSON.parse(stdout);
   assert.ok(count >= 20, `only ${count} events in 10 s`);
-  await within(10000, cc.close(), 'close while events stream');
-  closed = true;
-  await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(afterClose, 0);
 });
 
