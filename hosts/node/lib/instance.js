@@ -30,6 +30,15 @@ function formatOf(callOptions, instanceOptions) {
   return 'json';
 }
 
+// Instances not closed yet. When the event loop runs dry, they are closed
+// ('beforeExit'): a sync worker that called into JavaScript while Node tears
+// its environment down would abort the process (koffi's relay to the JS thread
+// is gone by then). An explicit process.exit() skips 'beforeExit': close first.
+const openInstances = new Set();
+function closeLeftovers() {
+  for (const instance of openInstances) instance.close();
+}
+
 function callAsync(fn, ...args) {
   return new Promise((resolve, reject) => {
     fn.async(...args, (err, result) => (err ? reject(err) : resolve(result)));
@@ -70,7 +79,17 @@ class Coursecrew extends EventEmitter {
       throw new CoursecrewError(statusName(configured), message, { status: configured });
     }
     this.#callback = koffi.register((_user, eventJson) => this.#onEvent(eventJson), koffi.pointer(EventFn));
-    fns.set_event_callback(this.#handle, this.#callback, null);
+    const subscribed = fns.set_event_callback(this.#handle, this.#callback, null);
+    if (subscribed !== 0) {
+      fns.destroy(this.#handle);
+      koffi.unregister(this.#callback);
+      throw new CoursecrewError(statusName(subscribed), `set_event_callback failed: ${fns.strerror(subscribed)}`,
+        { status: subscribed });
+    }
+    if (openInstances.size === 0 && !process.listeners('beforeExit').includes(closeLeftovers)) {
+      process.on('beforeExit', closeLeftovers);
+    }
+    openInstances.add(this);
   }
 
   /** The loaded plugin: path, version ("0.1.0") and ABI ({major, minor}). */
@@ -212,7 +231,7 @@ class Coursecrew extends EventEmitter {
       if (status === 0) return this.#take(answer, true);
       const error = await this.#failure(status, answer, message);
       const detail = error.detail;
-      const stillGoing = status === 3 && detail && detail.idle === false &&
+      const stillGoing = error.code === 'COURSECREW_E_IO' && detail && detail.idle === false &&
         !detail.targets.some((t) => t.state === 'stopped');
       if (!stillGoing || Date.now() >= deadline) {
         // The plugin counted the last slice; the caller asked for timeoutMs.
@@ -235,6 +254,7 @@ class Coursecrew extends EventEmitter {
   close() {
     if (this.#closed) return this.#closed;
     this.#state = 'closing';
+    openInstances.delete(this);
     const { fns } = this.#plugin;
     this.#closed = this.#tail.then(async () => {
       await callAsync(fns.destroy, this.#handle);

@@ -132,6 +132,35 @@ test('close while events stream in from the worker does not deadlock, and no eve
   assert.equal(afterClose, 0);
 });
 
+// A script that forgets close(): the worker keeps retrying (and calling into
+// JS) until the event loop runs dry; Node must then exit normally, not abort.
+const FORGETS_CLOSE = `
+  const { open } = require(process.env.CC_HOST);
+  const cc = open({ plugin: process.env.CC_PLUGIN, options: JSON.parse(process.env.CC_OPTIONS) });
+  let count = 0;
+  cc.on('sync', () => count++);
+  (async () => {
+    await cc.publish(process.env.CC_SAMPLE);
+    await cc.sync({ timeoutMs: 300 }).catch(() => {});
+    console.log(JSON.stringify({ count }));
+  })();
+`;
+
+test('a script that never calls close() exits normally while the worker is busy', async (t) => {
+  const dir = scratch(t);
+  const config = writeSyncConfig(dir, await deadEndpoint(), { retry: { base_ms: 1, cap_ms: 3 } });
+  const env = {
+    ...process.env,
+    CC_HOST: path.resolve(__dirname, '..'), CC_PLUGIN: paths.plugin, CC_SAMPLE: paths.sample,
+    CC_OPTIONS: JSON.stringify(storeOptions(dir, { config })),
+  };
+  for (let run = 0; run < 3; run++) {
+    const { stdout } = await execFile(process.execPath, ['-e', FORGETS_CLOSE], { env, timeout: 30000 })
+      .catch((err) => assert.fail(`the child failed (code ${err.code}, signal ${err.signal})`));
+    assert.ok(JSON.parse(stdout).count > 0, 'no event before the end');
+  }
+});
+
 test('a listener that throws does not reach the plugin: the error surfaces as uncaught, delivery goes on', async (t) => {
   const lrs = await startLrs();
   t.after(() => lrs.close());
