@@ -6,6 +6,9 @@
 // a stack deep enough for the plugin. Fixtures: test/fixtures/fake_plugin.c.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
+const { promisify } = require('node:util');
+const execFile = promisify(require('node:child_process').execFile);
 const { test } = require('node:test');
 const { open } = require('..');
 const { paths, scratch, storeOptions } = require('./helpers');
@@ -48,6 +51,19 @@ test('without options.plugin, $COURSECREW_PLUGIN is loaded', async (t) => {
   assert.equal(cc.plugin.path, paths.fakeProbe);
   assert.equal(cc.plugin.version, '0.0.0-probe');
   await cc.close();
+});
+
+test('without either, the installed library is loaded by its soname, libcoursecrew.so.1', async () => {
+  // The dynamic loader reads LD_LIBRARY_PATH at start: a child process, with
+  // the build's folder (where libcoursecrew.so.1 links to the plugin) on it.
+  const env = { ...process.env, LD_LIBRARY_PATH: path.dirname(paths.plugin) };
+  delete env.COURSECREW_PLUGIN;
+  const script = `const cc = require(${JSON.stringify(path.resolve(__dirname, '..'))}).open();
+    console.log(JSON.stringify(cc.plugin)); cc.close();`;
+  const { stdout } = await execFile(process.execPath, ['-e', script], { env, timeout: 30000 });
+  const plugin = JSON.parse(stdout);
+  assert.equal(plugin.path, 'libcoursecrew.so.1');
+  assert.equal(plugin.abi.major, 1);
 });
 
 test('20 concurrent calls on one instance all resolve, one at a time in the plugin', async (t) => {
