@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages coursecrew builds and tests with, skipping
 # those already installed; then makes sure Node.js 20 is there (the real-LRS
-# test harness in tests/lrs runs on it) and runs `npm ci` in tests/lrs when its
-# node_modules is missing or older than package-lock.json.
+# test harness in tests/lrs runs on it) and runs `npm ci` in tests/lrs and in
+# hosts/node (the Node.js host) when its node_modules is missing or older than
+# its package-lock.json.
 # Run as root (or with sudo available). Idempotent: a second run does nothing.
 #
 # Node.js 20: the `node` on PATH when it is major 20; otherwise (Debian 12's own
@@ -91,4 +92,13 @@ if [ ! -f "$lrs/node_modules/.package-lock.json" ] || [ "$lrs/package-lock.json"
   (cd "$lrs" && npm ci --no-audit --no-fund --loglevel=error)
 else
   echo "install-deps: tests/lrs/node_modules up to date"
+fi
+
+# --- hosts/node: the Node.js host's one dependency (koffi) for its tests ------
+node_host="$root/hosts/node"
+if [ ! -f "$node_host/node_modules/.package-lock.json" ] || [ "$node_host/package-lock.json" -nt "$node_host/node_modules/.package-lock.json" ]; then
+  echo "install-deps: npm ci in hosts/node"
+  (cd "$node_host" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "install-deps: hosts/node/node_modules up to date"
 fi
