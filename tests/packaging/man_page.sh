@@ -7,6 +7,11 @@ set -euo pipefail
 cli=$1 page=$2
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# The page says which version it describes.
+version=$("$cli" --version)
+grep -q "^\.TH COURSECREW 1 \"[0-9-]*\" \"coursecrew $version\"" "$page" ||
+  fail "the page's .TH line does not name coursecrew $version: $(grep '^\.TH' "$page")"
+
 # The page's text with roff's \- written as -, so options read as on the command line.
 text=$(sed 's/\\-/-/g' "$page")
 missing=()

@@ -63,7 +63,7 @@ echo "== lintian"
 rc=0
 lintian --allow-root --fail-on error --tag-display-limit 0 "$lib_deb" "$dev_deb" >"$work/lintian.txt" 2>&1 || rc=$?
 cat "$work/lintian.txt"
-[ $rc = 0 ] || fail "lintian exited $rc (1: errors above)"
+[ $rc = 0 ] || fail "lintian exited $rc (errors above)"
 ! grep -q '^E: ' "$work/lintian.txt" || fail "lintian reports errors (above)"
 
 # --- Layout ---------------------------------------------------------------------
