@@ -63,16 +63,14 @@ install(FILES include/coursecrew/coursecrew.h
 # installed (`cmake --install --prefix P` gives P; the Debian package /usr),
 # not where this tree was configured to go.
 install(CODE "
-  set(CMAKE_INSTALL_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
-  set(CMAKE_INSTALL_INCLUDEDIR \"${CMAKE_INSTALL_INCLUDEDIR}\")
-  set(PROJECT_VERSION \"${PROJECT_VERSION}\")
-  set(COURSECREW_ABI_MAJOR \"${COURSECREW_ABI_MAJOR}\")
-  set(CC_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
-  configure_file(\"${PROJECT_SOURCE_DIR}/packaging/coursecrew.pc.in\"
-                 \"${PROJECT_BINARY_DIR}/packaging/coursecrew.pc\" @ONLY)
+  set(CC_PC_IN \"${PROJECT_SOURCE_DIR}/packaging/coursecrew.pc.in\")
+  set(CC_PC_WORK \"${PROJECT_BINARY_DIR}/packaging/pkgconfig\")
+  set(CC_PC_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
+  set(CC_PC_INCLUDEDIR \"${CMAKE_INSTALL_INCLUDEDIR}\")
+  set(CC_PC_VERSION \"${PROJECT_VERSION}\")
+  set(CC_PC_ABI_MAJOR \"${COURSECREW_ABI_MAJOR}\")
+  include(\"${PROJECT_SOURCE_DIR}/packaging/install_pc.cmake\")
 " COMPONENT dev)
-install(FILES ${PROJECT_BINARY_DIR}/packaging/coursecrew.pc
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
 
 install(EXPORT coursecrewTargets NAMESPACE coursecrew::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/coursecrew COMPONENT dev)
