@@ -106,6 +106,11 @@ for elf in "$real" "$libdir/coursecrew/libcoursecrew_lms.so" "$root/usr/bin/cour
   ! readelf -S -W "$elf" | grep -qE '\.debug_|\.symtab' || fail "$elf has debug or symbol-table sections"
   ! readelf -d "$elf" | grep -qE 'RPATH|RUNPATH' || fail "$elf has an RPATH/RUNPATH"
 done
+# ...and the library's debug symbols are in the -dbgsym package, by build id.
+build_id=$(readelf -n "$real" | sed -n 's/.*Build ID: *//p')
+dbgsym=("$work"/pkgs/libcoursecrew1-dbgsym_*_"$arch".ddeb)
+[ -n "$build_id" ] && [ -f "${dbgsym[0]}" ] && in_deb "${dbgsym[0]}" "/usr/lib/debug/.build-id/${build_id:0:2}/${build_id:2}.debug" ||
+  fail "no debug symbols for build id '$build_id' in libcoursecrew1-dbgsym"
 # The man page: gzipped, no groff warnings, a NAME line, every subcommand.
 man=$root/usr/share/man/man1/coursecrew.1.gz
 gzip -t "$man" || fail "man page is not valid gzip"
