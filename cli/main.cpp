@@ -435,7 +435,7 @@ int main(int argc, char **argv) {
     std::string plugin_path;
     app.add_option("--plugin", plugin_path,
                    "Path to libcoursecrew.so (default: $COURSECREW_PLUGIN, then beside this "
-                   "program, then the installed library)");
+                   "program, then the library installed with it)");
 
     InspectArgs inspect;
     CLI::App *inspect_cmd = app.add_subcommand("inspect", "Read a course package and summarise it");

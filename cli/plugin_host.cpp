@@ -7,8 +7,15 @@
 #include <cstdlib>
 #include <vector>
 
+// Set by cli/CMakeLists.txt from the install layout.
+#ifndef COURSECREW_PLUGIN_SONAME
+#define COURSECREW_PLUGIN_SONAME "libcoursecrew.so.1"
+#endif
+#ifndef COURSECREW_LIBDIR_FROM_BINDIR
+#define COURSECREW_LIBDIR_FROM_BINDIR "../lib"
+#endif
 #ifndef COURSECREW_INSTALLED_PLUGIN
-#define COURSECREW_INSTALLED_PLUGIN "libcoursecrew.so.1"
+#define COURSECREW_INSTALLED_PLUGIN COURSECREW_PLUGIN_SONAME
 #endif
 
 namespace coursecrew::cli {
@@ -81,7 +88,11 @@ bool PluginHost::load(const std::string &explicit_path, std::string &error) {
         return try_open(env, error);
     const std::string dir = self_dir();
     if (!dir.empty()) {
+        // A build tree: both in build/bin.
         if (try_open(dir + "/libcoursecrew.so", error)) return true;
+        // An installed tree wherever it now is (bin/../lib/<triplet>), so an
+        // unpacked or moved package finds its own library, not another one.
+        if (try_open(dir + "/" COURSECREW_LIBDIR_FROM_BINDIR "/" COURSECREW_PLUGIN_SONAME, error)) return true;
     }
     return try_open(COURSECREW_INSTALLED_PLUGIN, error);
 }

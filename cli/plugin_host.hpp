@@ -16,7 +16,9 @@ public:
     PluginHost &operator=(const PluginHost &) = delete;
 
     // Loads the plugin from `explicit_path` when given, else $COURSECREW_PLUGIN,
-    // else next to this executable, else the installed library directory.
+    // else next to this executable (a build tree), else in the library
+    // directory relative to it (an installed tree, wherever it is), else in
+    // the library directory it was configured to be installed to.
     // Returns false with `error` saying which paths were tried and why.
     bool load(const std::string &explicit_path, std::string &error);
 

@@ -35,6 +35,8 @@ packages=(
   clang libclang-rt-14-dev              # tests: the libFuzzer targets (scripts/fuzz.sh)
   valgrind                              # tests: memcheck on the C dlopen host
   time                                  # tests: the catalogue's peak memory per case (GNU time)
+  dpkg-dev lintian file man-db          # packaging: cpack -G DEB (dpkg-shlibdeps); tests/packaging checks
+                                        # the .debs with lintian, file, man --warnings and lexgrog
 )
 
 missing=()

@@ -9,6 +9,12 @@
 #include "coursecrew/coursecrew.h"
 #include "plugin/engine/lms_module.hpp"
 
+// The network module's folder under the plugin's, once installed (set by
+// packaging/install_dirs.cmake).
+#ifndef COURSECREW_MODULE_SUBDIR
+#define COURSECREW_MODULE_SUBDIR "coursecrew"
+#endif
+
 namespace coursecrew {
 
 int inspect_package(const std::string &path, const InspectOptions &options, Inspection &out) {
@@ -42,13 +48,16 @@ struct LoadedLms {
     std::string error;  // why it could not be loaded
 };
 
-// Beside the plugin first (a build tree, a relocated install), then the
-// libdir it was installed to. The handle is never closed: targets made by
-// the module may live as long as the process.
+// Beside the plugin first (a build tree), then in the plugin's private
+// module folder (an installed tree, wherever it is: lib/<triplet>/coursecrew/,
+// since a library folder is for libraries with a soname), then in that
+// folder under the libdir it was configured for. The handle is never
+// closed: targets made by the module may live as long as the process.
 LoadedLms load_lms() {
-    std::vector<std::string> places{own_folder() + kLmsModuleFile};
+    const std::string in_subdir = std::string(COURSECREW_MODULE_SUBDIR "/") + kLmsModuleFile;
+    std::vector<std::string> places{own_folder() + kLmsModuleFile, own_folder() + in_subdir};
 #ifdef COURSECREW_INSTALL_LIBDIR
-    places.push_back(std::string(COURSECREW_INSTALL_LIBDIR) + "/" + kLmsModuleFile);
+    places.push_back(std::string(COURSECREW_INSTALL_LIBDIR "/") + in_subdir);
 #endif
     LoadedLms out;
     std::string tried;
@@ -72,7 +81,8 @@ LoadedLms load_lms() {
     }
     out.error = std::string("coursecrew's network module ") + kLmsModuleFile +
                 " cannot be loaded (" + tried +
-                "); it belongs beside libcoursecrew.so: reinstall coursecrew";
+                "); it belongs beside libcoursecrew.so or in its " COURSECREW_MODULE_SUBDIR
+                "/ folder: reinstall coursecrew";
     return out;
 }
 

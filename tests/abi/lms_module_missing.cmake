@@ -3,7 +3,7 @@
 # plugin. Copies the plugin without libcoursecrew_lms.so, inspects (works),
 # then syncs (the target stops, saying which file is missing).
 # Inputs: CLI, LIB (libcoursecrew.so), LMS (libcoursecrew_lms.so), SRC, WORK, INSTALL_LIBDIR.
-if(EXISTS ${INSTALL_LIBDIR}/libcoursecrew_lms.so)
+if(EXISTS ${INSTALL_LIBDIR}/coursecrew/libcoursecrew_lms.so)
   message(STATUS "skipped: a module is installed in ${INSTALL_LIBDIR}, where the plugin also looks")
   return()
 endif()
