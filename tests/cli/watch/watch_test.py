@@ -325,6 +325,24 @@ def test_broken_package():
     w.stop()
 
 
+def test_change_during_publish():
+    """A change made as a publish starts is not lost: exactly one more publish."""
+    root = scratch('during')
+    course = os.path.join(root, 'A')
+    copy_sample(course)
+    with open(os.path.join(course, 'shared', 'video.bin'), 'wb') as f:  # a slower publish
+        f.write(os.urandom(24 * 1024 * 1024))
+    w = Watcher('during', [root])
+    w.wait_for(lambda: any('coursecrew: publishing ' in e for e in w.errors), 'publish start')
+    page = os.path.join(course, 'intro', 'welcome.html')
+    with open(page, 'a') as f:
+        f.write('<!-- edited -->\n')
+    objs = w.expect_exactly(2)
+    for obj in objs:
+        check_published(obj, course)
+    w.stop()
+
+
 def test_sigterm_during_publish():
     """SIGTERM during a publish: that publish completes and is reported, no
     other starts, exit status 0, and the store is usable afterwards."""
