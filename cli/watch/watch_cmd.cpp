@@ -202,10 +202,12 @@ private:
 
 int Watcher::run() {
     if (!start()) return kExitInputErrors;
+    int status = kExitOk;
     while (!signals_.requested()) {
         pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {tree_.fd(), POLLIN, 0}};
         if (::poll(fds, 2, poll_timeout(Settler::Clock::now())) < 0 && errno != EINTR) {
-            say(std::cerr, std::string("coursecrew: poll: ") + std::strerror(errno));
+            say(std::cerr, std::string("coursecrew: cannot wait for changes: ") + std::strerror(errno));
+            status = kExitInputErrors;
             break;
         }
         if (signals_.requested()) break;
@@ -228,7 +230,7 @@ int Watcher::run() {
         }
     }
     stop();
-    return kExitOk;
+    return status;
 }
 
 bool Watcher::start() {

@@ -434,6 +434,14 @@ def test_config_stop_is_bounded():
         raise Failure('the outbox does not keep the undelivered statements: %s %s' % (out.stdout, out.stderr))
 
 
+def test_usage_errors():
+    """No folder, a missing folder, a settle time out of range: exit 2, nothing watched."""
+    for args in ([], [os.path.join(ARGS.work, 'nope')], [ARGS.work, '--settle-ms', '0']):
+        r = subprocess.run([ARGS.cli, 'watch', *args], capture_output=True, text=True, timeout=10)
+        if r.returncode != 2:
+            raise Failure('watch %s: exit status %d, expected 2\n%s' % (' '.join(args), r.returncode, r.stderr))
+
+
 def main():
     global ARGS
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
