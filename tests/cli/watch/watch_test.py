@@ -102,6 +102,8 @@ class Watcher:
             self.proc.kill()
             raise Failure('%s: did not stop within %ss after %s%s' % (self.name, timeout, sig.name, self.dump()))
         time.sleep(0.1)  # the reader threads take the last lines
+        if any('Sanitizer' in e or 'runtime error:' in e for e in self.errors):
+            raise Failure('%s: sanitizer report%s' % (self.name, self.dump()))
         return rc
 
     def dump(self):
