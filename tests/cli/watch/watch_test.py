@@ -41,11 +41,12 @@ class Failure(Exception):
 class Watcher:
     """A running `coursecrew watch`, its stdout JSON lines and stderr lines."""
 
-    def __init__(self, name, folders, *extra):
+    def __init__(self, name, folders, *extra, json_lines=True):
         self.name = name
         store = os.path.join(ARGS.work, name + '.db')
-        cmd = [ARGS.cli, 'watch', *folders, '--json', '--verbose', '--settle-ms', str(SETTLE_MS),
-               '--store', store, *extra]
+        cmd = [ARGS.cli, 'watch', *folders, '--verbose', '--settle-ms', str(SETTLE_MS), '--store', store, *extra]
+        if json_lines:
+            cmd.append('--json')
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         RUNNING.append(self.proc)
         self.lines = []   # (arrival time, parsed object)
@@ -89,9 +90,6 @@ class Watcher:
         with self.cond:
             if len(self.lines) != n:
                 raise Failure('%s: %d output lines, expected %d%s' % (self.name, len(self.lines), n, self.dump()))
-        for obj in objs:
-            if 'unparsable' in obj:
-                raise Failure('%s: not JSON: %r' % (self.name, obj['unparsable']))
         return objs
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
@@ -161,6 +159,8 @@ def copy_sample(dst, identifier=None):
 
 
 def check_published(obj, package, course='com.example.safety-basics'):
+    if 'unparsable' in obj:
+        raise Failure('not JSON: %r' % obj['unparsable'])
     if 'error' in obj:
         raise Failure('publish of %s failed: %s' % (package, obj['error']))
     if obj.get('package') != package or obj.get('course') != course:
@@ -434,6 +434,26 @@ def test_config_stop_is_bounded():
     items = json.loads(out.stdout or '{}').get('items', [])
     if out.returncode != 0 or not any(i.get('state') != 'dead' for i in items):
         raise Failure('the outbox does not keep the undelivered statements: %s %s' % (out.stdout, out.stderr))
+
+
+def test_human_output():
+    """Without --json: one readable line per publish on stdout, a broken package on stderr."""
+    root = scratch('human')
+    course = os.path.join(root, 'A')
+    copy_sample(course)
+    w = Watcher('human', [root], json_lines=False)
+    [obj] = w.expect_exactly(1)
+    line = obj.get('unparsable', '').rstrip('\n')
+    expected = (r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  com\.example\.safety-basics \(%s\): '
+                r'4 pieces; 9 new, 0 reopened, 0 archived, 0 restored' % re.escape(course))
+    if not re.fullmatch(expected, line):
+        raise Failure('publish line %r does not match %r' % (line, expected))
+    with open(os.path.join(course, 'imsmanifest.xml'), 'w') as f:
+        f.write('<manifest identifier="x"')
+    w.wait_for(lambda: any(course + ' not published' in e for e in w.errors), 'report of the broken package')
+    if len(w.lines) != 1:
+        raise Failure('a failed publish printed on stdout%s' % w.dump())
+    w.stop()
 
 
 def test_usage_errors():
