@@ -21,6 +21,8 @@
 #include "plugin_host.hpp"
 #include "render.hpp"
 #include "sync_cmd.hpp"
+#include "watch/watch_cmd.hpp"
+#include "workspace_args.hpp"
 
 namespace {
 
@@ -31,71 +33,9 @@ constexpr int kExitPlugin = 3;
 
 using coursecrew::cli::PluginHost;
 using coursecrew::cli::PluginString;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(JsonWriter &w, const char *key, const std::string &value) {
-    w.Key(key);
-    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-// --now accepts unix seconds, YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM[:SS]Z.
-// The date must be a real calendar day (2026-02-30 is refused).
-bool parse_now(const std::string &text, long long &out) {
-    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-        out = std::stoll(text);
-        return true;
-    }
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    char tail = 0;
-    const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
-    if (n < 3 || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
-    const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
-                                           std::chrono::day{static_cast<unsigned>(d)}};
-    if (!date.ok()) return false;
-    out = std::chrono::sys_days{date}.time_since_epoch().count() * 86400LL + h * 3600 + mi * 60 + s;
-    return true;
-}
-
-// What review, publish and status share: where the store and the role map are.
-struct WorkspaceArgs {
-    std::string roles, store, now, config;
-    bool no_default_roles = false;
-
-    void add_to(CLI::App *cmd) {
-        cmd->add_option("--config", config,
-                        "The sync config (JSON, schemas/config.schema.json): course IRI, store, role map "
-                        "and LMS targets; changes are then pushed to the LMS")
-            ->check(CLI::ExistingFile);
-        cmd->add_option("--roles", roles, "The team's role map (JSON); default: the built-in rules")
-            ->check(CLI::ExistingFile);
-        cmd->add_option("--store", store, "The status store (default .coursecrew/state.db)");
-        cmd->add_option("--now", now,
-                        "The clock for due dates and staleness: YYYY-MM-DD, an ISO time in UTC, "
-                        "or unix seconds (default: now)");
-        cmd->add_flag("--no-default-roles", no_default_roles,
-                      "Without --roles, assign no roles instead of the built-in rules");
-    }
-    // Appends the options object's members; false when --now is malformed.
-    bool write(JsonWriter &w, std::string &error) const {
-        if (!config.empty()) put(w, "config", config);
-        if (!roles.empty()) put(w, "roles", roles);
-        if (!store.empty()) put(w, "store", store);
-        if (no_default_roles) {
-            w.Key("default_roles");
-            w.Bool(false);
-        }
-        if (!now.empty()) {
-            long long t = 0;
-            if (!parse_now(now, t) || t < 0) {
-                error = "--now '" + now + "': expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or unix seconds";
-                return false;
-            }
-            w.Key("now");
-            w.Int64(t);
-        }
-        return true;
-    }
-};
+using coursecrew::cli::WorkspaceArgs;
+using coursecrew::cli::JsonWriter;
+using coursecrew::cli::put;
 
 struct InspectArgs {
     std::string package;
@@ -521,6 +461,9 @@ int main(int argc, char **argv) {
     retry_opt->excludes(drop_opt)->excludes(drop_all);
     retry_all->excludes(drop_opt)->excludes(drop_all);
 
+    coursecrew::cli::WatchArgs watch;
+    CLI::App *watch_cmd = coursecrew::cli::add_watch_command(app, watch);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &err) {
@@ -541,6 +484,13 @@ int main(int argc, char **argv) {
         return kExitPlugin;
     }
     if (review_cmd->parsed()) return run_review(host, review);
+    if (watch_cmd->parsed()) {
+        if (!watch.ws.config.empty() && !coursecrew::cli::has_abi_1_2(host)) {
+            std::cerr << "coursecrew: the plugin at " << host.path() << " has no sync functions; it needs ABI 1.2\n";
+            return kExitPlugin;
+        }
+        return coursecrew::cli::run_watch(host, watch);
+    }
     if (publish_cmd->parsed()) return run_publish(host, publish);
     if (set_cmd->parsed()) return run_set_status(host, status_set_request(set), set.ws, set.delivery, set.json);
     if (sync_cmd->parsed() || outbox_cmd->parsed()) {
