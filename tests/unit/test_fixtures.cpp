@@ -86,9 +86,11 @@ void check_piece(const rapidjson::Value &want, const rapidjson::Value &got) {
     }
 }
 
-// Diagnostics about the package as a whole, with no place in a file's text.
+// Diagnostics about the package as a whole, or about a whole file (the
+// authoring tool's data the structure was read from), with no place in a
+// file's text.
 bool about_the_package(const std::string &code) {
-    return code.rfind("package.", 0) == 0 || code == "file.unlisted";
+    return code.rfind("package.", 0) == 0 || code == "file.unlisted" || code == "content.model";
 }
 
 std::size_t line_count(const fs::path &file) {
