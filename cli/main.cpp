@@ -96,21 +96,7 @@ struct StatusImportArgs {
 // The options object for a workspace call; false (usage error printed) when
 // an argument is malformed.
 bool workspace_options(const WorkspaceArgs &ws, const DeliveryArgs *delivery, std::string &out) {
-    rapidjson::StringBuffer opts;
-    JsonWriter w(opts);
-    w.StartObject();
-    std::string error;
-    if (!ws.write(w, error)) {
-        std::cerr << "coursecrew: " << error << "\n";
-        return false;
-    }
-    if (delivery && delivery->dry_run) {
-        w.Key("dry_run");
-        w.Bool(true);
-    }
-    w.EndObject();
-    out = opts.GetString();
-    return true;
+    return ws.options_json(delivery && delivery->dry_run, out);
 }
 
 // After a recorded change: with a config, print the dry run or wait for the

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <iostream>
 
 namespace coursecrew::cli {
 
@@ -59,6 +60,24 @@ bool WorkspaceArgs::write(JsonWriter &w, std::string &error) const {
         w.Key("now");
         w.Int64(t);
     }
+    return true;
+}
+
+bool WorkspaceArgs::options_json(bool dry_run, std::string &out) const {
+    rapidjson::StringBuffer text;
+    JsonWriter w(text);
+    w.StartObject();
+    std::string error;
+    if (!write(w, error)) {
+        std::cerr << "coursecrew: " << error << "\n";
+        return false;
+    }
+    if (dry_run) {
+        w.Key("dry_run");
+        w.Bool(true);
+    }
+    w.EndObject();
+    out = text.GetString();
     return true;
 }
 

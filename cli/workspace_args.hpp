@@ -27,6 +27,9 @@ struct WorkspaceArgs {
     void add_to(CLI::App *cmd);
     // Appends the options object's members; false when --now is malformed.
     bool write(JsonWriter &w, std::string &error) const;
+    // The whole options object, with `dry_run` when asked; false (having
+    // said why on stderr) when --now is malformed.
+    bool options_json(bool dry_run, std::string &out) const;
 };
 
 }  // namespace coursecrew::cli

@@ -87,20 +87,16 @@ else
   echo "install-deps: node $(node --version) in .tools/node20"
 fi
 
-# --- tests/lrs: Learning Locker's xAPI services for the real-LRS harness ------
-lrs="$root/tests/lrs"
-if [ ! -f "$lrs/node_modules/.package-lock.json" ] || [ "$lrs/package-lock.json" -nt "$lrs/node_modules/.package-lock.json" ]; then
-  echo "install-deps: npm ci in tests/lrs"
-  (cd "$lrs" && npm ci --no-audit --no-fund --loglevel=error)
-else
-  echo "install-deps: tests/lrs/node_modules up to date"
-fi
-
-# --- hosts/node: the Node.js host's one dependency (koffi) for its tests ------
-node_host="$root/hosts/node"
-if [ ! -f "$node_host/node_modules/.package-lock.json" ] || [ "$node_host/package-lock.json" -nt "$node_host/node_modules/.package-lock.json" ]; then
-  echo "install-deps: npm ci in hosts/node"
-  (cd "$node_host" && npm ci --no-audit --no-fund --loglevel=error)
-else
-  echo "install-deps: hosts/node/node_modules up to date"
-fi
+# --- npm packages, pinned by their lock files ---------------------------------
+# `npm ci` in a folder when its node_modules is missing or older than its lock file.
+npm_ci_if_stale() {
+  local dir="$root/$1"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in $1"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "install-deps: $1/node_modules up to date"
+  fi
+}
+npm_ci_if_stale tests/lrs    # Learning Locker's xAPI services for the real-LRS harness
+npm_ci_if_stale hosts/node   # the Node.js host's one dependency (koffi), for its tests

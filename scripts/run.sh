@@ -77,7 +77,7 @@ if [ -z "$config" ]; then
   done
   [ -s "$ready" ] || { echo "run.sh: the LRS did not answer within 30 s (see $out/lrs.log)" >&2; exit 1; }
   endpoint=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["proxy"])' "$ready")
-  echo "LRS at $endpoint"
+  echo "LRS at $endpoint (pid $lrs_pid)"
   # A fresh store for each run, so the output shows this run's events.
   rm -f "$out/state.db" "$out/state.db-wal" "$out/state.db-shm"
   config=$out/sync.json

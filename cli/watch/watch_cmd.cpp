@@ -481,18 +481,11 @@ CLI::App *add_watch_command(CLI::App &app, WatchArgs &args) {
 }
 
 int run_watch(PluginHost &host, const WatchArgs &args) {
-    rapidjson::StringBuffer opts;
-    JsonWriter w(opts);
-    w.StartObject();
-    std::string error;
-    if (!args.ws.write(w, error)) {
-        std::cerr << "coursecrew: " << error << "\n";
-        return kExitUsage;
-    }
-    w.EndObject();
+    std::string options;
+    if (!args.ws.options_json(/*dry_run=*/false, options)) return kExitUsage;
     std::vector<std::string> roots;
     if (!resolve_roots(args.folders, roots)) return kExitInputErrors;
-    Watcher watcher(host, args, opts.GetString(), std::move(roots));
+    Watcher watcher(host, args, options, std::move(roots));
     return watcher.run();
 }
 

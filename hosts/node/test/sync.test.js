@@ -117,14 +117,20 @@ const CLOSE_WHILE_EVENTS = `
   })();
 `;
 
-test('close while events stream in from the worker does not deadlock, and no event follows it', async (t) => {
-  const dir = scratch(t);
-  const config = writeSyncConfig(dir, await deadEndpoint(), { retry: { base_ms: 1, cap_ms: 5 } });
-  const env = {
+// The environment of a child script that opens the host on the sample with
+// this store and sync config.
+function childEnv(dir, config) {
+  return {
     ...process.env,
     CC_HOST: path.resolve(__dirname, '..'), CC_PLUGIN: paths.plugin, CC_SAMPLE: paths.sample,
     CC_OPTIONS: JSON.stringify(storeOptions(dir, { config })),
   };
+}
+
+test('close while events stream in from the worker does not deadlock, and no event follows it', async (t) => {
+  const dir = scratch(t);
+  const config = writeSyncConfig(dir, await deadEndpoint(), { retry: { base_ms: 1, cap_ms: 5 } });
+  const env = childEnv(dir, config);
   const { stdout } = await execFile(process.execPath, ['-e', CLOSE_WHILE_EVENTS], { env, timeout: 30000 })
     .catch((err) => assert.fail(`the child did not finish (deadlock?): ${err.message}`));
   const { count, afterClose } = JSON.parse(stdout);
@@ -149,11 +155,7 @@ const FORGETS_CLOSE = `
 test('a script that never calls close() exits normally while the worker is busy', async (t) => {
   const dir = scratch(t);
   const config = writeSyncConfig(dir, await deadEndpoint(), { retry: { base_ms: 1, cap_ms: 3 } });
-  const env = {
-    ...process.env,
-    CC_HOST: path.resolve(__dirname, '..'), CC_PLUGIN: paths.plugin, CC_SAMPLE: paths.sample,
-    CC_OPTIONS: JSON.stringify(storeOptions(dir, { config })),
-  };
+  const env = childEnv(dir, config);
   for (let run = 0; run < 3; run++) {
     const { stdout } = await execFile(process.execPath, ['-e', FORGETS_CLOSE], { env, timeout: 30000 })
       .catch((err) => assert.fail(`the child failed (code ${err.code}, signal ${err.signal})`));

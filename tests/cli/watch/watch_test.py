@@ -127,18 +127,24 @@ def sample_files(manifest_last=False):
     return others + ['imsmanifest.xml'] if manifest_last else ['imsmanifest.xml'] + others
 
 
+def copy_sample_file(rel, dst, identifier=None):
+    """Writes the sample's file `rel` under dst (its manifest with another
+    identifier, when given)."""
+    target = os.path.join(dst, rel)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(os.path.join(ARGS.sample, rel), 'rb') as f:
+        data = f.read()
+    if identifier and rel == 'imsmanifest.xml':
+        data = with_identifier(data, identifier)
+    with open(target, 'wb') as f:
+        f.write(data)
+
+
 def write_slowly(dst, manifest_last=False, identifier=None):
     """Copies the sample into dst file by file, GAP seconds apart, as a slow
     tool does. Returns the time of the last write."""
     for rel in sample_files(manifest_last):
-        target = os.path.join(dst, rel)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(os.path.join(ARGS.sample, rel), 'rb') as f:
-            data = f.read()
-        if identifier and rel == 'imsmanifest.xml':
-            data = with_identifier(data, identifier)
-        with open(target, 'wb') as f:
-            f.write(data)
+        copy_sample_file(rel, dst, identifier)
         time.sleep(GAP)
     return time.monotonic() - GAP
 
@@ -274,14 +280,7 @@ def test_two_courses_at_once():
     files = sample_files()
     for rel in files:  # interleaved, file by file
         for dst, ident in ((a, None), (b, 'com.example.safety-basics-b')):
-            target = os.path.join(dst, rel)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(os.path.join(ARGS.sample, rel), 'rb') as f:
-                data = f.read()
-            if ident and rel == 'imsmanifest.xml':
-                data = with_identifier(data, ident)
-            with open(target, 'wb') as f:
-                f.write(data)
+            copy_sample_file(rel, dst, ident)
         time.sleep(GAP)
     # B goes on being written (extra media) well past A's settle time.
     for i in range(15):
