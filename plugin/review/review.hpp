@@ -44,6 +44,7 @@ struct ReviewPair {
     std::string by, note, due;
     std::int64_t since = 0;
     bool overdue = false, at_risk = false, changed_after_done = false;
+    bool remote = false;  // last changed on another seat (pulled from the LRS)
 };
 
 struct ReviewPiece {
@@ -73,6 +74,25 @@ struct CourseShell {
     std::vector<std::string> people;  // who holds that role (display names)
 };
 
+// A cell another seat's version of the package has and this seat's has not
+// (the piece, or the role on it): kept in the team's module document, listed
+// as "on another seat's version".
+struct ForeignCell {
+    std::string module, piece, title, role, by, note;
+    Status status = Status::NotStarted;
+    std::int64_t at = 0;
+};
+
+// The team's state as this seat knows it: when it was last pulled from the
+// LRS (the shared truth; each seat's store is a replica).
+struct TeamState {
+    bool shared = false;            // a sync config with a document target is in use
+    std::int64_t pulled_at = 0;     // the last successful pull (0: never)
+    std::int64_t attempted_at = 0;  // the last attempt (== pulled_at when it worked)
+    std::string error;              // why the last attempt failed ("" when it worked)
+    std::vector<ForeignCell> foreign;  // sorted by module, piece, role
+};
+
 struct Review {
     std::string course_id, course_title, format;
     std::string tool;                   // the authoring tool whose structure gave the pieces ("" = the manifest's)
@@ -83,6 +103,7 @@ struct Review {
     std::vector<ReviewModule> modules;
     Progress overall;
     std::vector<Finding> findings;
+    TeamState team;                     // filled by the workspace when a sync config is in use
 };
 
 Review build_review(const Course &course, const RoleMap &map, const Plan &plan,

@@ -50,6 +50,7 @@ struct PairState {
     std::int64_t since = 0;  // when the status was set (unix seconds, UTC)
     std::string fingerprint; // the current fingerprint of the role's files
     bool archived = false;   // the piece (or the role on it) left the package
+    bool remote = false;     // the status was last set on another seat (pulled from the LRS)
 };
 
 struct HistoryEntry {
