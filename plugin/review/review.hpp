@@ -7,7 +7,7 @@
 // team's state through the LRS (Review::team.shared) adds, in every format,
 // when that state was last pulled, a mark on pairs last changed on another
 // seat, and the cells only another seat's version has; a review that is not
-// shared renders exactly as it did before (tests/fixtures/review/unshared/).
+// shared renders exactly as it did before (tests/unit/review_unshared/).
 #pragma once
 
 #include <cstdint>

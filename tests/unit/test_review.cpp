@@ -970,9 +970,12 @@ BOOST_AUTO_TEST_CASE(team_age_in_words) {
 }
 
 // A seat that does not share (team.shared false) renders byte for byte what
-// the review rendered before issue 13 (tests/fixtures/review/unshared/, made
+// the review rendered before issue 13 (tests/unit/review_unshared/, made
 // by the renderers of commit 34a64ee; the version is a placeholder), even
-// when its pairs say remote and the team lists foreign cells.
+// when its pairs say remote and the team lists foreign cells. A deliberate
+// change to the unshared output updates these files: CC_REVIEW_HTML_KEEP=DIR
+// (html_renders_in_chromium) writes review.{txt,json,csv,html}, the same
+// demo review; replace the version in them with @VERSION@.
 BOOST_AUTO_TEST_CASE(team_unshared_output_unchanged) {
     World w = demo();
     w.pairs[0].remote = true;
@@ -982,7 +985,7 @@ BOOST_AUTO_TEST_CASE(team_unshared_output_unchanged) {
     r.team.error = "connection refused";
     r.team.foreign.push_back(hostile_cell());
     BOOST_TEST_REQUIRE(!r.team.shared);
-    const std::string dir = cctest::source_dir() + "/tests/fixtures/review/unshared/";
+    const std::string dir = cctest::source_dir() + "/tests/unit/review_unshared/";
     const std::pair<cc::ReviewFormat, const char *> files[] = {{cc::ReviewFormat::Table, "demo.txt"},
                                                                {cc::ReviewFormat::Json, "demo.json"},
                                                                {cc::ReviewFormat::Csv, "demo.csv"},
