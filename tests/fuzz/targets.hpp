@@ -39,7 +39,8 @@ int lrs_about(const std::uint8_t *data, std::size_t size);
 // classified with the request's secrets masked (http::classify) ...
 int lrs_statements(const std::uint8_t *data, std::size_t size);
 // ... and a module document read from the LRS, merged with ours
-// (merge_documents).
+// (merge_documents), merged again (nothing changes: same_document), and read
+// into cells as a pull does (document_cells).
 int lrs_document(const std::uint8_t *data, std::size_t size);
 
 // ... and a whole HTTP answer (status line, headers, body, as bytes on the
