@@ -26,6 +26,7 @@
 #include <functional>
 #include <filesystem>
 #include <stdexcept>
+#include <tuple>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -814,7 +815,7 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
         // One row per update: the piece (archived?) and, when the piece has the
         // role, the pair. No row: unknown piece; NULL status: unknown role.
         Statement lookup(db_, path_,
-                         "SELECT pc.module, pc.archived, p.status, p.archived, p.fingerprint "
+                         "SELECT pc.module, pc.archived, p.status, p.archived, p.fingerprint, p.since "
                          "FROM pieces pc "
                          "LEFT JOIN pairs p ON p.course = pc.course AND p.piece = pc.piece "
                          "AND p.role = ?3 "
@@ -825,12 +826,13 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
             const StatusUpdate *update;
             std::string module, fingerprint;
             Status from;
+            std::int64_t at;  // when, as recorded: see below
         };
         std::vector<Planned> plan;
         plan.reserve(updates.size());
         // A batch may move one pair twice (a CSV import); validate each update
         // against the status the earlier ones leave.
-        std::unordered_map<std::string, Status> pending;
+        std::unordered_map<std::string, std::pair<Status, std::int64_t>> pending;  // status, at
 
         // Validate everything first: an error changes nothing.
         for (std::size_t i = 0; i < updates.size(); ++i) {
@@ -853,7 +855,8 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
                 known_course.done();
                 throw bad(course_known ? "unknown piece" : "unknown course \"" + course + "\"");
             }
-            Planned p{&u, lookup.text(0), lookup.text(4), Status::NotStarted};
+            Planned p{&u, lookup.text(0), lookup.text(4), Status::NotStarted, now};
+            std::int64_t since = lookup.integer(5);
             const bool piece_archived = lookup.integer(1) != 0;
             const bool has_role = !lookup.is_null(2);
             const bool pair_archived = lookup.integer(3) != 0;
@@ -865,9 +868,15 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
             if (pair_archived) throw bad("the role is archived on this piece (it no longer applies)");
 
             std::string key = u.piece + '\0' + u.role;
-            if (auto it = pending.find(key); it != pending.end()) p.from = it->second;
+            if (auto it = pending.find(key); it != pending.end()) std::tie(p.from, since) = it->second;
             if (p.from == u.status) throw bad(std::string("already ") + to_string(u.status));
-            pending[key] = u.status;
+            // A cell's changes keep their order in time, to the second the
+            // team's documents record: a change made in the same second as
+            // the cell's last one is recorded a second later, so every seat
+            // (plugin/store/cell_order.hpp: the later change wins) takes it
+            // over the one it replaced.
+            p.at = std::max(now, since + 1);
+            pending[key] = {u.status, p.at};
             plan.push_back(std::move(p));
         }
 
@@ -884,9 +893,9 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
         for (const Planned &p : plan) {
             const StatusUpdate &u = *p.update;
             const char *to = to_string(u.status);
-            update.run("cannot set a status", course, u.piece, u.role, to, u.by, u.note, now);
+            update.run("cannot set a status", course, u.piece, u.role, to, u.by, u.note, p.at);
             history.run("cannot record history", course, u.piece, u.role, to_string(p.from), to,
-                        u.by, u.note, now, p.fingerprint);
+                        u.by, u.note, p.at, p.fingerprint);
             changes.push_back(Change{u.piece, p.module, u.role, p.from, u.status, u.by, u.note,
                                      "status", sqlite3_last_insert_rowid(db_)});
         }

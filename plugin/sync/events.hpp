@@ -88,6 +88,9 @@ Event progress_event(const EventContext &c, std::string_view module, std::string
 struct DocumentCell {
     std::string piece, piece_title, role, status, by, note;
     std::int64_t at = 0;
+    // The piece (or the role on it) left this seat's package. Still written:
+    // its last change must reach the team, and other seats may have it.
+    bool archived = false;
 };
 struct DocumentRole {
     std::string role;

@@ -137,9 +137,12 @@ private:
     // The module's progress (announced when it moved) and its document.
     void module_update(const std::string &module) {
         const std::vector<DocumentCell> cells = outbox_.cells(in_.course, module);
-        std::int64_t done = 0;
-        for (const DocumentCell &c : cells) done += c.status == "done";
-        const std::int64_t total = static_cast<std::int64_t>(cells.size());
+        std::int64_t done = 0, total = 0;  // of the pairs in this version of the package
+        for (const DocumentCell &c : cells) {
+            if (c.archived) continue;
+            done += c.status == "done";
+            ++total;
+        }
         const std::string title = module_title(module);
         auto it = progress_.find(module);
         const bool known = it != progress_.end();

@@ -124,14 +124,15 @@ std::string Outbox::piece_title(const std::string &course, const std::string &pi
 
 std::vector<DocumentCell> Outbox::cells(const std::string &course, const std::string &module) {
     Statement &q = prepared(kCells,
-                            "SELECT p.piece, pc.title, p.role, p.status, p.\"by\", p.note, p.since "
+                            "SELECT p.piece, pc.title, p.role, p.status, p.\"by\", p.note, p.since, "
+                            "pc.archived OR p.archived "
                             "FROM pieces pc JOIN pairs p ON p.course = pc.course AND p.piece = pc.piece "
-                            "WHERE pc.course = ?1 AND pc.module = ?2 AND pc.archived = 0 "
-                            "AND p.archived = 0 ORDER BY p.piece, p.role");
+                            "WHERE pc.course = ?1 AND pc.module = ?2 ORDER BY p.piece, p.role");
     std::vector<DocumentCell> out;
     q.query(course, module);
     while (q.next("cannot read a module's pairs"))
-        out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.integer(6)});
+        out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.integer(6),
+                       q.integer(7) != 0});
     return out;
 }
 

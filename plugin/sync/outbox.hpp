@@ -95,7 +95,9 @@ public:
     // The piece's title as last published ("" when unknown).
     std::string piece_title(const std::string &course, const std::string &piece);
 
-    // The module's current (piece, role) cells, grouped by piece.
+    // The module's (piece, role) cells, grouped by piece; archived ones too
+    // (flagged), for the document: a change made just before its piece left
+    // the package must still reach the team.
     std::vector<DocumentCell> cells(const std::string &course, const std::string &module);
 
     // ---- the worker ----

@@ -75,6 +75,7 @@ void settle_progress(Outbox &outbox, const std::string &course, const std::strin
         if (p.module == module) title = p.title;
     std::int64_t done = 0, total = 0;
     for (const DocumentCell &c : outbox.cells(course, module)) {
+        if (c.archived) continue;
         done += c.status == "done";
         ++total;
     }

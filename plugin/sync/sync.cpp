@@ -543,7 +543,9 @@ void SyncWorker::run() {
                     lane.status.pending = std::max<std::int64_t>(lane.status.pending, 0);
                     // Idle only on a fresh count with nothing left to send.
                     lane.status.settled = !moved && lane.status.pending == 0 && lane.status.documents_pending == 0;
-                    if (lane.status.settled && (lane.status.state != "retrying" || Clock::now() >= lane.not_before))
+                    // (A target stopped just now stays stopped, with nothing pending too.)
+                    if (lane.status.settled && !lane.stopped &&
+                        (lane.status.state != "retrying" || Clock::now() >= lane.not_before))
                         lane.status.state = "idle";
                 } catch (const std::exception &e) {
                     Reply r;

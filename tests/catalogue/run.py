@@ -223,6 +223,11 @@ def run_cli(cli, args, cwd, env, timeout):
 # The digest cache (file_digests) only remembers file hashes; a failed command
 # may refresh it. Everything else must be left exactly as it was.
 CACHE_TABLES = ("file_digests",)
+# With a sync config every command first pulls the team's state from the LRS
+# (one team, many seats); what that pull recorded (when it was tried, and why
+# it failed) is not the failed command's doing. Cells it merged would be, and
+# are still counted.
+PULL_TABLES = ("pulls", "pull_state")
 
 
 def open_ro(path):
@@ -257,7 +262,7 @@ def content_rows(path):
     db = open_ro(path)
     try:
         tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                  if t not in CACHE_TABLES]
+                  if t not in CACHE_TABLES and t not in PULL_TABLES]
         counts = [(t, db.execute('SELECT count(*) FROM "%s"' % t).fetchone()[0]) for t in tables]
         return ", ".join("%s: %d rows" % (t, n) for t, n in counts if n)
     finally:

@@ -172,6 +172,22 @@ BOOST_AUTO_TEST_CASE(an_older_or_untouched_cell_never_overrides_a_real_change) {
     BOOST_TEST(!seat.pair("A", "writer").remote);
 }
 
+// Two changes of one cell in the same second: the second is recorded a
+// second later, so its own older value coming back from the team (another
+// seat merged it into a document) does not win the tie.
+BOOST_AUTO_TEST_CASE(a_cell_changed_twice_in_one_second_keeps_the_second_change) {
+    Seat seat;
+    seat.set("A", "designer", Status::InProgress, "bob", 3000);
+    seat.set("A", "designer", Status::Blocked, "bob", 3000);
+    const PairState p = seat.pair("A", "designer");
+    BOOST_TEST((p.status == Status::Blocked));
+    BOOST_TEST(p.since == 3001);
+    BOOST_TEST(seat.rows("SELECT max(at) FROM history WHERE piece = 'A' AND role = 'designer' AND kind = 'status'") ==
+               3001);
+    BOOST_TEST(seat.merge({cell("M1", "A", "designer", "in_progress", "bob", 3000)}).empty());
+    BOOST_TEST((seat.pair("A", "designer").status == Status::Blocked));
+}
+
 BOOST_AUTO_TEST_CASE(pieces_only_another_seat_has_are_foreign) {
     Seat seat;
     seat.merge({cell("M1", "A", "writer", "done", "ana", 2000), cell("M1", "Z", "writer", "in_progress", "zoe", 2000),
