@@ -47,6 +47,7 @@ struct ReviewArgs {
     std::string package, module, format = "table", output;
     int overload = 0, stale_days = 0, at_risk_days = -1;
     WorkspaceArgs ws;
+    coursecrew::cli::PullArgs pull;
 };
 
 // How a change reaches the LMS (with --config).
@@ -71,6 +72,7 @@ struct PublishArgs {
     bool json = false;
     WorkspaceArgs ws;
     DeliveryArgs delivery;
+    coursecrew::cli::PullArgs pull;
 };
 
 struct StatusSetArgs {
@@ -78,11 +80,19 @@ struct StatusSetArgs {
     bool json = false;
     WorkspaceArgs ws;
     DeliveryArgs delivery;
+    coursecrew::cli::PullArgs pull;
 };
 
 struct SyncArgs {
     WorkspaceArgs ws;
     double timeout = 120;
+    bool json = false;
+    coursecrew::cli::PullArgs pull;
+};
+
+struct PullCmdArgs {
+    WorkspaceArgs ws;
+    double timeout = -1;
     bool json = false;
 };
 
@@ -91,6 +101,7 @@ struct StatusImportArgs {
     bool json = false;
     WorkspaceArgs ws;
     DeliveryArgs delivery;
+    coursecrew::cli::PullArgs pull;
 };
 
 // The options object for a workspace call; false (usage error printed) when
@@ -221,6 +232,8 @@ int run_review(PluginHost &host, const ReviewArgs &a) {
     if (a.at_risk_days >= 0) { w.Key("at_risk_days"); w.Int(a.at_risk_days); }
     w.EndObject();
 
+    std::string pulled;
+    coursecrew::cli::pull_first(host, a.ws.config, opts.GetString(), a.pull, false, pulled);
     const auto &e = host.entry();
     PluginString text(e);
     const int st = e.review(host.instance(), a.package.c_str(), opts.GetString(), text.out());
@@ -259,12 +272,14 @@ void print_changes(const rapidjson::Value &changes) {
 int run_publish(PluginHost &host, const PublishArgs &a) {
     std::string opts;
     if (!workspace_options(a.ws, &a.delivery, opts)) return kExitUsage;
+    std::string pulled;
+    if (!a.delivery.dry_run) coursecrew::cli::pull_first(host, a.ws.config, opts, a.pull, a.json, pulled);
     const auto &e = host.entry();
     PluginString json(e);
     const int st = e.publish(host.instance(), a.package.c_str(), opts.c_str(), json.out());
     if (st != COURSECREW_OK) return report_failure(host, st);
     if (a.json) {
-        std::cout << json.get() << "\n";
+        std::cout << coursecrew::cli::with_pulled(json.get(), pulled) << "\n";
         return deliver(host, a.ws, a.delivery, json.get(), true);
     }
     if (a.delivery.dry_run) return deliver(host, a.ws, a.delivery, json.get(), false);
@@ -280,15 +295,17 @@ int run_publish(PluginHost &host, const PublishArgs &a) {
 }
 
 int run_set_status(PluginHost &host, const std::string &request, const WorkspaceArgs &ws,
-                   const DeliveryArgs &delivery, bool json_out) {
+                   const DeliveryArgs &delivery, const coursecrew::cli::PullArgs &pull, bool json_out) {
     std::string opts;
     if (!workspace_options(ws, &delivery, opts)) return kExitUsage;
+    std::string pulled;
+    if (!delivery.dry_run) coursecrew::cli::pull_first(host, ws.config, opts, pull, json_out, pulled);
     const auto &e = host.entry();
     PluginString json(e);
     const int st = e.set_status(host.instance(), request.c_str(), opts.c_str(), json.out());
     if (st != COURSECREW_OK) return report_failure(host, st);
     if (json_out) {
-        std::cout << json.get() << "\n";
+        std::cout << coursecrew::cli::with_pulled(json.get(), pulled) << "\n";
         return deliver(host, ws, delivery, json.get(), true);
     }
     if (delivery.dry_run) return deliver(host, ws, delivery, json.get(), false);
@@ -381,6 +398,7 @@ int main(int argc, char **argv) {
         "review", "Per module: pieces, roles, people, status, progress and findings");
     review_cmd->add_option("PACKAGE", review.package, "The package (folder, .zip or manifest)")->required();
     review.ws.add_to(review_cmd);
+    review.pull.add_to(review_cmd);
     review_cmd->add_option("--module", review.module, "Only this module (its identifier)");
     review_cmd->add_option("--format", review.format, "table (default), json, csv or html")
         ->check(CLI::IsMember({"table", "json", "csv", "html"}));
@@ -399,6 +417,7 @@ int main(int argc, char **argv) {
     publish_cmd->add_option("PACKAGE", publish.package, "The package (folder, .zip or manifest)")->required();
     publish.ws.add_to(publish_cmd);
     publish.delivery.add_to(publish_cmd, true);
+    publish.pull.add_to(publish_cmd);
     publish_cmd->add_flag("--json", publish.json, "Print the result as JSON");
 
     CLI::App *status_cmd = app.add_subcommand("status", "Change production statuses");
@@ -414,6 +433,7 @@ int main(int argc, char **argv) {
     set_cmd->add_flag("--json", set.json, "Print the result as JSON");
     set.ws.add_to(set_cmd);
     set.delivery.add_to(set_cmd, true);
+    set.pull.add_to(set_cmd);
     StatusImportArgs import;
     CLI::App *import_cmd = status_cmd->add_subcommand(
         "import", "Set many statuses from CSV (piece,role,status[,by,note,course]), all or nothing");
@@ -423,6 +443,7 @@ int main(int argc, char **argv) {
     import_cmd->add_flag("--json", import.json, "Print the result as JSON");
     import.ws.add_to(import_cmd);
     import.delivery.add_to(import_cmd, true);
+    import.pull.add_to(import_cmd);
 
     SyncArgs sync;
     CLI::App *sync_cmd = app.add_subcommand(
@@ -432,6 +453,17 @@ int main(int argc, char **argv) {
     sync_cmd->add_option("--timeout", sync.timeout, "Seconds to wait for delivery (default 120)")
         ->check(CLI::Range(0.0, 86400.0));
     sync_cmd->add_flag("--json", sync.json, "Print the final sync status as JSON");
+    sync.pull.add_to(sync_cmd);
+
+    PullCmdArgs pull;
+    CLI::App *pull_cmd = app.add_subcommand(
+        "pull", "Read the team's state (other seats' changes) from the LRS of a config into this seat's store");
+    pull.ws.add_to(pull_cmd);
+    pull_cmd->get_option("--config")->required();
+    pull_cmd->add_option("--timeout", pull.timeout,
+                         "Seconds to wait for the pull (default: the config's pull.timeout_ms, 5 s)")
+        ->check(CLI::Range(0.0, 86400.0));
+    pull_cmd->add_flag("--json", pull.json, "Print what was pulled as JSON");
 
     coursecrew::cli::OutboxArgs outbox;
     WorkspaceArgs outbox_ws;
@@ -478,7 +510,12 @@ int main(int argc, char **argv) {
         return coursecrew::cli::run_watch(host, watch);
     }
     if (publish_cmd->parsed()) return run_publish(host, publish);
-    if (set_cmd->parsed()) return run_set_status(host, status_set_request(set), set.ws, set.delivery, set.json);
+    if (set_cmd->parsed()) return run_set_status(host, status_set_request(set), set.ws, set.delivery, set.pull, set.json);
+    if (pull_cmd->parsed()) {
+        std::string options;
+        if (!workspace_options(pull.ws, nullptr, options)) return kExitUsage;
+        return coursecrew::cli::run_pull(host, options, pull.timeout, pull.json);
+    }
     if (sync_cmd->parsed() || outbox_cmd->parsed()) {
         if (!coursecrew::cli::has_abi_1_2(host)) {
             std::cerr << "coursecrew: the plugin at " << host.path() << " has no sync functions; it needs ABI 1.2\n";
@@ -486,7 +523,11 @@ int main(int argc, char **argv) {
         }
         std::string options;
         if (!workspace_options(sync_cmd->parsed() ? sync.ws : outbox_ws, nullptr, options)) return kExitUsage;
-        if (sync_cmd->parsed()) return coursecrew::cli::wait_for_delivery(host, options, sync.timeout, sync.json);
+        if (sync_cmd->parsed()) {
+            std::string pulled;
+            coursecrew::cli::pull_first(host, sync.ws.config, options, sync.pull, sync.json, pulled);
+            return coursecrew::cli::wait_for_delivery(host, options, sync.timeout, sync.json);
+        }
         return coursecrew::cli::run_outbox(host, options, outbox);
     }
     if (import_cmd->parsed()) {
@@ -495,7 +536,7 @@ int main(int argc, char **argv) {
             std::cerr << "coursecrew: " << error << "\n";
             return kExitInputErrors;
         }
-        return run_set_status(host, request, import.ws, import.delivery, import.json);
+        return run_set_status(host, request, import.ws, import.delivery, import.pull, import.json);
     }
     return kExitUsage;
 }

@@ -109,6 +109,107 @@ int wait_for_delivery(PluginHost &host, const std::string &options_json, double 
     return status.get() ? kExitNotDelivered : 1;
 }
 
+void PullArgs::add_to(CLI::App *cmd) {
+    cmd->add_flag("--no-pull", no_pull,
+                  "With --config: do not read the team's state from the LRS first (this seat's state only)");
+    cmd->add_option("--pull-timeout", timeout,
+                    "With --config: seconds to wait for the team's state before going on without it "
+                    "(default: the config's pull.timeout_ms, 5 s)")
+        ->check(CLI::Range(0.0, 600.0));
+}
+
+bool has_abi_1_4(const PluginHost &host) {
+    const auto &e = host.entry();
+    return e.struct_size >= offsetof(coursecrew_entry_t, pull) + sizeof(e.pull);
+}
+
+namespace {
+
+std::int64_t timeout_ms_of(double seconds) {
+    return seconds < 0 ? -1 : static_cast<std::int64_t>(seconds * 1000);
+}
+
+std::string when_of(const rapidjson::Value &t) {
+    return t.IsString() ? std::string(t.GetString()) : std::string("never");
+}
+
+// "lms: 3 of 200 modules changed, 12 of this seat's pairs updated"
+std::string pull_summary(const rapidjson::Value &target) {
+    const long long checked = target["modules_checked"].GetInt64(), merged = target["modules_merged"].GetInt64(),
+                    cells = target["cells_changed"].GetInt64();
+    std::string out = std::string(target["name"].GetString()) + ": ";
+    if (merged == 0) return out + "nothing new (" + std::to_string(checked) + " modules)";
+    return out + std::to_string(merged) + " of " + std::to_string(checked) + " modules changed, " +
+           std::to_string(cells) + " of this seat's pairs updated";
+}
+
+}  // namespace
+
+void pull_first(PluginHost &host, const std::string &config, const std::string &options_json, const PullArgs &pull,
+                bool quiet, std::string &pulled_json) {
+    pulled_json.clear();
+    if (config.empty() || pull.no_pull || !has_abi_1_4(host)) return;
+    const auto &e = host.entry();
+    PluginString out(e);
+    const int st = e.pull(host.instance(), options_json.c_str(), timeout_ms_of(pull.timeout), out.out());
+    if (!out.get()) {
+        // A config the plugin refuses: the command itself will say why.
+        return;
+    }
+    pulled_json = out.get();
+    if (quiet) return;
+    rapidjson::Document d;
+    d.Parse<rapidjson::kParseIterativeFlag>(out.get());
+    if (d.HasParseError() || !d.IsObject()) return;
+    if (st != COURSECREW_OK) {
+        std::cerr << "coursecrew: " << e.last_error(host.instance())
+                  << "\ncoursecrew: going on with this seat's state; team state as of "
+                  << when_of(d["pulled_at"]) << "\n";
+        return;
+    }
+    for (const auto &t : d["targets"].GetArray())
+        if (std::string(t["state"].GetString()) == "pulled" && t["modules_merged"].GetInt64() > 0)
+            std::cerr << "coursecrew: team state pulled from " << pull_summary(t) << "\n";
+}
+
+std::string with_pulled(const char *result_json, const std::string &pulled_json) {
+    std::string out = result_json;
+    const std::size_t open = out.find('{');
+    if (pulled_json.empty() || open == std::string::npos) return out;
+    const bool empty_object = out.find_first_not_of(" \t\r\n", open + 1) == out.find('}', open + 1);
+    out.insert(open + 1, "\"pulled\":" + pulled_json + (empty_object ? "" : ","));
+    return out;
+}
+
+int run_pull(PluginHost &host, const std::string &options_json, double timeout_s, bool json_out) {
+    const auto &e = host.entry();
+    if (!has_abi_1_4(host)) {
+        std::cerr << "coursecrew: the plugin at " << host.path() << " cannot pull; it needs ABI 1.4\n";
+        return 3;
+    }
+    PluginString out(e);
+    const int st = e.pull(host.instance(), options_json.c_str(), timeout_ms_of(timeout_s), out.out());
+    const std::string why = e.last_error(host.instance());
+    if (!out.get()) {
+        std::cerr << "coursecrew: " << why << "\n";
+        return st == COURSECREW_E_INVALID_ARGUMENT ? 1 : 3;
+    }
+    if (json_out) std::cout << out.get() << "\n";
+    rapidjson::Document d;
+    d.Parse<rapidjson::kParseIterativeFlag>(out.get());
+    if (!json_out && !d.HasParseError() && d.IsObject()) {
+        for (const auto &t : d["targets"].GetArray()) {
+            const std::string state = t["state"].GetString();
+            if (state == "pulled") std::cout << "Pulled " << pull_summary(t) << "\n";
+            else if (state == "skipped") std::cout << "Skipped " << t["name"].GetString() << " (it keeps no module documents)\n";
+        }
+        std::cout << "Team state as of " << when_of(d["pulled_at"]) << "\n";
+    }
+    if (st == COURSECREW_OK) return 0;
+    std::cerr << "coursecrew: " << why << "\ncoursecrew: this seat's state is intact; pull again later\n";
+    return kExitNotDelivered;
+}
+
 int run_outbox(PluginHost &host, const std::string &options_json, const OutboxArgs &a) {
     const auto &e = host.entry();
     rapidjson::StringBuffer req;

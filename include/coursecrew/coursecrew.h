@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define COURSECREW_ABI_MAJOR 1u
-#define COURSECREW_ABI_MINOR 3u
+#define COURSECREW_ABI_MINOR 4u
 
 /* The library's own release version (also in CMake and packaging). */
 #define COURSECREW_VERSION_MAJOR 0
@@ -72,9 +72,11 @@ typedef struct coursecrew_instance coursecrew_instance;
 /* ABI 1.2: how the plugin tells the host about sync progress. Called on the
  * plugin's worker thread, never on the host's; `event_json` is valid only
  * during the call: {"event": "sent" | "retrying" | "failed" | "dead_lettered"
- * | "document", "target": NAME, ...} ("sent": "count"; "retrying": "reason",
- * "attempt", "in_ms"; "failed": "reason" (the target stopped, e.g. its
- * credentials were refused); "dead_lettered": "id" or "module", "reason").
+ * | "document" | "pulled", "target": NAME, ...} ("sent": "count";
+ * "retrying": "reason", "attempt", "in_ms"; "failed": "reason" (the target
+ * stopped, e.g. its credentials were refused); "dead_lettered": "id" or
+ * "module", "reason"; ABI 1.4: "pulled": "modules_fetched",
+ * "modules_merged", "cells_changed").
  * Return quickly and do not call back into the instance from it. */
 typedef void (*coursecrew_event_fn)(void *user_data, const char *event_json);
 
@@ -213,6 +215,34 @@ typedef struct coursecrew_entry_v1 {
      * Returns COURSECREW_E_IO when `write` asked to stop. */
     int (*inspect_write)(coursecrew_instance *instance, const char *package_path,
                          const char *options_json, coursecrew_write_fn write, void *user_data);
+
+    /* ---- ABI 1.4: one team, many seats (read only when struct_size covers it) ----
+     *
+     * Every seat (its own store) pushes its changes into the per-module status
+     * documents in the LRS and pulls the others' back, so the LRS holds the
+     * team's state and each store is a replica that works offline. A pulled
+     * change is merged per (piece, role) cell by the rule the push uses (the
+     * newer change wins, ties broken the same way on every seat, a cell no
+     * one touched never overrides a real change), recorded in the history as
+     * coming from another seat, and never sent again. publish, review and
+     * set_status do not pull: a host calls pull first (the CLI does, with a
+     * short time limit) so the host's thread never waits on the network
+     * longer than it chose. */
+
+    /* [instance] Start the worker for the option `config` if it is not
+     * running, ask it to pull the course's changed module documents from
+     * every xAPI target before anything else, and wait at most timeout_ms (0:
+     * not at all; negative: the config's "pull": {"timeout_ms"}, 5000 by
+     * default) for the pull. *out_json: {"complete", "finished",
+     * "pulled_at", "attempted_at", "targets": [{"name", "kind", "state"
+     * ("pulled" | "failed" | "skipped"), "error", "modules_checked",
+     * "modules_fetched", "modules_merged", "cells_changed", "team_cells",
+     * "unreadable"}]}, the times being the store's last successful pull and
+     * attempt (null: never). COURSECREW_OK when every target was pulled,
+     * COURSECREW_E_IO when one failed or the wait timed out (last_error says
+     * which and why; local state is intact and what was merged stays). */
+    int (*pull)(coursecrew_instance *instance, const char *options_json, int64_t timeout_ms,
+                char **out_json);
 } coursecrew_entry_v1;
 
 /* The entry point. Hidden symbol lookup: dlsym(handle, COURSECREW_ENTRY_SYMBOL). */

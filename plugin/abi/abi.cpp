@@ -18,6 +18,7 @@
 #include "plugin/sync/outbox.hpp"
 #include "plugin/engine/registry.hpp"
 #include "plugin/store/sql.hpp"
+#include "plugin/store/team.hpp"
 #include "plugin/sync/sync_session.hpp"
 #include "plugin/engine/workspace.hpp"
 
@@ -467,6 +468,36 @@ int cc_sync(coursecrew_instance *in, const char *options_json, int64_t timeout_m
     });
 }
 
+int cc_pull(coursecrew_instance *in, const char *options_json, int64_t timeout_ms, char **out_json) {
+    if (out_json) *out_json = nullptr;
+    return with_settings(in, options_json, [&](const Settings &s) -> int {
+        if (!out_json) return fail(in, COURSECREW_E_INVALID_ARGUMENT, "pull needs an output pointer");
+        const Resolved r(s.workspace);
+        if (!r.ok) return fail(in, r.error.status, r.error.message);
+        if (!r.has_sync)
+            return fail(in, COURSECREW_E_INVALID_ARGUMENT, "pull needs the option \"config\" (a sync config file)");
+        const PullReport report =
+            in->sync.pull(r.config, r.options.store_path, timeout_ms < 0 ? r.config.pull_timeout_ms : timeout_ms);
+        // When the team's state was last pulled (this time or before): the
+        // host says how old what it shows is.
+        LastPull last;
+        std::string why;
+        auto store = Store::open(r.options.store_path, why);
+        if (!store) return fail(in, COURSECREW_E_IO, why);
+        try {
+            last = TeamReplica(store->handle(), store->path()).last_pull(r.config.course_iri);
+        } catch (const std::exception &e) {
+            return fail(in, COURSECREW_E_IO, e.what());
+        }
+        *out_json = to_c(pull_report_json(report, last));
+        if (report.complete && report.finished) return COURSECREW_OK;
+        std::string problems;
+        for (const TargetPull &t : report.targets)
+            if (t.state == "failed") problems += (problems.empty() ? "" : "; ") + ("target \"" + t.name + "\": " + t.error);
+        return fail(in, COURSECREW_E_IO, "the team's state could not be pulled: " + problems);
+    });
+}
+
 int cc_outbox(coursecrew_instance *in, const char *request_json, const char *options_json,
               char **out_json) {
     if (out_json) *out_json = nullptr;
@@ -558,6 +589,7 @@ const coursecrew_entry_t coursecrew_entry = {
     &cc_sync,
     &cc_outbox,
     &cc_inspect_write,
+    &cc_pull,
 };
 
 }  // extern "C"

@@ -10,6 +10,8 @@
 #include "plugin/inspect/digest_cache.hpp"
 #include "plugin/engine/registry.hpp"
 #include "plugin/model/utf8.hpp"
+#include "plugin/store/team.hpp"
+#include "plugin/sync/pull.hpp"
 
 namespace coursecrew {
 
@@ -219,6 +221,45 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
               "with them when it is read again.";
     if (!out.store->note_source(course.identifier, course.content.tool, notice, why))
         return fail(error, COURSECREW_E_IO, why);
+    // One team, many seats: pairs new to this seat take the team's state
+    // that earlier pulls brought (see plugin/sync/pull.hpp).
+    if (sync) {
+        try {
+            adopt_team_state(out.store->handle(), out.store->path(), course.identifier, sync->course_iri);
+        } catch (const std::exception &e) {
+            return fail(error, COURSECREW_E_IO, e.what());
+        }
+    }
+    return true;
+}
+
+// What the review says about the team: the last pull and the cells only
+// other seats' versions have.
+bool team_state(Store &store, const SyncConfig &sync, const std::string &course, const std::string &module,
+                TeamState &out, WorkspaceError &error) {
+    for (const TargetSpec &t : sync.targets) out.shared = out.shared || (t.config.kind == "xapi" && t.config.documents);
+    if (!out.shared) return true;
+    try {
+        TeamReplica team(store.handle(), store.path());
+        const LastPull last = team.last_pull(sync.course_iri);
+        out.pulled_at = last.pulled_at;
+        out.attempted_at = last.attempted_at;
+        out.error = last.error;
+        for (TeamCell &c : team.foreign(course, sync.course_iri, module)) {
+            ForeignCell f;
+            f.module = std::move(c.module);
+            f.piece = std::move(c.piece);
+            f.title = std::move(c.title);
+            f.role = std::move(c.role);
+            f.by = std::move(c.by);
+            f.note = std::move(c.note);
+            parse_status(c.status, f.status);
+            f.at = c.at;
+            out.foreign.push_back(std::move(f));
+        }
+    } catch (const std::exception &e) {
+        return fail(error, COURSECREW_E_IO, e.what());
+    }
     return true;
 }
 
@@ -312,6 +353,7 @@ bool review_package(const std::string &package, const InspectOptions &inspect_op
     std::string notice;
     if (!rec.store->take_notice(rec.result.course, notice, why)) return fail(error, COURSECREW_E_IO, why);
     if (!notice.empty()) review.notices.push_back(std::move(notice));
+    if (has_sync && !team_state(*rec.store, sync, rec.result.course, ro.module, review.team, error)) return false;
     rendered = render_review(review, options.format);
     return true;
 }

@@ -197,9 +197,57 @@ CREATE TABLE sources (
     notice TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 )sql"},
+
+    // v7: one team, many seats (see team.hpp). The store is a replica of the
+    // team's state in the LRS: team_cells holds every (piece, role) cell of
+    // the module documents pulled (or read before a write), including pieces
+    // this seat's package does not have; pull_state what each module's index
+    // entry and document were when last merged; pulls when each target was
+    // last pulled; course_iris which course IRI a course key is synced under.
+    // pairs.remote marks a status last set on another seat;
+    // documents.unindexed a delivered document the course index does not
+    // announce yet.
+    {7, R"sql(
+ALTER TABLE pairs ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN unindexed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE course_iris (
+    course TEXT PRIMARY KEY,
+    iri    TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX course_iris_by_iri ON course_iris (iri);
+CREATE TABLE team_cells (
+    iri    TEXT NOT NULL,
+    piece  TEXT NOT NULL,
+    role   TEXT NOT NULL,
+    module TEXT NOT NULL,
+    title  TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    "by"   TEXT NOT NULL DEFAULT '',
+    note   TEXT NOT NULL DEFAULT '',
+    at     INTEGER NOT NULL,
+    PRIMARY KEY (iri, piece, role)
+) WITHOUT ROWID;
+CREATE INDEX team_cells_by_module ON team_cells (iri, module);
+CREATE TABLE pull_state (
+    target TEXT NOT NULL,
+    iri    TEXT NOT NULL,
+    module TEXT NOT NULL,
+    token  TEXT NOT NULL DEFAULT '',
+    etag   TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (target, iri, module)
+) WITHOUT ROWID;
+CREATE TABLE pulls (
+    target       TEXT NOT NULL,
+    iri          TEXT NOT NULL,
+    attempted_at INTEGER NOT NULL DEFAULT 0,
+    pulled_at    INTEGER NOT NULL DEFAULT 0,
+    error        TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (target, iri)
+) WITHOUT ROWID;
+)sql"},
 };
 
-constexpr int kLatestVersion = 6;
+constexpr int kLatestVersion = 7;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");
@@ -454,7 +502,7 @@ struct PublishStatements {
                              "fingerprint, done_fingerprint, archived) "
                              "VALUES (?1, ?2, ?3, 'not_started', ?4, '', ?5, ?6, '', 0)"),
           reopen_pair(db, p, "UPDATE pairs SET status = ?4, \"by\" = ?5, note = ?6, since = ?7, "
-                             "fingerprint = ?8, archived = 0 "
+                             "fingerprint = ?8, archived = 0, remote = 0 "
                              "WHERE course = ?1 AND piece = ?2 AND role = ?3"),
           update_pair(db, p, "UPDATE pairs SET fingerprint = ?4, archived = 0 "
                              "WHERE course = ?1 AND piece = ?2 AND role = ?3"),
@@ -824,7 +872,7 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
         }
 
         Statement update(db_, path_,
-                         "UPDATE pairs SET status = ?4, \"by\" = ?5, note = ?6, since = ?7, "
+                         "UPDATE pairs SET status = ?4, \"by\" = ?5, note = ?6, since = ?7, remote = 0, "
                          // Remember what was done, to notice a later change.
                          "done_fingerprint = CASE WHEN ?4 = 'done' THEN fingerprint "
                          "ELSE done_fingerprint END "
@@ -876,7 +924,7 @@ bool Store::pairs(const std::string &course, std::vector<PairState> &out,
                                      q_pieces.integer(3) != 0});
 
         Statement q(db_, path_,
-                    "SELECT piece, role, status, \"by\", note, since, fingerprint, archived "
+                    "SELECT piece, role, status, \"by\", note, since, fingerprint, archived, remote "
                     "FROM pairs WHERE course = ?1 ORDER BY piece, role");
         q.query(course);
         std::size_t k = 0;
@@ -900,6 +948,7 @@ bool Store::pairs(const std::string &course, std::vector<PairState> &out,
             s.since = q.integer(5);
             s.fingerprint = q.text(6);
             s.archived = pc.archived || q.integer(7) != 0;  // the piece left, or the role did
+            s.remote = q.integer(8) != 0;
             out.push_back(std::move(s));
         }
         return true;

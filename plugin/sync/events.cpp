@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <climits>
 #include <ctime>
 #include <map>
 
@@ -13,6 +14,7 @@
 
 #include "plugin/model/json_in.hpp"
 #include "plugin/roles/rolemap.hpp"
+#include "plugin/store/cell_order.hpp"
 #include "plugin/sync/vocabulary.hpp"
 
 namespace coursecrew {
@@ -164,6 +166,17 @@ std::string iso_time(std::int64_t unix_seconds) {
     char out[32];
     std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return out;
+}
+
+bool parse_iso_time(std::string_view text, std::int64_t &unix_seconds) {
+    // Exactly what iso_time writes: "YYYY-MM-DDTHH:MM:SSZ".
+    if (text.size() != 20) return false;
+    const std::string s(text);
+    std::tm tm{};
+    const char *end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end != '\0') return false;
+    unix_seconds = static_cast<std::int64_t>(timegm(&tm));
+    return true;
 }
 
 std::string iri_segment(std::string_view text) {
@@ -398,39 +411,85 @@ namespace {
 
 using rapidjson::Value;
 
-const char *at_of(const Value &v) {
-    return v.IsObject() && v.HasMember("at") && v["at"].IsString() ? v["at"].GetString() : "";
+std::string_view text_of(const Value &v, const char *name) {
+    if (!v.IsObject()) return {};
+    auto it = v.FindMember(name);
+    return it != v.MemberEnd() && it->value.IsString()
+               ? std::string_view(it->value.GetString(), it->value.GetStringLength())
+               : std::string_view();
 }
 
-// A cell nobody has touched yet: created not_started by a publish. Another
-// seat's store only learnt the piece exists, not that it was never worked
-// on, so such a cell never overrides a real change, however recent.
-bool untouched(const Value &cell) {
-    return cell.IsObject() && cell.HasMember("by") && cell["by"].IsString() && cell.HasMember("status") &&
-           cell["status"].IsString() && std::string_view(cell["by"].GetString()) == "coursecrew" &&
-           std::string_view(cell["status"].GetString()) == "not_started";
+// A cell (or a role entry) of a document as a CellVersion; an "at" that is
+// missing or not a time sorts first.
+CellVersion version_of(const Value &v) {
+    CellVersion c{text_of(v, "status"), text_of(v, "by"), text_of(v, "note"), INT64_MIN};
+    parse_iso_time(text_of(v, "at"), c.at);
+    return c;
 }
 
-// Whether `theirs` should replace `ours`: a real change beats an untouched
-// cell; otherwise the newer "at" wins, and a tie keeps ours.
+std::string json_text(const Value &v) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    v.Accept(w);
+    return buf.GetString();
+}
+
+// Whether `theirs` should replace `ours`, by the cell order every seat uses
+// (plugin/store/cell_order.hpp). Entries equal in it are told apart by their
+// JSON text, so the choice never depends on which side is ours.
 bool theirs_wins(const Value &ours, const Value &theirs) {
     if (!theirs.IsObject()) return false;  // not a cell (fuzzing: `5` replaced an untouched cell)
-    const bool ours_untouched = untouched(ours), theirs_untouched = untouched(theirs);
-    if (ours_untouched != theirs_untouched) return ours_untouched;
-    return std::string_view(at_of(theirs)) > std::string_view(at_of(ours));
+    if (!ours.IsObject()) return true;
+    const int order = compare_cells(version_of(theirs), version_of(ours));
+    if (order != 0) return order > 0;
+    return json_text(theirs) > json_text(ours);
+}
+
+// For role entries ({"people", "at"}): the same people since an earlier
+// time is the same assignment, so the earlier entry stays (a seat publishing
+// again changes nothing); different people: the later entry wins.
+bool theirs_role_wins(const Value &ours, const Value &theirs) {
+    if (!theirs.IsObject()) return false;
+    if (!ours.IsObject()) return true;
+    const auto people = [](const Value &v) -> const Value * {
+        auto it = v.FindMember("people");
+        return it == v.MemberEnd() ? nullptr : &it->value;
+    };
+    const Value *a = people(ours), *b = people(theirs);
+    const bool same_people = a && b && *a == *b;
+    const std::int64_t at_ours = version_of(ours).at, at_theirs = version_of(theirs).at;
+    if (at_ours != at_theirs) return same_people ? at_theirs < at_ours : at_theirs > at_ours;
+    return json_text(theirs) > json_text(ours);
 }
 
 // Copies into `ours` every member of `theirs` that `ours` lacks or that wins
-// over ours (see theirs_wins).
-void merge_entries(Value &ours, const Value &theirs, rapidjson::Document::AllocatorType &al) {
+// over ours.
+template <class Wins>
+void merge_entries(Value &ours, const Value &theirs, rapidjson::Document::AllocatorType &al, Wins wins) {
     for (auto &m : theirs.GetObject()) {
         auto it = ours.FindMember(m.name);
         if (it == ours.MemberEnd()) {
             ours.AddMember(Value(m.name, al), Value(m.value, al), al);
-        } else if (theirs_wins(it->value, m.value)) {
+        } else if (wins(it->value, m.value)) {
             it->value.CopyFrom(m.value, al);
         }
     }
+}
+
+// The latest "at" of a merged document's entries ("" when it has none).
+std::string latest_at(const Value &doc) {
+    std::string_view latest;
+    auto consider = [&](const Value &entry) {
+        const std::string_view at = text_of(entry, "at");
+        if (at > latest) latest = at;
+    };
+    if (doc.HasMember("roles") && doc["roles"].IsObject())
+        for (const auto &r : doc["roles"].GetObject()) consider(r.value);
+    if (doc.HasMember("pieces") && doc["pieces"].IsObject())
+        for (const auto &p : doc["pieces"].GetObject())
+            if (p.value.IsObject() && p.value.HasMember("roles") && p.value["roles"].IsObject())
+                for (const auto &r : p.value["roles"].GetObject()) consider(r.value);
+    return std::string(latest);
 }
 
 }  // namespace
@@ -452,7 +511,7 @@ std::string merge_documents(std::string_view ours_text, std::string_view theirs_
         return doc[name];
     };
     if (theirs.HasMember("roles") && theirs["roles"].IsObject())
-        merge_entries(object_member(ours, "roles"), theirs["roles"], al);
+        merge_entries(object_member(ours, "roles"), theirs["roles"], al, theirs_role_wins);
     if (theirs.HasMember("pieces") && theirs["pieces"].IsObject()) {
         Value &pieces = object_member(ours, "pieces");
         for (auto &p : theirs["pieces"].GetObject()) {
@@ -468,23 +527,32 @@ std::string merge_documents(std::string_view ours_text, std::string_view theirs_
                     it->value.RemoveMember("roles");
                     it->value.AddMember("roles", Value(rapidjson::kObjectType), al);
                 }
-                merge_entries(it->value["roles"], p.value["roles"], al);
+                merge_entries(it->value["roles"], p.value["roles"], al, theirs_wins);
             }
         }
     }
-    if (theirs.HasMember("updated") && theirs["updated"].IsString()) {
-        if (!ours.HasMember("updated") || !ours["updated"].IsString()) {
-            ours.RemoveMember("updated");
-            ours.AddMember("updated", Value(theirs["updated"], al), al);
-        } else if (std::string_view(theirs["updated"].GetString()) >
-                   std::string_view(ours["updated"].GetString())) {
-            ours["updated"].CopyFrom(theirs["updated"], al);
-        }
+    // "updated": the latest change the merged document holds (so merging a
+    // document that adds nothing changes nothing).
+    std::string updated = latest_at(ours);
+    if (updated.empty()) {
+        updated = std::string(std::max(text_of(ours, "updated"), text_of(theirs, "updated")));
+    }
+    if (!updated.empty()) {
+        ours.RemoveMember("updated");
+        ours.AddMember("updated", Value(updated.c_str(), al), al);
     }
     rapidjson::StringBuffer buf;
     Writer w(buf);
     ours.Accept(w);
     return buf.GetString();
+}
+
+bool same_document(std::string_view a, std::string_view b) {
+    if (a == b) return true;
+    rapidjson::Document da, db;
+    JsonError error;
+    if (!parse_json(a, kRemoteJsonLimits, da, error) || !parse_json(b, kRemoteJsonLimits, db, error)) return false;
+    return da == db;
 }
 
 std::string document_problem(std::string_view text) {

@@ -38,6 +38,9 @@ struct Event {
 std::string name_uuid(std::string_view name);
 // "2026-11-28T12:00:00Z"
 std::string iso_time(std::int64_t unix_seconds);
+// The reverse of iso_time; false (and `unix_seconds` unchanged) for anything
+// else.
+bool parse_iso_time(std::string_view text, std::int64_t &unix_seconds);
 // RFC 3986 percent-encoding of everything but unreserved characters.
 std::string iri_segment(std::string_view text);
 
@@ -96,9 +99,14 @@ std::string module_document(const EventContext &c, std::string_view module,
                             const std::vector<DocumentCell> &cells, std::int64_t updated);
 
 // Merges two versions of a module document: for each role entry and each
-// (piece, role) cell the newer "at" wins (ties keep `ours`); entries only one
-// side has are kept. Either side may be "" or unparsable (then the other wins).
+// (piece, role) cell the version that wins in the cell order every seat uses
+// (plugin/store/cell_order.hpp: a real change beats an untouched cell, then
+// the newer "at", then a fixed tie-break); entries only one side has are kept. Either side may be "" or unparsable (then the other wins).
 std::string merge_documents(std::string_view ours, std::string_view theirs);
+
+// Whether two documents hold the same JSON (member order aside): a merge that
+// gives back the target's document has nothing to write.
+bool same_document(std::string_view a, std::string_view b);
 
 // Why a module document read from the target cannot be merged safely, or ""
 // when it can: not JSON, nested too deep or too large, not an object, or a

@@ -25,7 +25,7 @@ enum Slot {
     kAddEvent, kEventId, kQueue, kPutDocument, kAssignments, kAssign, kUnassign, kProgress,
     kSetProgress, kCells, kPieceTitle, kNextEvent, kLastPublished, kDue, kDueRetried, kMark, kMoveMark,
     kDeliveredRetried, kAttemptFailed, kDeadLetter, kPendingDocs, kDocDelivered, kDocFailed, kCounts,
-    kDocCounts,
+    kDocCounts, kUnindexed, kIndexed,
 };
 
 bool Outbox::add_event(const std::string &course, const Event &e,
@@ -263,11 +263,28 @@ std::vector<PendingDocument> Outbox::pending_documents(const std::string &target
     return out;
 }
 
-void Outbox::document_delivered(const std::string &target, const PendingDocument &d) {
-    // Only the version sent: a newer one queued meanwhile stays pending.
-    prepared(kDocDelivered, "UPDATE documents SET pending = 0, attempts = 0, last_error = '' "
+void Outbox::document_delivered(const std::string &target, const PendingDocument &d, bool written) {
+    // Only the version sent: a newer one queued meanwhile stays pending. A
+    // document written (not one the target already held as merged) waits
+    // for the course index to announce it.
+    prepared(kDocDelivered, "UPDATE documents SET pending = 0, attempts = 0, last_error = '', "
+                            "unindexed = unindexed OR ?5 "
                             "WHERE target = ?1 AND course = ?2 AND module = ?3 AND version = ?4")
-        .run("cannot clear a delivered document", target, d.course, d.module, d.version);
+        .run("cannot clear a delivered document", target, d.course, d.module, d.version, written ? 1 : 0);
+}
+
+std::vector<std::string> Outbox::unindexed(const std::string &target) {
+    Statement &q = prepared(kUnindexed, "SELECT DISTINCT module FROM documents "
+                                        "WHERE target = ?1 AND unindexed = 1 ORDER BY module");
+    std::vector<std::string> out;
+    q.query(target);
+    while (q.next("cannot read the documents to announce")) out.push_back(q.text(0));
+    return out;
+}
+
+void Outbox::indexed(const std::string &target, const std::string &module) {
+    prepared(kIndexed, "UPDATE documents SET unindexed = 0 WHERE target = ?1 AND module = ?2")
+        .run("cannot record an announced document", target, module);
 }
 
 void Outbox::document_failed(const std::string &target, const PendingDocument &d,
@@ -295,7 +312,7 @@ OutboxCounts Outbox::counts(const std::string &target) {
         q.done();
     }
     Statement &d = prepared(kDocCounts, "SELECT total(dead = 0), total(dead = 1) FROM documents "
-                                        "WHERE target = ?1 AND pending = 1");
+                                        "WHERE target = ?1 AND (pending = 1 OR unindexed = 1)");
     d.query(target);
     if (d.next("cannot count documents")) {
         c.documents_pending = d.integer(0);

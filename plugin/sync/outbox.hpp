@@ -18,7 +18,8 @@
 //   outbox_pending (a view) what is really still in the outbox.
 //   documents    the per-module status document each target should hold;
 //                `version` grows at every change, so a delivery clears
-//                `pending` only for the version it sent.
+//                `pending` only for the version it sent; `unindexed` until
+//                the course index announces the write (pull.hpp).
 //   assignments, progress   what was last announced, to announce changes only.
 //
 // Outbox wraps a connection it does not own. Methods throw sql::Error; the
@@ -117,7 +118,12 @@ public:
                         const std::string &error);
     void dead_letter(const std::string &target, std::int64_t id, const std::string &reason);
     std::vector<PendingDocument> pending_documents(const std::string &target);
-    void document_delivered(const std::string &target, const PendingDocument &d);
+    // `written`: the document was written (not found already as merged), so
+    // the course index must announce it (see pull.hpp).
+    void document_delivered(const std::string &target, const PendingDocument &d, bool written = true);
+    // Modules whose delivered documents the course index does not announce yet.
+    std::vector<std::string> unindexed(const std::string &target);
+    void indexed(const std::string &target, const std::string &module);
     void document_failed(const std::string &target, const PendingDocument &d,
                          const std::string &error, bool dead);
     OutboxCounts counts(const std::string &target);

@@ -10,6 +10,7 @@
 #include "plugin/sync/outbox.hpp"
 #include "plugin/store/sql.hpp"
 #include "plugin/store/store.hpp"
+#include "plugin/store/team.hpp"
 #include "plugin/sync/vocabulary.hpp"
 
 namespace coursecrew {
@@ -47,6 +48,11 @@ private:
     rapidjson::StringBuffer buf_;
     rapidjson::Writer<rapidjson::StringBuffer> w_;
 };
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 // One write on the worker's connection.
 template <class F>
@@ -91,10 +97,11 @@ struct SyncWorker::Lane {
     bool batch_retried = false;  // it holds retried dead letters (see Outbox::due)
 };
 
-SyncWorker::SyncWorker(std::string store_path, std::string profile_base,
+SyncWorker::SyncWorker(std::string store_path, std::string profile_base, std::string course_iri,
                        std::vector<TargetSpec> targets, TargetFactory factory, SyncCallback callback)
     : store_path_(std::move(store_path)),
       profile_base_(std::move(profile_base)),
+      course_iri_(std::move(course_iri)),
       specs_(std::move(targets)),
       factory_(std::move(factory)),
       callback_(std::move(callback)),
@@ -128,6 +135,7 @@ void SyncWorker::stop() {
         cancel_ = true;  // also aborts requests in flight (the adapters watch it)
         wake_cv_.notify_one();
         idle_cv_.notify_all();
+        pull_cv_.notify_all();
     }
     if (thread_.joinable()) thread_.join();
 }
@@ -146,6 +154,27 @@ SyncStatus SyncWorker::wait_idle(std::int64_t timeout_ms) {
         return cancel_ || (status_generation_ >= wanted && status_.idle);
     });
     return status_;
+}
+
+PullReport SyncWorker::pull(std::int64_t timeout_ms) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::uint64_t ticket = ++pull_wanted_;
+    woken_ = true;
+    ++wake_generation_;
+    wake_cv_.notify_one();
+    const auto deadline = Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(timeout_ms, 0));
+    pull_cv_.wait_until(lock, deadline, [&] { return cancel_ || pull_done_ >= ticket; });
+    if (pull_done_ >= ticket) return pull_report_;
+    PullReport waiting;  // still running: what each target is, nothing pulled yet
+    for (const TargetStatus &t : status_.targets) {
+        TargetPull p;
+        p.name = t.name;
+        p.kind = t.kind;
+        p.state = "failed";
+        p.error = cancel_ ? "the sync worker stopped" : "no answer within " + std::to_string(timeout_ms) + " ms";
+        waiting.targets.push_back(std::move(p));
+    }
+    return waiting;
 }
 
 void SyncWorker::emit(const std::string &json) {
@@ -281,8 +310,21 @@ bool SyncWorker::sync_documents(Lane &lane, Outbox &outbox) {
                     progressed = settled = true;
                     break;
                 }
+                // What other seats wrote is news here too: merged into the
+                // store as a pull would (pull.hpp).
+                PullContext ctx{*lane.target, lane.db, *lane.path, course_iri_, profile_base_};
+                PullCounts ignored;
+                merge_module_document(ctx, d.module, got.body, got.etag, ignored);
                 body = merge_documents(d.body, got.body);
                 etag = got.etag;
+                if (same_document(body, got.body)) {
+                    // The target already holds all of it: nothing to write,
+                    // nothing to announce.
+                    write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.document_delivered(name, d, false); });
+                    lane.failures = 0;
+                    progressed = settled = true;
+                    break;
+                }
             } else if (got.outcome == Outcome::Missing) {
                 body = d.body;
             } else {
@@ -339,8 +381,86 @@ bool SyncWorker::step(Lane &lane, Outbox &outbox) {
     if (outbox.mark(c.name) != 0) {
         write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.clear_delivered(c.name); });
     }
-    if (c.documents) return sync_documents(lane, outbox);
-    return false;
+    if (!c.documents) return false;
+    if (sync_documents(lane, outbox)) return true;
+    if (lane.stopped || Clock::now() < lane.not_before) return false;  // it failed: back off first
+    return announce(lane, outbox);
+}
+
+// Announces the modules this seat wrote in the course index (pull.hpp).
+bool SyncWorker::announce(Lane &lane, Outbox &outbox) {
+    if (outbox.unindexed(lane.spec.config.name).empty()) return false;
+    PullContext ctx{*lane.target, lane.db, *lane.path, course_iri_, profile_base_};
+    const Reply r = update_index(ctx, unix_now(), random_);
+    if (r.outcome != Outcome::Ok) {
+        on_failure(lane, r, "announcing changed modules in the course index");
+        return false;
+    }
+    lane.failures = 0;
+    return true;
+}
+
+PullReport SyncWorker::run_pull(std::vector<Lane> &lanes) {
+    PullReport report;
+    report.complete = true;
+    report.finished = true;
+    for (Lane &lane : lanes) {
+        TargetPull p;
+        p.name = lane.spec.config.name;
+        p.kind = lane.spec.config.kind;
+        if (lane.spec.config.kind != "xapi" || !lane.spec.config.documents) {
+            report.targets.push_back(std::move(p));  // skipped: it keeps no module documents
+            continue;
+        }
+        const std::int64_t now = unix_now();
+        Reply r;
+        if (!lane.target || lane.stopped) {
+            r.reason = lane.status.error;
+        } else {
+            try {
+                if (!lane.prepared) {
+                    r = lane.target->prepare();
+                    if (r.outcome == Outcome::Ok) {
+                        lane.prepared = true;
+                        lane.status.version = lane.target->version();
+                    }
+                }
+                if (lane.prepared) {
+                    PullContext ctx{*lane.target, lane.db, *lane.path, course_iri_, profile_base_};
+                    r = pull_target(ctx, now, p.counts);
+                }
+            } catch (const std::exception &e) {
+                r = Reply{};
+                r.reason = e.what();  // the store failed
+            }
+        }
+        if (r.outcome == Outcome::Ok) {
+            p.state = "pulled";
+            p.pulled_at = now;
+            emit(EventJson("pulled", p.name)
+                     .add("modules_fetched", p.counts.modules_fetched)
+                     .add("modules_merged", p.counts.modules_merged)
+                     .add("cells_changed", p.counts.cells_changed)
+                     .done());
+        } else {
+            p.state = "failed";
+            p.error = "pulling module documents: " + (r.reason.empty() ? std::string(to_string(r.outcome)) : r.reason);
+            report.complete = false;
+            if (lane.db) {
+                try {
+                    TeamReplica team(lane.db, *lane.path);
+                    sql::Transaction tx(lane.db, *lane.path, "recording a pull");
+                    team.pull_attempted(p.name, course_iri_, now, p.error);
+                    tx.commit("recording a pull");
+                } catch (const std::exception &) {
+                    // The store is failing too; the report says why the pull did.
+                }
+            }
+            if (r.outcome == Outcome::Denied && lane.target && !lane.stopped) on_failure(lane, r, "pulling module documents");
+        }
+        report.targets.push_back(std::move(p));
+    }
+    return report;
 }
 
 void SyncWorker::run() {
@@ -385,11 +505,20 @@ void SyncWorker::run() {
     std::unique_ptr<Outbox> outbox = store ? std::make_unique<Outbox>(store->handle(), store->path()) : nullptr;
 
     while (!cancel_) {
-        std::uint64_t generation;
+        std::uint64_t generation, pull_wanted;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             generation = wake_generation_;
+            pull_wanted = pull_wanted_;
             woken_ = false;
+        }
+        if (pull_wanted > pull_done_) {
+            // A pull asked for goes first: the caller waits for it.
+            PullReport report = run_pull(lanes);
+            std::lock_guard<std::mutex> lock(mutex_);
+            pull_report_ = std::move(report);
+            pull_done_ = pull_wanted;
+            pull_cv_.notify_all();
         }
         bool progressed = false;
         Clock::time_point next = Clock::now() + kPollInterval;

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "plugin/sync/pull.hpp"
 #include "plugin/sync/sync_config.hpp"
 #include "plugin/sync/target.hpp"
 
@@ -50,14 +51,28 @@ struct SyncStatus {
     bool stopped = false;  // some target stopped (credentials refused)
 };
 
+// What a pull did, per target (see pull.hpp).
+struct TargetPull {
+    std::string name, kind;
+    std::string state = "skipped";  // "pulled" | "failed" | "skipped" (no module documents)
+    std::string error;              // why it failed (no secrets)
+    PullCounts counts;
+    std::int64_t pulled_at = 0;     // when (unix seconds), 0 unless pulled
+};
+struct PullReport {
+    bool complete = false;  // every document target was pulled
+    bool finished = false;  // the pull ran to its end (false: the wait timed out)
+    std::vector<TargetPull> targets;
+};
+
 // A JSON text per event, on the worker thread:
-// {"event": "sent"|"retrying"|"failed"|"dead_lettered"|"document"|"idle", "target", ...}
+// {"event": "sent"|"retrying"|"failed"|"dead_lettered"|"document"|"pulled", "target", ...}
 using SyncCallback = std::function<void(const std::string &event_json)>;
 
 class SyncWorker {
 public:
-    SyncWorker(std::string store_path, std::string profile_base, std::vector<TargetSpec> targets,
-               TargetFactory factory, SyncCallback callback);
+    SyncWorker(std::string store_path, std::string profile_base, std::string course_iri,
+               std::vector<TargetSpec> targets, TargetFactory factory, SyncCallback callback);
     ~SyncWorker();  // stops and joins; requests in flight are cancelled
     SyncWorker(const SyncWorker &) = delete;
     SyncWorker &operator=(const SyncWorker &) = delete;
@@ -70,18 +85,25 @@ public:
     SyncStatus wait_idle(std::int64_t timeout_ms);
     SyncStatus status() const;
 
+    // Asks for a pull of the team's module documents (before anything else
+    // the worker does next) and waits at most timeout_ms for it to finish.
+    PullReport pull(std::int64_t timeout_ms);
+
 private:
     struct Lane;  // one target's state, worker thread only
     void run();
     bool step(Lane &lane, class Outbox &outbox);
     bool send_batch(Lane &lane, Outbox &outbox);
     bool sync_documents(Lane &lane, Outbox &outbox);
+    bool announce(Lane &lane, Outbox &outbox);
+    PullReport run_pull(std::vector<Lane> &lanes);
     void on_failure(Lane &lane, const Reply &reply, const char *what);
     void publish_status(std::vector<TargetStatus> snapshot, std::uint64_t generation);
     void emit(const std::string &json);
 
     const std::string store_path_;
     const std::string profile_base_;
+    const std::string course_iri_;
     const std::vector<TargetSpec> specs_;
     TargetFactory factory_;
     SyncCallback callback_;
@@ -89,7 +111,9 @@ private:
     std::atomic<bool> cancel_{false};
     std::thread thread_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_cv_, idle_cv_;
+    std::condition_variable wake_cv_, idle_cv_, pull_cv_;
+    std::uint64_t pull_wanted_ = 0, pull_done_ = 0;  // pull requests asked for and served
+    PullReport pull_report_;
     bool woken_ = false;
     std::uint64_t wake_generation_ = 0, status_generation_ = 0;
     SyncStatus status_;

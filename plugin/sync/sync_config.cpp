@@ -251,6 +251,8 @@ bool parse_sync_config(const std::string &text, const std::string &file, SyncCon
         c.default_roles_given = true;
     }
     c.language = str(doc, "language", "en");
+    if (doc.HasMember("pull") && doc["pull"].HasMember("timeout_ms"))
+        c.pull_timeout_ms = doc["pull"]["timeout_ms"].GetInt64();
     if (doc.HasMember("agent")) {
         Value agent;
         agent.CopyFrom(doc["agent"], doc.GetAllocator());

@@ -5,6 +5,7 @@
 // read), and they are read only when the worker needs them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct SyncConfig {
     bool default_roles = true;
     bool default_roles_given = false;
     std::string language = "en";
+    std::int64_t pull_timeout_ms = 5000;  // how long a command waits for the team's state
     std::string agent_json;    // the plugin's agent as xAPI JSON
     std::vector<TargetSpec> targets;
 };

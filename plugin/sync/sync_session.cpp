@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "plugin/engine/registry.hpp"
+#include "plugin/sync/events.hpp"
 
 namespace coursecrew {
 
@@ -27,12 +28,17 @@ void SyncSession::ensure(const SyncConfig &config, const std::string &store_path
             std::lock_guard<std::mutex> lock(callback_mutex_);
             if (callback_) callback_(event);
         };
-        worker_ = std::make_unique<SyncWorker>(store_path, config.profile_iri, config.targets,
+        worker_ = std::make_unique<SyncWorker>(store_path, config.profile_iri, config.course_iri, config.targets,
                                                target_factory(), forward);
         key_ = key;
         worker_->start();
     }
     worker_->wake();
+}
+
+PullReport SyncSession::pull(const SyncConfig &config, const std::string &store_path, std::int64_t timeout_ms) {
+    ensure(config, store_path);
+    return worker_->pull(timeout_ms);
 }
 
 SyncStatus SyncSession::wait(std::int64_t timeout_ms) {
@@ -71,6 +77,58 @@ std::string sync_status_json(const SyncStatus &status) {
         num("delivered", t.delivered);
         num("retry_in_ms", t.retry_in_ms);
         put("version", t.version);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return buf.GetString();
+}
+
+}  // namespace coursecrew
+
+namespace coursecrew {
+
+std::string pull_report_json(const PullReport &report, const LastPull &last) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    auto put = [&](const char *k, const std::string &v) {
+        w.Key(k);
+        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    };
+    auto num = [&](const char *k, std::int64_t v) {
+        w.Key(k);
+        w.Int64(v);
+    };
+    auto time = [&](const char *k, std::int64_t t) {
+        w.Key(k);
+        if (t > 0) {
+            const std::string iso = iso_time(t);
+            w.String(iso.c_str(), static_cast<rapidjson::SizeType>(iso.size()));
+        } else {
+            w.Null();
+        }
+    };
+    w.StartObject();
+    w.Key("complete");
+    w.Bool(report.complete);
+    w.Key("finished");
+    w.Bool(report.finished);
+    time("pulled_at", last.pulled_at);
+    time("attempted_at", last.attempted_at);
+    w.Key("targets");
+    w.StartArray();
+    for (const TargetPull &t : report.targets) {
+        w.StartObject();
+        put("name", t.name);
+        put("kind", t.kind);
+        put("state", t.state);
+        put("error", t.error);
+        num("modules_checked", t.counts.modules_checked);
+        num("modules_fetched", t.counts.modules_fetched);
+        num("modules_merged", t.counts.modules_merged);
+        num("cells_changed", t.counts.cells_changed);
+        num("team_cells", t.counts.team_cells);
+        num("unreadable", t.counts.unreadable);
         w.EndObject();
     }
     w.EndArray();

@@ -29,6 +29,10 @@ public:
 
     // Waits up to timeout_ms for everything deliverable to be delivered.
     SyncStatus wait(std::int64_t timeout_ms);
+
+    // ensure(), then a pull of the team's module documents, waiting at most
+    // timeout_ms for it (see SyncWorker::pull).
+    PullReport pull(const SyncConfig &config, const std::string &store_path, std::int64_t timeout_ms);
     bool running() const { return worker_ != nullptr; }
 
 private:
@@ -42,5 +46,11 @@ private:
 // "dead", "documents_pending", "documents_dead", "delivered", "retry_in_ms",
 // "version"}]}
 std::string sync_status_json(const SyncStatus &status);
+
+// {"complete", "finished", "pulled_at": TIME|null, "attempted_at": TIME|null,
+//  "targets": [{"name", "kind", "state", "error", "modules_checked",
+//  "modules_fetched", "modules_merged", "cells_changed", "team_cells",
+//  "unreadable"}]}; the times are the store's latest (LastPull).
+std::string pull_report_json(const PullReport &report, const LastPull &last);
 
 }  // namespace coursecrew

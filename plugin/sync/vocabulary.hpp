@@ -39,6 +39,9 @@ constexpr const char *kExtPackage = "/extensions/package";           // context:
 
 // The per-module status document in the Activity Profile API.
 constexpr const char *kDocModuleStatus = "/documents/module-status";
+// The course index (activity: the course): which module documents changed,
+// so a pull fetches only those (see plugin/sync/pull.hpp).
+constexpr const char *kDocCourseIndex = "/documents/course-index";
 
 // The five production statuses (the profile's status set).
 constexpr const char *kStatuses[] = {"not_started", "in_progress", "in_review", "done", "blocked"};

@@ -721,7 +721,7 @@ std::int64_t retry_gap_ms(const std::string &busy, std::int64_t cap_ms) {
     spec.config.backoff_cap_ms = cap_ms;
     std::int64_t reported = -1;
     {
-        SyncWorker worker(path, "https://example.org/profile/", {spec},
+        SyncWorker worker(path, "https://example.org/profile/", "https://example.org/course", {spec},
                           [](const TargetConfig &c, const std::atomic<bool> &cancel) {
                               return make_xapi_target(c, cancel);
                           },

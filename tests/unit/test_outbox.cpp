@@ -400,7 +400,7 @@ SyncStatus run_worker(const std::string &path, Script &script, std::size_t batch
     spec.config.batch_max_bytes = max_bytes;
     spec.config.backoff_base_ms = 1;  // retries come at once: the tests wait for idle
     spec.config.backoff_cap_ms = 1;
-    SyncWorker w(path, "https://example.org/profile/", {spec},
+    SyncWorker w(path, "https://example.org/profile/", "https://example.org/course", {spec},
                  [&](const TargetConfig &c, const std::atomic<bool> &) {
                      return std::make_unique<ScriptedTarget>(c, script);
                  },
