@@ -951,20 +951,37 @@ class Runner:
         return results
 
 
-def import_rows(seat, course_id, rows, tag):
+def import_rows(seat, course_id, rows, tag, *extra):
     path = os.path.join(seat.dir, 'changes-%s.csv' % tag)
     with open(path, 'w', newline='') as f:
         w = csv.writer(f)
         w.writerow(['piece', 'role', 'status', 'by', 'note'])
         for r in rows:
             w.writerow(r)
-    return seat.cc('status', 'import', path, '--config', seat.config, '--course', course_id, '--json', '--timeout', '60')
+    return seat.cc('status', 'import', path, '--config', seat.config, '--course', course_id, '--json',
+                   '--timeout', '60', *extra)
+
+
+def change_run(seat, course_id, rows, tag):
+    """One seat's turn: pull, then import `rows` (piece, role, by, note) with
+    statuses that differ from what the seat now has (an import with a row
+    that sets a pair's current status changes nothing: exit 1)."""
+    seat.pull()
+    current = {(piece, role): st for piece, role, st in
+               seat.query('SELECT piece, role, status FROM pairs WHERE course=?', course_id)}
+    rng = random.Random('%d/%s/%s' % (ARGS.seed, seat.course_iri, tag))
+    out = []
+    for piece, role, by, note in rows:
+        status = rng.choice([x for x in STATUSES[1:] if x != current.get((piece, role))])
+        current[(piece, role)] = status
+        out.append((piece, role, status, by, note))
+    return import_rows(seat, course_id, out, tag, '--no-pull')
 
 
 def scale_run(lrs, package, modules, n_seats, n_changes, runs_per_seat, module_pool, rng, label):
     """n_seats seats publish `package` (with the sync config, delivered) and
     pull; then (counters reset) they make n_changes each in runs_per_seat
-    `status import` runs (each pulls first, then delivers), in random order,
+    runs (`pull`, then `status import`, which delivers), in random order,
     and each pulls once more. Returns (seats, runs, stats) where runs are
     (seat, start, end, modules it wrote), in start order."""
     iri = 'https://example.org/courses/team-%s-%d' % (label, ARGS.seed)
@@ -986,8 +1003,7 @@ def scale_run(lrs, package, modules, n_seats, n_changes, runs_per_seat, module_p
         rows = []
         for _ in range(n_changes):
             m = rng.choice(module_pool)
-            rows.append(('m%03d_p%03d' % (m, rng.randint(1, 2)), 'writer', rng.choice(STATUSES[1:]),
-                         rng.choice(PEOPLE), label))
+            rows.append(('m%03d_p%03d' % (m, rng.randint(1, 2)), 'writer', rng.choice(PEOPLE), label))
         per = n_changes // runs_per_seat
         for k in range(runs_per_seat):
             runs.append((s, rows[k * per:(k + 1) * per], k))
@@ -999,7 +1015,7 @@ def scale_run(lrs, package, modules, n_seats, n_changes, runs_per_seat, module_p
         order.append(queues[name].pop(0))
     lrs.reset()
     t = time.monotonic()
-    results = Runner(3).run([(s, (lambda s=s, rows=rows, k=k: import_rows(s, course_id, rows, '%d' % k)))
+    results = Runner(3).run([(s, (lambda s=s, rows=rows, k=k: change_run(s, course_id, rows, '%d' % k)))
                              for s, rows, k in order])
     change_phase = time.monotonic() - t
     t = time.monotonic()
