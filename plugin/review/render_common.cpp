@@ -98,4 +98,59 @@ std::string counts_text(const KindCounts &k) {
     return o;
 }
 
+std::string age_text(std::int64_t seconds) {
+    if (seconds < 60) return "less than a minute";
+    if (seconds < 3600) return plural(static_cast<std::size_t>(seconds / 60), "minute", "minutes");
+    if (seconds < kDay) return plural(static_cast<std::size_t>(seconds / 3600), "hour", "hours");
+    return plural(static_cast<std::size_t>(seconds / kDay), "day", "days");
+}
+
+std::string team_line(const Review &r) {
+    const TeamState &t = r.team;
+    if (!t.shared) return {};
+    std::string o;
+    if (!t.error.empty()) {
+        o = "The LRS could not be reached";
+        if (t.attempted_at > 0) o += " at " + format_when(t.attempted_at);
+        std::string_view why = t.error;
+        while (!why.empty() && (why.back() == '.' || why.back() == ' ' || why.back() == '\n')) why.remove_suffix(1);
+        o += ": ";
+        o += why;
+        o += ". ";
+    }
+    if (t.pulled_at <= 0) return o + "Team state: never pulled from the LRS; this seat's changes only";
+    o += "Team state as of " + format_when(t.pulled_at);
+    o += t.error.empty() ? " (pulled from the LRS)" : " (" + age_text(r.generated_at - t.pulled_at) + " old)";
+    return o;
+}
+
+std::vector<const ForeignCell *> foreign_cells(const Review &r) {
+    std::vector<const ForeignCell *> out;
+    if (!r.team.shared) return out;
+    for (const ForeignCell &c : r.team.foreign)
+        if (r.module.empty() || c.module == r.module) out.push_back(&c);
+    // The workspace sorts them; a hand-made review may not.
+    auto before = [](const ForeignCell *a, const ForeignCell *b) {
+        if (a->module != b->module) return a->module < b->module;
+        if (a->piece != b->piece) return a->piece < b->piece;
+        return a->role < b->role;
+    };
+    if (!std::is_sorted(out.begin(), out.end(), before)) std::stable_sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::string remote_text(const ReviewPair &p) {
+    std::string o = "changed on another seat";
+    if (!p.by.empty()) o += " by " + p.by;
+    if (p.since > 0) o += ", " + format_when(p.since);
+    return o;
+}
+
+const std::string &module_title(const Review &r, const std::string &id) {
+    static const std::string none;
+    for (const ReviewModule &m : r.modules)
+        if (m.id == id) return m.title;
+    return none;
+}
+
 }  // namespace coursecrew::review_detail

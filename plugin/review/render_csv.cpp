@@ -50,9 +50,24 @@ void csv_field(std::string &o, std::string_view s, const std::vector<std::string
 
 }  // namespace
 
+// A shared review (Review::team.shared) has a last column, changed_on: "this
+// seat" or "another seat" for the pairs; "another seat's version" for the
+// foreign cells, rows of their own after the pairs (no people, due, overdue
+// or at_risk: not in this package); "team state" for one row right after
+// the header, whose since is the last pull and whose note is the sentence
+// the other formats show. A review that is not shared has no such column.
 std::string render_csv(const Review &r) {
-    std::string o = "module,module_title,piece,piece_title,role,status,people,by,since,due,overdue,at_risk,note\r\n";
+    const bool shared = r.team.shared;
+    std::string o = "module,module_title,piece,piece_title,role,status,people,by,since,due,overdue,at_risk,note";
+    o += shared ? ",changed_on\r\n" : "\r\n";
     reserve_output(o, o.size() + r.overall.total * 128);
+    if (shared) {
+        o += ",,,,,,,,";
+        if (r.team.pulled_at > 0) o += stamp(r.team.pulled_at, true).view();
+        o += ",,,,";
+        csv_field(o, team_line(r));
+        o += ",team state\r\n";
+    }
     for (const ReviewModule &m : r.modules)
         for (const ReviewPiece &piece : m.pieces)
             for (const ReviewPair &p : piece.pairs) {
@@ -78,8 +93,30 @@ std::string render_csv(const Review &r) {
                 o += p.overdue ? ",yes" : ",no";
                 o += p.at_risk ? ",yes," : ",no,";
                 csv_field(o, p.note);
+                if (shared) o += p.remote ? ",another seat" : ",this seat";
                 o += "\r\n";
             }
+    if (shared)
+        for (const ForeignCell *c : foreign_cells(r)) {
+            csv_field(o, c->module);
+            o.push_back(',');
+            csv_field(o, module_title(r, c->module));
+            o.push_back(',');
+            csv_field(o, c->piece);
+            o.push_back(',');
+            csv_field(o, c->title.empty() ? c->piece : c->title);
+            o.push_back(',');
+            csv_field(o, c->role);
+            o.push_back(',');
+            o += style(c->status).id;
+            o += ",,";  // people: none known here
+            csv_field(o, c->by);
+            o.push_back(',');
+            if (c->at > 0) o += stamp(c->at, true).view();
+            o += ",,,,";  // due, overdue, at_risk: not in this package
+            csv_field(o, c->note);
+            o += ",another seat's version\r\n";
+        }
     return o;
 }
 

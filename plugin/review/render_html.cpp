@@ -156,6 +156,17 @@ footer{margin-top:40px;color:var(--muted);font-size:.8rem;border-top:1px solid v
 }
 )CSS";
 
+// Added to the stylesheet only for a shared review (an unshared page stays
+// byte for byte as it was): the mark of a pair changed on another seat, the
+// team-state line when the LRS could not be reached, the foreign cells.
+const char *const kTeamCss = R"CSS(
+.c small.seat{color:#6d28d9;font-weight:600}
+.legend .seat{color:#6d28d9;font-weight:600}
+.meta.team.stale{color:var(--late);font-weight:600}
+.grid td.s{white-space:nowrap}
+.grid td.n{white-space:normal;color:var(--muted)}
+)CSS";
+
 // A horizontal bar as inline SVG: one rect per status, finished work first.
 // preserveAspectRatio="none" lets CSS give it any width; the <title> and the
 // text beside it carry the numbers for screen readers and greyscale prints.
@@ -259,11 +270,16 @@ void html_findings(std::string &o, const std::vector<const Finding *> &list) {
 
 // One matrix cell, kept small (a big course has tens of thousands): the
 // status symbol comes from the stylesheet, the rest is text.
-void html_cell(std::string &o, const ReviewPair &p) {
+void html_cell(std::string &o, const ReviewPair &p, bool shared) {
     const StatusStyle &st = style(p.status);
+    const bool remote = shared && p.remote;
     o += "<td class=\"c s-";
     o += st.id;
     if (p.overdue) o += " overdue";
+    if (remote) {
+        o += " remote\" title=\"";
+        esc(o, remote_text(p));
+    }
     o += "\"><b>";
     o += st.label;
     o += "</b>";
@@ -276,6 +292,11 @@ void html_cell(std::string &o, const ReviewPair &p) {
             esc(o, p.people[i]);
         }
         o += "</span>";
+    }
+    if (remote) {
+        o += "<small class=\"seat\">";
+        o += kSeatMark;
+        o += " Changed on another seat</small>";
     }
     if (p.changed_after_done) o += "<small class=\"flag\">\xE2\x86\xBB Changed after done</small>";  // ↻
     if (!p.due.empty()) {
@@ -291,6 +312,50 @@ void html_cell(std::string &o, const ReviewPair &p) {
         o += "</small>";
     }
     o += "</td>";
+}
+
+// Cells another seat's version of the package has: one table, by module,
+// piece and role.
+void html_foreign(std::string &o, const Review &r, const Digest &dg, const std::vector<const ForeignCell *> &cells) {
+    o += "<section class=\"module\" id=\"foreign\" aria-labelledby=\"foreign-h\">"
+         "<h2 id=\"foreign-h\">On another seat&#39;s version</h2>\n"
+         "<p class=\"meta\">Not in this package: pieces or roles that another seat&#39;s version of the package "
+         "has, with their status as the team&#39;s state last had it. They do not count in the progress above.</p>\n"
+         "<div class=\"scroll\"><table class=\"grid\"><thead><tr><th scope=\"col\">Module</th>"
+         "<th scope=\"col\">Piece</th><th scope=\"col\">Role</th><th scope=\"col\">Status</th>"
+         "<th scope=\"col\">By</th><th scope=\"col\">When</th><th scope=\"col\">Note</th></tr></thead><tbody>\n";
+    for (const ForeignCell *c : cells) {
+        const std::string &mt = module_title(r, c->module);
+        o += "<tr><td>";
+        esc(o, mt.empty() ? c->module : mt);
+        if (!mt.empty() && mt != c->module) {
+            o += "<span class=\"id\"> ";
+            esc(o, c->module);
+            o += "</span>";
+        }
+        o += "</td><th scope=\"row\">";
+        esc(o, c->title.empty() ? c->piece : c->title);
+        if (!c->title.empty() && c->title != c->piece) {
+            o += "<span class=\"id\">";
+            esc(o, c->piece);
+            o += "</span>";
+        }
+        o += "</th><td>";
+        esc(o, dg.title(c->role));
+        const StatusStyle &st = style(c->status);
+        o += "</td><td class=\"c s s-";
+        o += st.id;
+        o += "\"><b>";
+        o += st.label;
+        o += "</b></td><td>";
+        esc(o, c->by);
+        o += "</td><td class=\"s\">";
+        if (c->at > 0) o += format_when(c->at);
+        o += "</td><td class=\"n\">";
+        esc(o, c->note);
+        o += "</td></tr>\n";
+    }
+    o += "</tbody></table></div></section>\n";
 }
 
 }  // namespace
@@ -330,6 +395,7 @@ std::string render_html(const Review &r) {
         o += s.fill;
         o += "}\n";
     }
+    if (r.team.shared) o += kTeamCss;
     o += "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>";
     esc(o, title);
     o += "</h1>\n<p class=\"meta\">Production review \xC2\xB7 generated ";
@@ -340,6 +406,11 @@ std::string render_html(const Review &r) {
         o += "</span>";
     }
     o += "</p>\n";
+    if (r.team.shared) {
+        o += r.team.error.empty() ? "<p class=\"meta team\">" : "<p class=\"meta team stale\">\xE2\x9A\xA0 ";  // ⚠
+        esc(o, team_line(r));
+        o += "</p>\n";
+    }
     for (const std::string &n : r.notices) {
         o += "<p class=\"meta\"><strong>Note:</strong> ";
         esc(o, n);
@@ -406,8 +477,13 @@ std::string render_html(const Review &r) {
         o += s.label;
         o += "</li>";
     }
-    o += "<li class=\"late\">\xE2\x9A\xA0 Overdue</li><li class=\"risk\">\xE2\x97\xB7 At risk</li>"
-         "</ul>\n</header>\n";
+    o += "<li class=\"late\">\xE2\x9A\xA0 Overdue</li><li class=\"risk\">\xE2\x97\xB7 At risk</li>";
+    if (r.team.shared) {
+        o += "<li class=\"seat\">";
+        o += kSeatMark;
+        o += " Changed on another seat</li>";
+    }
+    o += "</ul>\n</header>\n";
 
     // Summary per module, linking to its section.
     if (r.modules.empty()) {
@@ -505,7 +581,7 @@ std::string render_html(const Review &r) {
             }
             o += "</th>";
             for (const std::string &role : roles) {
-                if (const ReviewPair *p = pair_for(piece, role)) html_cell(o, *p);
+                if (const ReviewPair *p = pair_for(piece, role)) html_cell(o, *p, r.team.shared);
                 else o += "<td class=\"na\"><span aria-hidden=\"true\">\xE2\x80\x94</span><span class=\"sr\">not needed</span></td>";
             }
             o += "</tr>\n";
@@ -519,6 +595,8 @@ std::string render_html(const Review &r) {
         }
         o += "</section>\n";
     }
+    const std::vector<const ForeignCell *> foreign = foreign_cells(r);
+    if (!foreign.empty()) html_foreign(o, r, dg, foreign);
     if (!dg.team.empty()) {
         o += "<section class=\"module\" aria-labelledby=\"team-h\"><h2 id=\"team-h\">Team</h2>\n";
         html_findings(o, dg.team);

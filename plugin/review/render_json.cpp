@@ -131,7 +131,7 @@ void raw_string_or_null(ReviewJsonOut &o, std::string_view s) {
 
 void raw_bool(ReviewJsonOut &o, bool b) { raw_literal(o, b ? "true" : "false"); }
 
-void raw_pair(ReviewJsonOut &o, const ReviewPair &p) {
+void raw_pair(ReviewJsonOut &o, const ReviewPair &p, bool shared) {
     raw_literal(o, "{\"role\":");
     raw_string(o, p.role);
     raw_literal(o, ",\"status\":");
@@ -159,11 +159,12 @@ void raw_pair(ReviewJsonOut &o, const ReviewPair &p) {
     raw_bool(o, p.at_risk);
     raw_literal(o, ",\"changed_after_done\":");
     raw_bool(o, p.changed_after_done);
+    if (shared && p.remote) raw_literal(o, ",\"remote\":true");  // only then: an unshared review stays as it was
     o.Put('}');
 }
 
 // The value of a module's "pieces" member: [{"id":..., "title":..., "pairs": [...]}, ...].
-void raw_pieces(ReviewJsonOut &o, const std::vector<ReviewPiece> &pieces) {
+void raw_pieces(ReviewJsonOut &o, const std::vector<ReviewPiece> &pieces, bool shared) {
     o.Put('[');
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         raw_literal(o, i ? ",{\"id\":" : "{\"id\":");
@@ -173,7 +174,7 @@ void raw_pieces(ReviewJsonOut &o, const std::vector<ReviewPiece> &pieces) {
         raw_literal(o, ",\"pairs\":[");
         for (std::size_t k = 0; k < pieces[i].pairs.size(); ++k) {
             if (k) o.Put(',');
-            raw_pair(o, pieces[i].pairs[k]);
+            raw_pair(o, pieces[i].pairs[k], shared);
         }
         raw_literal(o, "]}");
     }
@@ -184,6 +185,10 @@ void jstr(JsonWriter &w, std::string_view s) { w.String(s.data(), static_cast<ra
 void jstr_or_null(JsonWriter &w, std::string_view s) {
     if (s.empty()) w.Null();
     else jstr(w, s);
+}
+void jstamp_or_null(JsonWriter &w, std::int64_t t) {
+    if (t > 0) jstr(w, stamp(t, true).view());
+    else w.Null();
 }
 void jprogress(JsonWriter &w, const Progress &p) {
     w.StartObject();
@@ -316,7 +321,7 @@ std::string render_json(const Review &r) {
         // An empty raw value makes the writer account for the member (the
         // ':' and its count); the array itself goes straight into `buf`.
         w.RawValue("", 0, rapidjson::kArrayType);
-        raw_pieces(buf, m.pieces);
+        raw_pieces(buf, m.pieces, r.team.shared);
         w.EndObject();
     }
     w.EndArray();
@@ -342,6 +347,44 @@ std::string render_json(const Review &r) {
         w.EndObject();
     }
     w.EndArray();
+    if (r.team.shared) {  // absent otherwise
+        w.Key("team");
+        w.StartObject();
+        w.Key("pulled_at");
+        jstamp_or_null(w, r.team.pulled_at);
+        w.Key("attempted_at");
+        jstamp_or_null(w, r.team.attempted_at);
+        w.Key("error");
+        jstr(w, r.team.error);
+        w.Key("stale");
+        w.Bool(!r.team.error.empty());
+        w.Key("message");
+        jstr(w, team_line(r));
+        w.Key("foreign");
+        w.StartArray();
+        for (const ForeignCell *c : foreign_cells(r)) {
+            w.StartObject();
+            w.Key("module");
+            jstr(w, c->module);
+            w.Key("piece");
+            jstr(w, c->piece);
+            w.Key("title");
+            jstr(w, c->title.empty() ? c->piece : c->title);
+            w.Key("role");
+            jstr(w, c->role);
+            w.Key("status");
+            jstr(w, style(c->status).id);
+            w.Key("by");
+            jstr_or_null(w, c->by);
+            w.Key("at");
+            jstamp_or_null(w, c->at);
+            w.Key("note");
+            jstr_or_null(w, c->note);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+    }
     w.Key("summary");
     w.StartObject();
     w.Key("modules");

@@ -66,6 +66,42 @@ std::string bar_text(const Progress &p, std::size_t w = 20) {
     return o + pct;
 }
 
+// Text from another seat's store (names, notes) on one terminal line:
+// control characters (an escape sequence, a newline) become spaces.
+std::string one_line(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+    return o;
+}
+
+// Cells another seat's version of the package has: by module, then piece,
+// one line per role.
+void table_foreign(std::string &o, const Review &r, const Digest &dg, const std::vector<const ForeignCell *> &cells) {
+    o += "\nOn another seat's version (not in this package)\n";
+    const ForeignCell *prev = nullptr;
+    for (const ForeignCell *c : cells) {
+        if (!prev || prev->module != c->module) {
+            const std::string &title = module_title(r, c->module);
+            o += "  " + one_line(title.empty() ? c->module : title);
+            if (!title.empty() && title != c->module) o += "  [" + one_line(c->module) + "]";
+            o += '\n';
+        }
+        if (!prev || prev->module != c->module || prev->piece != c->piece) {
+            o += "    " + one_line(c->title.empty() ? c->piece : c->title);
+            if (!c->title.empty() && c->title != c->piece) o += "  [" + one_line(c->piece) + "]";
+            o += '\n';
+        }
+        o += "      " + one_line(dg.title(c->role)) + ": ";
+        o += style(c->status).phrase;
+        if (!c->by.empty()) o += ", by " + one_line(c->by);
+        if (c->at > 0) o += ", " + format_when(c->at);
+        if (!c->note.empty()) o += " (" + one_line(c->note) + ")";
+        end_line(o);
+        prev = c;
+    }
+}
+
 void table_findings(std::string &o, const std::vector<const Finding *> &list, const char *indent) {
     for (const Finding *f : list) {
         o += indent;
@@ -84,6 +120,7 @@ std::string render_table(const Review &r) {
     o += r.course_title.empty() ? r.course_id : r.course_title;
     if (!r.course_id.empty() && !r.course_title.empty()) o += "  [" + r.course_id + "]";
     o += "\nReview of " + format_when(r.generated_at) + "\n";
+    if (r.team.shared) o += one_line(team_line(r)) + "\n";
     if (!r.tool.empty()) o += "Pieces from the " + r.tool + " structure inside the package\n";
     for (const std::string &n : r.notices) o += "Note: " + n + "\n";
     if (r.shell.files > 0) {
@@ -161,6 +198,10 @@ std::string render_table(const Review &r) {
         // Cells once (row-major, "" where the piece lacks the role), then
         // column widths, then the rows.
         std::vector<std::string> cells(m.pieces.size() * roles.size());
+        // Pairs last changed on another seat: the mark goes after the cell's
+        // text, outside what fit() may cut (only when the review is shared).
+        std::vector<bool> remote(r.team.shared ? cells.size() : 0);
+        const std::size_t mark = r.team.shared ? 1 + width(kSeatMark) : 0;
         std::size_t pw = 5;
         std::vector<std::size_t> cw;
         for (const std::string &role : roles) cw.push_back(width(dg.title(role)) + 2);
@@ -171,7 +212,9 @@ std::string render_table(const Review &r) {
                 if (const ReviewPair *p = pair_for(piece, roles[c])) {
                     std::string &text = cells[row * roles.size() + c];
                     text = cell(*p);
-                    cw[c] = std::max(cw[c], width(text));
+                    const bool far = r.team.shared && p->remote;
+                    if (far) remote[row * roles.size() + c] = true;
+                    cw[c] = std::max(cw[c], width(text) + (far ? mark : 0));
                 }
         }
         pw = std::min<std::size_t>(pw, 36);
@@ -192,7 +235,15 @@ std::string render_table(const Review &r) {
             pad(o, fit(m.pieces[row].title, pw, scratch), pw);
             for (std::size_t c = 0; c < roles.size(); ++c) {
                 o += "  ";
-                const std::string &text = cells[row * roles.size() + c];
+                const std::size_t at = row * roles.size() + c;
+                const std::string &text = cells[at];
+                if (!remote.empty() && remote[at]) {
+                    std::string marked(fit(text, cw[c] - mark, scratch));
+                    marked += ' ';
+                    marked += kSeatMark;
+                    pad(o, marked, cw[c]);
+                    continue;
+                }
                 pad(o, text.empty() ? std::string_view("  -") : fit(text, cw[c], scratch), cw[c]);
             }
             end_line(o);
@@ -202,11 +253,17 @@ std::string render_table(const Review &r) {
             table_findings(o, dg.by_module[i], "    ");
         }
     }
+    const std::vector<const ForeignCell *> foreign = foreign_cells(r);
+    if (!foreign.empty()) table_foreign(o, r, dg, foreign);
     if (!dg.team.empty()) {
         o += "\nTeam (" + std::to_string(dg.team.size()) + ")\n";
         table_findings(o, dg.team, "  ");
     }
     o += "\nMarks: ! overdue, ~ at risk, * content changed after done; findings: ! warning, i info\n";
+    if (r.team.shared) {
+        o += kSeatMark;
+        o += " last changed on another seat\n";
+    }
     return o;
 }
 

@@ -220,6 +220,7 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
     r.course_title = course.title.primary();
     r.format = to_string(course.format);
     r.generated_at = options.now;
+    r.module = options.module;
 
     const StateIndex states(pairs);
 
@@ -314,6 +315,7 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
                 p.status = pairs[i].status;
                 p.by = pairs[i].by;
                 p.note = pairs[i].note;
+                p.remote = pairs[i].remote;
                 p.since = pairs[i].since;
                 break;
             }

@@ -3,7 +3,11 @@
 // overall, per role and per person; and findings (gaps, overload, people
 // with many roles, stale, content changed after done, overdue, at risk).
 // Rendered as a terminal table, JSON (schemas/review.schema.json), CSV (one
-// row per (piece, role)) or one self-contained HTML page.
+// row per (piece, role)) or one self-contained HTML page. A seat sharing the
+// team's state through the LRS (Review::team.shared) adds, in every format,
+// when that state was last pulled, a mark on pairs last changed on another
+// seat, and the cells only another seat's version has; a review that is not
+// shared renders exactly as it did before (tests/unit/review_unshared/).
 #pragma once
 
 #include <cstdint>
@@ -104,6 +108,8 @@ struct Review {
     Progress overall;
     std::vector<Finding> findings;
     TeamState team;                     // filled by the workspace when a sync config is in use
+    std::string module;                 // the module asked for (ReviewOptions::module; "" = all):
+                                        // the renderers list only its foreign cells
 };
 
 Review build_review(const Course &course, const RoleMap &map, const Plan &plan,

@@ -105,6 +105,35 @@ std::string_view kind_label(const std::string &kind);
 // coordinator acts on them (people findings are not per module).
 std::string counts_text(const KindCounts &k);
 
+// ---------------------------------------------------------------- team state
+// A seat that shares the team's state through the LRS (Review::team.shared)
+// says how fresh that state is and marks what came from other seats; a
+// review that is not shared renders exactly as before.
+
+// The mark of a pair last changed on another seat (table and HTML): ⇄.
+inline constexpr std::string_view kSeatMark = "\xE2\x87\x84";
+
+// An age in words, rounded down: "less than a minute", "1 minute",
+// "3 minutes", "2 hours", "5 days" (a negative age reads as none).
+std::string age_text(std::int64_t seconds);
+
+// The team-state sentence every format shows ("" when not shared):
+//   Team state as of 2024-05-10 11:55 UTC (pulled from the LRS)
+//   The LRS could not be reached at <attempted_at>: <error>. Team state as of <pulled_at> (<age> old)
+//   Team state: never pulled from the LRS; this seat's changes only
+std::string team_line(const Review &r);
+
+// The foreign cells the review lists: those of the module reviewed (all
+// when Review::module is ""), ordered by module, piece, role.
+std::vector<const ForeignCell *> foreign_cells(const Review &r);
+
+// "changed on another seat by Ana Lima, 2024-05-10 11:00 UTC" (the parts
+// known), for a remote pair's tooltip.
+std::string remote_text(const ReviewPair &p);
+
+// The title of module `id` when the review has it, else "".
+const std::string &module_title(const Review &r, const std::string &id);
+
 // ---------------------------------------------------------------- for renderers
 
 // What the renderers need besides the Review: findings grouped by module,

@@ -72,6 +72,25 @@ MUTATIONS = [
      "        if (bytes_below(w, 0x1F) | bytes_equal(w, '\"') | bytes_equal(w, '\\\\')) break;\n            q += 8;"),
     ("stamp: seconds shown as minutes", R + "review.cpp",
      "put_2(s, static_cast<unsigned>(hms.seconds().count()));", "put_2(s, static_cast<unsigned>(hms.minutes().count()));"),
+    # Issue 13: the team state of a shared seat.
+    ("remote not copied from the pair state", R + "review.cpp",
+     "p.remote = pairs[i].remote;", "(void)pairs[i].remote;"),
+    ("foreign cells ignore --module", R + "render_common.cpp",
+     "if (r.module.empty() || c.module == r.module) out.push_back(&c);", "out.push_back(&c);"),
+    ("team age counted from the last attempt", R + "render_common.cpp",
+     "age_text(r.generated_at - t.pulled_at)", "age_text(r.generated_at - t.attempted_at)"),
+    ("age: hours from 90 minutes", R + "render_common.cpp",
+     "if (seconds < 3600) return", "if (seconds < 5400) return"),
+    ("csv: changed_on swapped", R + "render_csv.cpp",
+     'o += p.remote ? ",another seat" : ",this seat";', 'o += p.remote ? ",this seat" : ",another seat";'),
+    ("html: remote tooltip unescaped", R + "render_html.cpp",
+     "esc(o, remote_text(p));", "o += remote_text(p);"),
+    ("json: remote shown when not shared", R + "render_json.cpp",
+     "if (shared && p.remote) raw_literal", "if (p.remote) raw_literal"),
+    ("table: mark on every cell of a shared review", R + "render_table.cpp",
+     "const bool far = r.team.shared && p->remote;", "const bool far = r.team.shared;"),
+    ("table: no one-line for another seat's text", R + "render_table.cpp",
+     "if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';", "if (c == 0x7F) c = ' ';"),
 ]
 
 

@@ -222,6 +222,18 @@ BOOST_AUTO_TEST_CASE(document_versions_and_dead_documents) {
     BOOST_TEST(docs[0].version == sent.version + 1);
     o.document_delivered("lms", docs[0]);
     BOOST_TEST(o.pending_documents("lms").empty());
+    // Written, but not yet announced in the course index: still work to do.
+    BOOST_TEST(o.counts("lms").documents_pending == 1);
+    BOOST_TEST(o.unindexed("lms") == std::vector<std::string>{"M"});
+    o.indexed("lms", "M");
+    BOOST_TEST(o.counts("lms").documents_pending == 0);
+    BOOST_TEST(o.unindexed("lms").empty());
+    // A delivery that wrote nothing (the target already held it all) has
+    // nothing to announce.
+    o.put_document("lms", "c", "M", "act", R"({"v":3})");
+    o.document_delivered("lms", o.pending_documents("lms").at(0), false);
+    BOOST_TEST(o.unindexed("lms").empty());
+    BOOST_TEST(o.counts("lms").documents_pending == 0);
 
     o.put_document("lms", "c", "N", "act2", R"({"n":1})");
     o.document_failed("lms", o.pending_documents("lms").at(0), "HTTP 400", true);
@@ -314,6 +326,8 @@ struct Script {
         std::string body, etag;
     };
     std::vector<Put> put_log;
+    std::deque<Reply> index_gets;  // what reading the course index answers (then: missing)
+    std::vector<Put> index_log;    // writes of the course index
     std::optional<Reply> prepare;     // what prepare() answers (else Ok)
     std::vector<std::string> events;  // what the worker's callback received
     std::size_t events_of(const std::string &kind) {
@@ -366,13 +380,24 @@ public:
         for (std::size_t i = 0; i < batch.size(); ++i) script_.accepted.emplace(batch.statement(i));
         return ok();
     }
-    Reply get_document(const std::string &, const std::string &) override {
+    static bool is_index(const std::string &profile) {
+        return profile.size() >= 12 && profile.compare(profile.size() - 12, 12, "course-index") == 0;
+    }
+    Reply get_document(const std::string &, const std::string &profile) override {
         std::lock_guard<std::mutex> lock(script_.mutex);
+        if (is_index(profile)) {
+            if (script_.index_gets.empty()) return reply(Outcome::Missing, 404);
+            return next(script_.index_gets);
+        }
         return next(script_.gets);
     }
-    Reply put_document(const std::string &, const std::string &, const std::string &json,
+    Reply put_document(const std::string &, const std::string &profile, const std::string &json,
                        const std::string &etag) override {
         std::lock_guard<std::mutex> lock(script_.mutex);
+        if (is_index(profile)) {
+            script_.index_log.push_back({json, etag});
+            return ok();
+        }
         script_.put_log.push_back({json, etag});
         if (script_.puts_conflict) return reply(Outcome::Conflict, 412);
         return next(script_.puts);

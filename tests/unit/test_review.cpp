@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "coursecrew/coursecrew.h"
 #include "plugin/review/review.hpp"
 #include "plugin/review/review_internal.hpp"
 #include "support.hpp"
@@ -882,10 +883,408 @@ BOOST_AUTO_TEST_CASE(html_self_contained) {
     BOOST_TEST(h.find("lms.example.org") == std::string::npos);
 }
 
+// ---------------------------------------------------------------- issue 13: one team, many seats
+// A seat sharing the team's state through the LRS (Review::team.shared):
+// the team-state line, pairs last changed on another seat, and the cells
+// only another seat's version of the package has, in every format.
+
+constexpr std::string_view kSeat = "\xE2\x87\x84";  // ⇄, review_detail::kSeatMark
+
+// `w`'s review as a shared seat sees it: pulled five minutes ago, two
+// foreign cells (a piece this seat's package lacks, a role on a piece it has).
+cc::Review shared_review(const World &w) {
+    cc::Review r = w.review();
+    r.team.shared = true;
+    r.team.pulled_at = r.team.attempted_at = kNow - 5 * 60;
+    cc::ForeignCell extra;
+    extra.module = "MOD-INTRO";
+    extra.piece = "SCO-EXTRA";
+    extra.title = "Extra scene";
+    extra.role = "writer";
+    extra.by = "Cy Young";
+    extra.note = "v2 only";
+    extra.status = cc::Status::Done;
+    extra.at = kNow - 3600;
+    cc::ForeignCell expert;
+    expert.module = "MOD-QUIZ";
+    expert.piece = "SCO-QUIZ";
+    expert.title = "Safety quiz";
+    expert.role = "expert";
+    expert.by = "Dev Patel";
+    expert.status = cc::Status::InProgress;
+    expert.at = kNow - 2 * kDay;
+    r.team.foreign = {extra, expert};
+    return r;
+}
+
+// small() with two pairs last changed on another seat: SCO-WELCOME's
+// designer (in progress, by Ben Ode) and SCO-QUIZ's designer (done).
+World small_remote() {
+    World w = small();
+    w.pairs[1].remote = true;
+    w.pairs[1].by = "Ben Ode";
+    w.pairs[3].remote = true;
+    return w;
+}
+
+cc::ForeignCell hostile_cell() {
+    cc::ForeignCell c;
+    c.module = "MOD-INTRO";
+    c.piece = "SCO-<X>";
+    c.title = "<img src=x onerror=alert(1)>";
+    c.role = "writer";
+    c.by = "<script>alert('by')</script>";
+    c.note = "\"quoted\" & <b>bold</b>\x1b[31m";
+    c.status = cc::Status::Blocked;
+    c.at = kNow - kDay;
+    return c;
+}
+
+std::string with_placeholder(std::string s) {
+    const std::string version = COURSECREW_VERSION_STRING;
+    for (std::size_t at = s.find(version); at != std::string::npos; at = s.find(version, at))
+        s.replace(at, version.size(), "@VERSION@");
+    return s;
+}
+
+std::string line_with(const std::string &text, const std::string &needle) {
+    const std::size_t at = text.find(needle);
+    if (at == std::string::npos) return {};
+    const std::size_t begin = text.rfind('\n', at), end = text.find('\n', at);
+    return text.substr(begin == std::string::npos ? 0 : begin + 1,
+                       (end == std::string::npos ? text.size() : end) - (begin == std::string::npos ? 0 : begin + 1));
+}
+
+BOOST_AUTO_TEST_CASE(team_age_in_words) {
+    namespace rd = cc::review_detail;
+    BOOST_TEST(rd::age_text(-5) == "less than a minute");  // a clock behind the pull
+    BOOST_TEST(rd::age_text(59) == "less than a minute");
+    BOOST_TEST(rd::age_text(60) == "1 minute");
+    BOOST_TEST(rd::age_text(3 * 60 + 59) == "3 minutes");
+    BOOST_TEST(rd::age_text(3599) == "59 minutes");
+    BOOST_TEST(rd::age_text(3600) == "1 hour");
+    BOOST_TEST(rd::age_text(2 * 3600 + 1) == "2 hours");
+    BOOST_TEST(rd::age_text(kDay - 1) == "23 hours");
+    BOOST_TEST(rd::age_text(kDay) == "1 day");
+    BOOST_TEST(rd::age_text(5 * kDay + 7200) == "5 days");
+}
+
+// A seat that does not share (team.shared false) renders byte for byte what
+// the review rendered before issue 13 (tests/unit/review_unshared/, made
+// by the renderers of commit 34a64ee; the version is a placeholder), even
+// when its pairs say remote and the team lists foreign cells. A deliberate
+// change to the unshared output updates these files: CC_REVIEW_HTML_KEEP=DIR
+// (html_renders_in_chromium) writes review.{txt,json,csv,html}, the same
+// demo review; replace the version in them with @VERSION@.
+BOOST_AUTO_TEST_CASE(team_unshared_output_unchanged) {
+    World w = demo();
+    w.pairs[0].remote = true;
+    w.pairs[5].remote = true;
+    cc::Review r = w.review();
+    r.team.pulled_at = kNow - 60;
+    r.team.error = "connection refused";
+    r.team.foreign.push_back(hostile_cell());
+    BOOST_TEST_REQUIRE(!r.team.shared);
+    const std::string dir = cctest::source_dir() + "/tests/unit/review_unshared/";
+    const std::pair<cc::ReviewFormat, const char *> files[] = {{cc::ReviewFormat::Table, "demo.txt"},
+                                                               {cc::ReviewFormat::Json, "demo.json"},
+                                                               {cc::ReviewFormat::Csv, "demo.csv"},
+                                                               {cc::ReviewFormat::Html, "demo.html"}};
+    for (const auto &[format, name] : files) {
+        const std::string got = with_placeholder(cc::render_review(r, format));
+        const std::string want = cctest::read_file(dir + name);
+        BOOST_TEST_REQUIRE(!want.empty(), name);
+        BOOST_TEST((got == want), name << " differs from the output before issue 13");
+        // And the same without the remote flags and foreign cells.
+        BOOST_TEST((with_placeholder(cc::render_review(demo().review(), format)) == want), name);
+    }
+}
+
+// The team-state line in every format, for the three states a seat can be in.
+BOOST_AUTO_TEST_CASE(team_state_line_in_every_format) {
+    const World w = small_remote();
+    struct Case {
+        const char *what;
+        std::int64_t pulled, attempted;
+        std::string error, line;
+    };
+    const Case cases[] = {
+        {"pulled", kNow - 5 * 60, kNow - 5 * 60, "", "Team state as of 2024-05-10 11:55 UTC (pulled from the LRS)"},
+        {"offline", kNow - 2 * 3600 - 120, kNow - 60, "connection refused.",
+         "The LRS could not be reached at 2024-05-10 11:59 UTC: connection refused. "
+         "Team state as of 2024-05-10 09:58 UTC (2 hours old)"},
+        {"offline for days", kNow - 5 * kDay, kNow - 60, "HTTP 503",
+         "The LRS could not be reached at 2024-05-10 11:59 UTC: HTTP 503. "
+         "Team state as of 2024-05-05 12:00 UTC (5 days old)"},
+        {"never", 0, 0, "", "Team state: never pulled from the LRS; this seat's changes only"},
+        {"never, offline", 0, kNow - 180, "timeout",
+         "The LRS could not be reached at 2024-05-10 11:57 UTC: timeout. "
+         "Team state: never pulled from the LRS; this seat's changes only"},
+    };
+    for (const Case &c : cases) {
+        cc::Review r = shared_review(w);
+        r.team.pulled_at = c.pulled;
+        r.team.attempted_at = c.attempted;
+        r.team.error = c.error;
+        BOOST_TEST(cc::review_detail::team_line(r) == c.line, c.what);
+
+        const std::string table = cc::render_review(r, cc::ReviewFormat::Table);
+        BOOST_TEST(table.find("\nReview of 2024-05-10 12:00 UTC\n" + c.line + "\n") != std::string::npos, c.what);
+
+        const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+        rapidjson::Document doc;
+        doc.Parse(json.c_str(), json.size());
+        BOOST_TEST_REQUIRE(!doc.HasParseError(), c.what);
+        BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "", c.what);
+        BOOST_TEST(json_str(doc, "/team/message") == c.line, c.what);
+        BOOST_TEST(json_str(doc, "/team/error") == c.error, c.what);
+        BOOST_TEST(json_at(doc, "/team/stale").GetBool() == !c.error.empty(), c.what);
+        if (c.pulled) BOOST_TEST(json_str(doc, "/team/pulled_at") == cc::review_detail::format_timestamp(c.pulled));
+        else BOOST_TEST(json_at(doc, "/team/pulled_at").IsNull(), c.what);
+        if (c.attempted) BOOST_TEST(json_str(doc, "/team/attempted_at") == cc::review_detail::format_timestamp(c.attempted));
+        else BOOST_TEST(json_at(doc, "/team/attempted_at").IsNull(), c.what);
+
+        const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+        BOOST_TEST_REQUIRE(rows.size() >= 2u);
+        BOOST_TEST_REQUIRE(rows[1].size() == 14u);
+        BOOST_TEST(rows[1][12] == c.line, c.what);
+        BOOST_TEST(rows[1][13] == "team state", c.what);
+        BOOST_TEST(rows[1][8] == (c.pulled ? cc::review_detail::format_timestamp(c.pulled) : std::string()), c.what);
+        for (std::size_t col : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11}) BOOST_TEST(rows[1][col] == "", c.what);
+
+        const std::string html = cc::render_review(r, cc::ReviewFormat::Html);
+        const std::string tag = c.error.empty() ? "<p class=\"meta team\">" : "<p class=\"meta team stale\">\xE2\x9A\xA0 ";
+        std::string escaped = c.line;  // the apostrophe of "seat's", as the page escapes it
+        if (const std::size_t q = escaped.find('\''); q != std::string::npos) escaped.replace(q, 1, "&#39;");
+        BOOST_TEST(html.find(tag + escaped + "</p>") != std::string::npos, c.what);
+        BOOST_TEST(occurrences(html, "class=\"meta team") == 1u, c.what);
+    }
+}
+
+// Pairs last changed on another seat are marked, and only they; the legend
+// says what the mark means.
+BOOST_AUTO_TEST_CASE(team_remote_pairs_marked) {
+    const cc::Review r = shared_review(small_remote());
+    std::size_t remote = 0;
+    for (const cc::ReviewModule &m : r.modules)
+        for (const cc::ReviewPiece &piece : m.pieces)
+            for (const cc::ReviewPair &p : piece.pairs) remote += p.remote;
+    BOOST_TEST_REQUIRE(remote == 2u);  // copied from the pair states
+    BOOST_TEST(r.modules[0].pieces[0].pairs[0].remote);   // SCO-WELCOME designer
+    BOOST_TEST(!r.modules[0].pieces[0].pairs[1].remote);  // SCO-WELCOME writer
+
+    // Table: the mark after the cell, on exactly the remote cells, plus the legend.
+    const std::string t = cc::render_review(r, cc::ReviewFormat::Table);
+    const std::string seat(kSeat);
+    BOOST_TEST(occurrences(t, seat) == remote + 1);
+    BOOST_TEST(t.find("  in progress: Ben Ode " + seat) != std::string::npos);
+    BOOST_TEST(line_with(t, "  done: Ben Ode").find(seat) != std::string::npos);  // SCO-QUIZ designer
+    BOOST_TEST(line_with(t, "Spotting hazards").find(seat) == std::string::npos);
+    BOOST_TEST(t.find("\n" + seat + " last changed on another seat\n") != std::string::npos);
+    BOOST_TEST(t.find("Marks: ! overdue, ~ at risk, * content changed after done") != std::string::npos);
+    BOOST_TEST(t.find(" \n") == std::string::npos);  // still no trailing blanks
+    // The mark survives a cell cut to fit its column.
+    {
+        World w = small_remote();
+        w.map.people[1].name = "Benedict Odelugo-Fitzwilliam the Third";
+        const std::string cut = cc::render_review(shared_review(w), cc::ReviewFormat::Table);
+        BOOST_TEST(cut.find("..." " " + seat) != std::string::npos);
+        BOOST_TEST(occurrences(cut, seat) == remote + 1);
+    }
+
+    // JSON: "remote": true on those pairs, absent elsewhere.
+    const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+    rapidjson::Document doc;
+    doc.Parse(json.c_str(), json.size());
+    BOOST_TEST_REQUIRE(!doc.HasParseError());
+    BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
+    BOOST_TEST(occurrences(json, "\"remote\":") == remote);
+    BOOST_TEST(json_at(doc, "/modules/0/pieces/0/pairs/0/remote").GetBool());
+    BOOST_TEST(!doc["modules"][0]["pieces"][0]["pairs"][1].HasMember("remote"));
+    BOOST_TEST(json_at(doc, "/modules/1/pieces/0/pairs/0/remote").GetBool());
+
+    // CSV: changed_on, the last column.
+    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    BOOST_TEST_REQUIRE(rows.size() == 1u + 1u + 6u + 2u);  // header, team state, pairs, foreign cells
+    BOOST_TEST(rows[0].back() == "changed_on");
+    std::size_t another = 0;
+    for (std::size_t i = 2; i < 8; ++i) {
+        BOOST_TEST((rows[i][13] == "this seat" || rows[i][13] == "another seat"));
+        another += rows[i][13] == "another seat";
+    }
+    BOOST_TEST(another == remote);
+    BOOST_TEST(rows[2][2] == "SCO-WELCOME");
+    BOOST_TEST(rows[2][4] == "designer");
+    BOOST_TEST(rows[2][13] == "another seat");
+    BOOST_TEST(rows[3][13] == "this seat");
+
+    // HTML: the cell's mark, its tooltip, and the legend.
+    const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
+    BOOST_TEST(occurrences(h, " remote\" title=\"changed on another seat") == remote);
+    BOOST_TEST(h.find("<td class=\"c s-in_progress remote\" title=\"changed on another seat by Ben Ode, "
+                      "2024-05-07 12:00 UTC\">") != std::string::npos);
+    BOOST_TEST(occurrences(h, "<small class=\"seat\">" + seat + " Changed on another seat</small>") == remote);
+    BOOST_TEST(h.find("<li class=\"seat\">" + seat + " Changed on another seat</li>") != std::string::npos);
+    BOOST_TEST(h.find(".c small.seat{") != std::string::npos);
+}
+
+// Cells only another seat's version has: listed in every format, by module,
+// only the module reviewed when one is asked for, never in the progress.
+BOOST_AUTO_TEST_CASE(team_foreign_cells_listed) {
+    const cc::Review r = shared_review(small_remote());
+    const cc::Review plain = small_remote().review();
+    BOOST_TEST(r.overall.done == plain.overall.done);
+    BOOST_TEST(r.overall.total == plain.overall.total);
+
+    const std::string t = cc::render_review(r, cc::ReviewFormat::Table);
+    BOOST_TEST(t.find("\nOn another seat's version (not in this package)\n"
+                      "  Introduction  [MOD-INTRO]\n"
+                      "    Extra scene  [SCO-EXTRA]\n"
+                      "      Writer: done, by Cy Young, 2024-05-10 11:00 UTC (v2 only)\n"
+                      "  Assessment  [MOD-QUIZ]\n"
+                      "    Safety quiz  [SCO-QUIZ]\n"
+                      "      expert: in progress, by Dev Patel, 2024-05-08 12:00 UTC\n") != std::string::npos);
+
+    const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+    rapidjson::Document doc;
+    doc.Parse(json.c_str(), json.size());
+    BOOST_TEST_REQUIRE(!doc.HasParseError());
+    BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
+    BOOST_TEST_REQUIRE(json_at(doc, "/team/foreign").Size() == 2u);
+    BOOST_TEST(json_str(doc, "/team/foreign/0/piece") == "SCO-EXTRA");
+    BOOST_TEST(json_str(doc, "/team/foreign/0/title") == "Extra scene");
+    BOOST_TEST(json_str(doc, "/team/foreign/0/status") == "done");
+    BOOST_TEST(json_str(doc, "/team/foreign/0/by") == "Cy Young");
+    BOOST_TEST(json_str(doc, "/team/foreign/0/at") == "2024-05-10T11:00:00Z");
+    BOOST_TEST(json_str(doc, "/team/foreign/0/note") == "v2 only");
+    BOOST_TEST(json_str(doc, "/team/foreign/1/role") == "expert");
+    BOOST_TEST(json_at(doc, "/team/foreign/1/note").IsNull());
+    BOOST_TEST(json_num(doc, "/summary/pairs") == 6.0);
+
+    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    BOOST_TEST_REQUIRE(rows.size() == 10u);
+    BOOST_TEST((rows[8] == std::vector<std::string>{"MOD-INTRO", "Introduction", "SCO-EXTRA", "Extra scene", "writer",
+                                                    "done", "", "Cy Young", "2024-05-10T11:00:00Z", "", "", "",
+                                                    "v2 only", "another seat's version"}));
+    BOOST_TEST((rows[9] == std::vector<std::string>{"MOD-QUIZ", "Assessment", "SCO-QUIZ", "Safety quiz", "expert",
+                                                    "in_progress", "", "Dev Patel", "2024-05-08T12:00:00Z", "", "",
+                                                    "", "", "another seat's version"}));
+
+    const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
+    const std::size_t sec = h.find("<section class=\"module\" id=\"foreign\"");
+    BOOST_TEST_REQUIRE(sec != std::string::npos);
+    const std::string foreign = h.substr(sec, h.find("</section>", sec) - sec);
+    BOOST_TEST(foreign.find("On another seat&#39;s version") != std::string::npos);
+    BOOST_TEST(occurrences(foreign, "<tr><td>") == 2u);
+    BOOST_TEST(foreign.find("<th scope=\"row\">Extra scene<span class=\"id\">SCO-EXTRA</span></th><td>Writer</td>"
+                            "<td class=\"c s s-done\"><b>Done</b></td><td>Cy Young</td>"
+                            "<td class=\"s\">2024-05-10 11:00 UTC</td><td class=\"n\">v2 only</td>") != std::string::npos);
+    BOOST_TEST(foreign.find("Dev Patel") != std::string::npos);
+
+    // --module: only that module's foreign cells, in every format.
+    World one = small_remote();
+    one.options.module = "MOD-QUIZ";
+    const cc::Review q = shared_review(one);
+    BOOST_TEST(q.module == "MOD-QUIZ");
+    const std::string qt = cc::render_review(q, cc::ReviewFormat::Table);
+    BOOST_TEST(qt.find("Dev Patel") != std::string::npos);
+    BOOST_TEST(qt.find("Extra scene") == std::string::npos);
+    const std::string qj = cc::render_review(q, cc::ReviewFormat::Json);
+    rapidjson::Document qd;
+    qd.Parse(qj.c_str(), qj.size());
+    BOOST_TEST(cctest::validate_against("review.schema.json", qd) == "");
+    BOOST_TEST_REQUIRE(json_at(qd, "/team/foreign").Size() == 1u);
+    BOOST_TEST(json_str(qd, "/team/foreign/0/module") == "MOD-QUIZ");
+    const auto qrows = parse_csv(cc::render_review(q, cc::ReviewFormat::Csv));
+    BOOST_TEST_REQUIRE(qrows.size() == 1u + 1u + 2u + 1u);
+    BOOST_TEST(qrows.back()[4] == "expert");
+    const std::string qh = cc::render_review(q, cc::ReviewFormat::Html);
+    BOOST_TEST(qh.find("Dev Patel") != std::string::npos);
+    BOOST_TEST(qh.find("Extra scene") == std::string::npos);
+
+    // No foreign cells (or none in the module): no section at all.
+    cc::Review none = shared_review(small_remote());
+    none.team.foreign.clear();
+    BOOST_TEST(cc::render_review(none, cc::ReviewFormat::Table).find("On another seat") == std::string::npos);
+    BOOST_TEST(cc::render_review(none, cc::ReviewFormat::Html).find("id=\"foreign\"") == std::string::npos);
+    one.options.module = "MOD-INTRO";
+    cc::Review intro = shared_review(one);
+    intro.team.foreign.pop_back();  // leaves MOD-INTRO's: shown
+    BOOST_TEST(cc::render_review(intro, cc::ReviewFormat::Table).find("Extra scene") != std::string::npos);
+    intro.team.foreign.front().module = "MOD-QUIZ";  // now none of MOD-INTRO's
+    BOOST_TEST(cc::render_review(intro, cc::ReviewFormat::Table).find("On another seat") == std::string::npos);
+}
+
+// Every CSV record of a shared review has the same 14 fields, whatever the
+// cells hold (commas, quotes, newlines, formulas from another seat).
+BOOST_AUTO_TEST_CASE(team_csv_columns_consistent) {
+    World w = demo();
+    for (std::size_t i = 0; i < w.pairs.size(); i += 2) w.pairs[i].remote = true;
+    w.pairs[1].note = "line one\nline two, \"quoted\"";
+    cc::Review r = shared_review(w);
+    r.team.error = "HTTP 401, \"Unauthorized\"\nsee the sync config";
+    r.team.foreign.push_back(hostile_cell());
+    r.team.foreign.back().by = "=HYPERLINK(\"http://evil.example\")";
+    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    BOOST_TEST_REQUIRE(rows.size() == 1u + 1u + r.overall.total + 3u);
+    for (std::size_t i = 0; i < rows.size(); ++i) BOOST_TEST(rows[i].size() == 14u, "record " << i);
+    BOOST_TEST(rows[1][12].find(": HTTP 401, \"Unauthorized\"\nsee the sync config. Team state as of") !=
+               std::string::npos);
+    bool hostile = false;
+    for (const auto &row : rows)
+        if (row[2] == "SCO-<X>") {
+            hostile = true;
+            BOOST_TEST(row[7] == "'=HYPERLINK(\"http://evil.example\")");
+            BOOST_TEST(row[13] == "another seat's version");
+        }
+    BOOST_TEST(hostile);
+    // Not shared: the 13 columns of before.
+    for (const auto &row : parse_csv(cc::render_review(w.review(), cc::ReviewFormat::Csv)))
+        BOOST_TEST(row.size() == 13u);
+}
+
+// Names, notes and titles from other people's machines: escaped in the HTML,
+// one line in the terminal, intact in the JSON.
+BOOST_AUTO_TEST_CASE(team_hostile_text_escaped) {
+    World w = small_remote();
+    w.pairs[1].by = "<script>alert('x')</script>";
+    cc::Review r = shared_review(w);
+    r.team.foreign.push_back(hostile_cell());
+    r.team.error = "<b>down</b> & \"out\"";
+    r.team.pulled_at = kNow - 7200;
+
+    const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
+    BOOST_TEST(h.find("<script") == std::string::npos);
+    BOOST_TEST(h.find("<img") == std::string::npos);
+    BOOST_TEST(h.find("<b>down") == std::string::npos);
+    BOOST_TEST(h.find("<b>bold") == std::string::npos);
+    BOOST_TEST(h.find('\x1b') == std::string::npos);
+    BOOST_TEST(h.find("title=\"changed on another seat by &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;, "
+                      "2024-05-07 12:00 UTC\"") != std::string::npos);
+    BOOST_TEST(h.find("<td>&lt;script&gt;alert(&#39;by&#39;)&lt;/script&gt;</td>") != std::string::npos);
+    BOOST_TEST(h.find("&lt;img src=x onerror=alert(1)&gt;<span class=\"id\">SCO-&lt;X&gt;</span>") != std::string::npos);
+    BOOST_TEST(h.find("&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;[31m") != std::string::npos);
+    BOOST_TEST(h.find("could not be reached at 2024-05-10 11:55 UTC: &lt;b&gt;down&lt;/b&gt; &amp; &quot;out&quot;. "
+                      "Team state as of 2024-05-10 10:00 UTC (2 hours old)") != std::string::npos);
+
+    const std::string t = cc::render_review(r, cc::ReviewFormat::Table);
+    BOOST_TEST(t.find('\x1b') == std::string::npos);
+    BOOST_TEST(t.find("Writer: blocked, by <script>alert('by')</script>, 2024-05-09 12:00 UTC") != std::string::npos);
+
+    const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+    rapidjson::Document doc;
+    doc.Parse(json.c_str(), json.size());
+    BOOST_TEST_REQUIRE(!doc.HasParseError());
+    BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
+    BOOST_TEST(json_str(doc, "/team/foreign/0/by") == hostile_cell().by);  // "SCO-<X>" sorts first
+    BOOST_TEST(json_str(doc, "/team/foreign/0/note") == hostile_cell().note);
+    BOOST_TEST(json_str(doc, "/modules/0/pieces/0/pairs/0/by") == "<script>alert('x')</script>");
+}
+
 // Renders the demo page in headless Chromium (tests/html/render_check.sh) and
 // checks the screenshots are not blank. Skipped when Chromium is absent. Set
 // CC_REVIEW_HTML_KEEP=DIR to keep the page, the screenshots and the demo
-// review in the other formats for a look.
+// review in the other formats (and as a shared seat sees it) for a look.
 BOOST_AUTO_TEST_CASE(html_renders_in_chromium) {
     cctest::TempDir tmp;
     const char *keep = std::getenv("CC_REVIEW_HTML_KEEP");
@@ -898,6 +1297,19 @@ BOOST_AUTO_TEST_CASE(html_renders_in_chromium) {
         cctest::write_file(dir + "/review.txt", cc::render_review(r, cc::ReviewFormat::Table));
         cctest::write_file(dir + "/review.json", cc::render_review(r, cc::ReviewFormat::Json));
         cctest::write_file(dir + "/review.csv", cc::render_review(r, cc::ReviewFormat::Csv));
+        // And as a seat sharing the team's state sees it (issue 13): offline
+        // for two hours, a remote pair, and cells on another seat's version.
+        World w = demo();
+        w.pairs[1].remote = true;
+        w.pairs[6].remote = true;
+        cc::Review team = shared_review(w);
+        team.team.attempted_at = kNow - 60;
+        team.team.pulled_at = kNow - 2 * 3600;
+        team.team.error = "connection refused";
+        cctest::write_file(dir + "/review-team.html", cc::render_review(team, cc::ReviewFormat::Html));
+        cctest::write_file(dir + "/review-team.txt", cc::render_review(team, cc::ReviewFormat::Table));
+        cctest::write_file(dir + "/review-team.json", cc::render_review(team, cc::ReviewFormat::Json));
+        cctest::write_file(dir + "/review-team.csv", cc::render_review(team, cc::ReviewFormat::Csv));
     }
     const std::string cmd =
         "bash '" + cctest::source_dir() + "/tests/html/render_check.sh' '" + page + "' '" + png + "'";

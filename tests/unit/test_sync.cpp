@@ -599,7 +599,7 @@ BOOST_AUTO_TEST_CASE(merge_documents_newer_wins) {
         {{"P1", "One", "artist", "in_progress", "bob", "", 100},      // only ours
          {"P1", "One", "designer", "done", "chen", "", 300},          // ours newer
          {"P1", "One", "writer", "in_progress", "ana", "", 100},      // theirs newer
-         {"P2", "Two", "writer", "in_review", "ana", "ours", 200}},   // tie
+         {"P2", "Two", "writer", "in_review", "ana", "ours", 200}},   // same second
         300);
     const std::string theirs = cc::module_document(
         c, "M", "Module", {{"artist", {bob}, 50}, {"designer", {ana}, 200}, {"writer", {chen}, 150}},
@@ -620,8 +620,10 @@ BOOST_AUTO_TEST_CASE(merge_documents_newer_wins) {
     BOOST_TEST(member_str(p1["writer"], "note") == "finished");       // the whole cell
     BOOST_TEST(member_str(p1["writer"], "at") == cc::iso_time(400));
     const Value &p2 = d["pieces"]["P2"]["roles"]["writer"];
-    BOOST_TEST(member_str(p2, "status") == "in_review");  // tie keeps ours
-    BOOST_TEST(member_str(p2, "note") == "ours");
+    // The same second: the greater (by, status, note) wins, whichever side
+    // it is on, so every seat keeps the same one ("z" > "ana").
+    BOOST_TEST(member_str(p2, "status") == "blocked");
+    BOOST_TEST(member_str(p2, "note") == "theirs");
     BOOST_TEST_REQUIRE(d["pieces"].HasMember("P3"));
     BOOST_TEST(member_str(d["pieces"]["P3"], "title") == "Three");
     BOOST_TEST(member_str(d["pieces"]["P3"]["roles"]["writer"], "status") == "done");
@@ -634,10 +636,12 @@ BOOST_AUTO_TEST_CASE(merge_documents_newer_wins) {
     BOOST_TEST(member_str(d, "updated") == cc::iso_time(400));  // the max
     BOOST_TEST(member_str(d, "module") == "M");
 
-    // Symmetric in content except for ties; "updated" is the max either way.
+    // Symmetric: the same cells and roles whichever side is ours.
     const auto r = parse(cc::merge_documents(theirs, ours));
     BOOST_TEST(member_str(r, "updated") == cc::iso_time(400));
-    BOOST_TEST(member_str(r["pieces"]["P2"]["roles"]["writer"], "status") == "blocked");  // tie keeps (new) ours
+    BOOST_TEST((r["pieces"] == d["pieces"]));
+    BOOST_TEST((r["roles"] == d["roles"]));
+    BOOST_TEST(member_str(r["pieces"]["P2"]["roles"]["writer"], "status") == "blocked");
     BOOST_TEST(member_str(r["pieces"]["P1"]["roles"]["writer"], "status") == "done");
     BOOST_TEST(member_str(r["pieces"]["P1"]["roles"]["designer"], "status") == "done");
     BOOST_TEST(r["pieces"]["P1"]["roles"].MemberCount() == 4u);
