@@ -133,7 +133,8 @@ std::string when_of(const rapidjson::Value &t) {
     return t.IsString() ? std::string(t.GetString()) : std::string("never");
 }
 
-// "lms: 3 of 200 modules changed, 12 of this seat's pairs updated"
+}  // namespace
+
 std::string pull_summary(const rapidjson::Value &target) {
     const long long checked = target["modules_checked"].GetInt64(), merged = target["modules_merged"].GetInt64(),
                     cells = target["cells_changed"].GetInt64();
@@ -142,8 +143,6 @@ std::string pull_summary(const rapidjson::Value &target) {
     return out + std::to_string(merged) + " of " + std::to_string(checked) + " modules changed, " +
            std::to_string(cells) + " of this seat's pairs updated";
 }
-
-}  // namespace
 
 void pull_first(PluginHost &host, const std::string &config, const std::string &options_json, const PullArgs &pull,
                 bool quiet, std::string &pulled_json) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <rapidjson/document.h>
 
 #include "plugin_host.hpp"
 
@@ -36,6 +37,10 @@ bool has_abi_1_4(const PluginHost &host);
 // (unless `quiet`, for JSON output, where the JSON tells).
 void pull_first(PluginHost &host, const std::string &config, const std::string &options_json,
                 const PullArgs &pull, bool quiet, std::string &pulled_json);
+
+// One target of a pull's JSON, for people: "lms: 3 of 200 modules changed,
+// 12 of this seat's pairs updated" (or "lms: nothing new (200 modules)").
+std::string pull_summary(const rapidjson::Value &target);
 
 // A result object with "pulled": PULL_JSON added (as it is when no pull ran).
 std::string with_pulled(const char *result_json, const std::string &pulled_json);

@@ -21,6 +21,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "../sync_cmd.hpp"
 #include "courses.hpp"
 #include "inotify_tree.hpp"
 #include "settle.hpp"
@@ -57,6 +58,12 @@ const char *const kUsage = R"(DESCRIPTION
   Deleting and rewriting a whole output folder, writing several courses into
   one folder (each settles on its own) and changes during a publish (one
   more publish follows) all lead to one publish per settled change.
+
+  With --config and a plugin of ABI 1.4, each publish first pulls the
+  team's state (the other seats' status changes) from the LRS, waiting at
+  most the config's pull.timeout_ms (5 s by default). A pull that fails is
+  reported on the publish's line (with --json: "pulled" holds the pull's
+  report, "complete": false) and the publish goes on with this seat's state.
 
   At start every course already there is published once (unless
   --skip-existing): an unchanged course changes nothing in the store, so a
@@ -120,6 +127,16 @@ unsigned long long count_member(const rapidjson::Value &obj, const char *key) {
     return it != obj.MemberEnd() && it->value.IsUint64() ? it->value.GetUint64() : 0;
 }
 
+// "pulled": the report of the pull before the publish, when one ran (as
+// `coursecrew publish --json` adds it).
+void add_pulled(rapidjson::Document &d, const std::string &pulled_json) {
+    if (pulled_json.empty()) return;
+    rapidjson::Document report;
+    if (report.Parse(pulled_json.c_str()).HasParseError()) return;
+    auto &a = d.GetAllocator();
+    d.AddMember("pulled", rapidjson::Value(static_cast<rapidjson::Value &>(report), a), a);
+}
+
 // The sync worker's troubles, on standard error (called on its thread).
 void on_sync_event(void *, const char *event_json) {
     rapidjson::Document d;
@@ -179,9 +196,18 @@ private:
     void rescan(Settler::Time now);
     void watch_again_missing_roots(Settler::Time now);
     int poll_timeout(Settler::Time now) const;
+    // What the pull before a publish gave: nothing when none ran.
+    struct Pulled {
+        bool ran = false, ok = false;
+        std::string json;   // the pull's report
+        std::string error;  // why it failed
+    };
+    Pulled pull();
+    std::string pull_words(const Pulled &pulled) const;
     void publish(const std::string &course);
-    void report_published(const std::string &course, const std::string &at, const char *json);
-    void report_failed(const std::string &course, const std::string &at, int status, const char *json);
+    void report_published(const std::string &course, const std::string &at, const char *json, const Pulled &pulled);
+    void report_failed(const std::string &course, const std::string &at, int status, const char *json,
+                       const Pulled &pulled);
     void stop();
     bool ignored(const std::string &path) const;
     void learn_store(const std::string &store);
@@ -351,21 +377,55 @@ int Watcher::poll_timeout(Settler::Time now) const {
     return ms;
 }
 
+Watcher::Pulled Watcher::pull() {
+    Pulled pulled;
+    if (args_.ws.config.empty() || !has_abi_1_4(host_)) return pulled;
+    const auto &e = host_.entry();
+    PluginString out(e);
+    // -1: the config's pull.timeout_ms. The worker is running (start()).
+    const int st = e.pull(host_.instance(), options_.c_str(), -1, out.out());
+    pulled.ran = true;
+    pulled.ok = st == COURSECREW_OK;
+    if (!pulled.ok) pulled.error = e.last_error(host_.instance());
+    if (out.get()) pulled.json = out.get();
+    return pulled;
+}
+
+// For the human line: "; pulled lms: 1 of 3 modules changed, ..." when the
+// pull brought something, "; pull failed: WHY (...)" when it failed.
+std::string Watcher::pull_words(const Pulled &pulled) const {
+    if (!pulled.ran) return {};
+    if (!pulled.ok) return "; pull failed: " + pulled.error + " (published with this seat's state)";
+    rapidjson::Document d;
+    d.Parse(pulled.json.c_str());
+    std::string words;
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("targets") || !d["targets"].IsArray()) return words;
+    for (const auto &t : d["targets"].GetArray())
+        if (str_member(t, "state") == "pulled" && count_member(t, "modules_merged") > 0)
+            words += "; pulled " + pull_summary(t);
+    return words;
+}
+
 void Watcher::publish(const std::string &course) {
     // Gone meanwhile, or a file that is not a zip, or no longer a package.
     if (!finder_.is_course(course)) return;
+    // The team's state first, so the publish's changes are measured against
+    // it; a failed pull does not stop the publish.
+    const Pulled pulled = pull();
+    if (pulled.ran && !pulled.ok) note("pull failed: " + pulled.error);
     note("publishing " + course);
     const auto &e = host_.entry();
     PluginString out(e);
     const int st = e.publish(host_.instance(), course.c_str(), options_.c_str(), out.out());
     const std::string at = iso_now();
     if (st == COURSECREW_OK)
-        report_published(course, at, out.get());
+        report_published(course, at, out.get(), pulled);
     else
-        report_failed(course, at, st, out.get());
+        report_failed(course, at, st, out.get(), pulled);
 }
 
-void Watcher::report_published(const std::string &course, const std::string &at, const char *json) {
+void Watcher::report_published(const std::string &course, const std::string &at, const char *json,
+                               const Pulled &pulled) {
     rapidjson::Document d;
     d.Parse(json);
     if (d.HasParseError() || !d.IsObject()) {
@@ -377,6 +437,7 @@ void Watcher::report_published(const std::string &course, const std::string &at,
         auto &a = d.GetAllocator();
         d.AddMember("package", rapidjson::Value(course.c_str(), a), a);
         d.AddMember("at", rapidjson::Value(at.c_str(), a), a);
+        add_pulled(d, pulled.json);
         say(std::cout, to_json(d));
         return;
     }
@@ -389,14 +450,16 @@ void Watcher::report_published(const std::string &course, const std::string &at,
     if (d.HasMember("queued"))
         line += "; queued " + std::to_string(count_member(d["queued"], "statements")) + " statements, " +
                 std::to_string(count_member(d["queued"], "documents")) + " documents";
-    say(std::cout, line);
+    say(std::cout, line + pull_words(pulled));
 }
 
-void Watcher::report_failed(const std::string &course, const std::string &at, int status, const char *json) {
+void Watcher::report_failed(const std::string &course, const std::string &at, int status, const char *json,
+                            const Pulled &pulled) {
     const auto &e = host_.entry();
     const std::string why = e.last_error(host_.instance());
     if (!args_.json) {
-        say(std::cerr, "coursecrew: " + at + "  " + course + " not published (published again after its next change): " + why);
+        say(std::cerr, "coursecrew: " + at + "  " + course + " not published (published again after its next change): " +
+                           why + pull_words(pulled));
         return;
     }
     rapidjson::Document d;
@@ -409,6 +472,7 @@ void Watcher::report_failed(const std::string &course, const std::string &at, in
     rapidjson::Document result;  // the plugin's {"errors": [...]} when it gave one
     if (json && !result.Parse(json).HasParseError() && result.IsObject() && result.HasMember("errors"))
         d.AddMember("errors", rapidjson::Value(result["errors"], a), a);
+    add_pulled(d, pulled.json);
     say(std::cout, to_json(d));
 }
 

@@ -90,9 +90,39 @@ export interface SyncStatus {
   targets: TargetStatus[];
 }
 
+/** What a pull did on one target (ABI 1.4). */
+export interface TargetPull {
+  name: string;
+  kind: string;
+  /** skipped: the target keeps no module documents. */
+  state: 'pulled' | 'failed' | 'skipped';
+  /** Why it failed; "" otherwise. */
+  error: string;
+  modules_checked: number;
+  modules_fetched: number;
+  modules_merged: number;
+  /** This seat's pairs the pull changed. */
+  cells_changed: number;
+  team_cells: number;
+  unreadable: number;
+}
+
+/** pull()'s answer (and a failed pull's `detail`). */
+export interface PullReport {
+  /** Every target with module documents was pulled. */
+  complete: boolean;
+  /** The pull ran to its end (false: the wait ran out first). */
+  finished: boolean;
+  /** The store's last successful pull (ISO 8601 UTC); null: never. */
+  pulled_at: string | null;
+  /** The store's last attempt; null: never. */
+  attempted_at: string | null;
+  targets: TargetPull[];
+}
+
 /** A sync event from the plugin's worker, delivered on the JS thread. */
 export interface SyncEvent {
-  event: 'sent' | 'retrying' | 'failed' | 'dead_lettered' | 'document' | string;
+  event: 'sent' | 'retrying' | 'failed' | 'dead_lettered' | 'document' | 'pulled' | string;
   target: string;
   count?: number;
   reason?: string;
@@ -100,6 +130,10 @@ export interface SyncEvent {
   in_ms?: number;
   id?: string;
   module?: string;
+  /** 'pulled' (ABI 1.4): module documents read, merged into the store, and this seat's pairs they changed. */
+  modules_fetched?: number;
+  modules_merged?: number;
+  cells_changed?: number;
   [key: string]: unknown;
 }
 
@@ -132,6 +166,16 @@ export class Coursecrew extends EventEmitter {
   setStatus(request: StatusRequest | string, options?: Options | string): Promise<JsonObject>;
   /** Resolves when idle within timeoutMs (default 0: do not wait); rejects COURSECREW_E_IO with the status as detail otherwise. */
   sync(request?: { timeoutMs?: number }, options?: Options | string): Promise<SyncStatus>;
+  /**
+   * Reads the team's module status documents back from the LRS into the store
+   * (ABI 1.4; needs the option `config`). Waits at most timeoutMs (0: not at
+   * all; omitted or negative: the config's pull.timeout_ms, 5000 by default).
+   * Resolves with the report when every target was pulled; like sync(),
+   * rejects COURSECREW_E_IO with the report as detail otherwise (a target
+   * failed or the wait ran out; the store is intact). Rejects
+   * COURSECREW_E_UNSUPPORTED when the plugin is older than ABI 1.4.
+   */
+  pull(request?: { timeoutMs?: number }, options?: Options | string): Promise<PullReport>;
   outbox(request: OutboxRequest | string, options?: Options | string): Promise<JsonObject>;
   /** Destroys the instance after the calls already made; later calls reject with ERR_COURSECREW_CLOSED. */
   close(): Promise<void>;

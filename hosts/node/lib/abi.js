@@ -8,7 +8,7 @@ const { CoursecrewError } = require('./errors');
 
 // The ABI this host was written against (COURSECREW_ABI_MAJOR / _MINOR).
 const ABI_MAJOR = 1;
-const ABI_MINOR = 3;
+const ABI_MINOR = 4;
 const INSTALLED_SONAME = 'libcoursecrew.so.1';
 const HOST_NAME = `coursecrew-node ${require('../package.json').version}`;
 
@@ -49,6 +49,7 @@ const FIELDS = [
   'publish', 'review', 'set_status', // ABI 1.1
   'set_event_callback', 'sync', 'outbox', // ABI 1.2
   'inspect_write', // ABI 1.3
+  'pull', // ABI 1.4
 ];
 const Entry = koffi.struct('coursecrew_entry_v1', Object.assign({
   abi_major: 'uint32_t',
@@ -74,9 +75,14 @@ const PROTOS = {
   set_event_callback: koffi.proto('int coursecrew_set_event_callback_fn(void *instance, coursecrew_event_fn *callback, void *user_data)'),
   sync: koffi.proto('int coursecrew_sync_fn(void *instance, const char *options_json, int64_t timeout_ms, _Out_ void **out)'),
   outbox: TextCall,
+  pull: koffi.proto('int coursecrew_pull_fn(void *instance, const char *options_json, int64_t timeout_ms, _Out_ void **out)'),
 };
-// This host calls everything up to `outbox` (ABI 1.2); inspect_write is not used.
+// This host needs everything up to `outbox` (ABI 1.2); inspect_write is not
+// used. Functions of later ABIs are OPTIONAL: read only when the plugin's
+// struct_size covers them (an older plugin's entry ends before them), and the
+// calls that need them reject with COURSECREW_E_UNSUPPORTED otherwise.
 const NEEDED = 'outbox';
+const OPTIONAL = { pull: '1.4' };
 
 function fieldEnd(name) {
   return koffi.offsetof(Entry, name) + koffi.sizeof('void *');
@@ -125,13 +131,18 @@ function load(explicit) {
       `(coursecrew for Node.js) needs ABI ${ABI_MAJOR}.x with x >= 2`);
   }
   if (size < fieldEnd(NEEDED)) {
-    const missing = FIELDS.filter((name) => name in PROTOS && size < fieldEnd(name));
+    const missing = FIELDS.filter((name) => name in PROTOS && !(name in OPTIONAL) && size < fieldEnd(name));
     throw new CoursecrewError('COURSECREW_E_ABI', `${path}: plugin ABI ${major}.${minor} (entry of ${size} bytes) ` +
       `lacks ${missing.join(', ')}; this host needs ABI ${ABI_MAJOR}.2 or newer`);
   }
 
   const fns = {};
+  const lacks = {}; // optional function -> the ABI that brings it, when this plugin has not got it
   for (const name of Object.keys(PROTOS)) {
+    if (name in OPTIONAL && size < fieldEnd(name)) {
+      lacks[name] = OPTIONAL[name]; // beyond this plugin's entry: never read
+      continue;
+    }
     const pointer = koffi.decode(address, koffi.offsetof(Entry, name), 'void *');
     if (!pointer) throw new CoursecrewError('COURSECREW_E_ABI', `${path}: the entry's ${name} is NULL`);
     fns[name] = koffi.decode(pointer, PROTOS[name]);
@@ -141,6 +152,7 @@ function load(explicit) {
     version: koffi.decode(address, koffi.offsetof(Entry, 'version'), 'const char *'),
     abi: { major, minor },
     fns,
+    lacks,
   };
   loaded.set(path, plugin);
   return plugin;

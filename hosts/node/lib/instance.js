@@ -247,6 +247,33 @@ class Coursecrew extends EventEmitter {
   }
 
   /**
+   * One team, many seats (ABI 1.4): asks the sync worker (started if need
+   * be) to read the team's module status documents back from the LRS and
+   * merge them into the store, and waits at most timeoutMs for that (0: not
+   * at all; omitted or negative: the config's pull.timeout_ms, 5000 by
+   * default). Resolves with the pull report when every target was pulled;
+   * rejects, as sync() does, with COURSECREW_E_IO (detail: the report) when a
+   * target failed or the wait ran out (the store is intact and what was
+   * merged stays); with COURSECREW_E_UNSUPPORTED when the plugin is older
+   * than ABI 1.4. One call into the plugin, not sliced like sync(): each call
+   * asks for a pull of its own, so a later call on the instance (close()
+   * too) waits for it, at most timeoutMs.
+   */
+  async pull({ timeoutMs } = {}, options) {
+    if (timeoutMs !== undefined && !Number.isInteger(timeoutMs)) {
+      throw new TypeError('timeoutMs must be an integer (omitted or negative: the config\'s pull.timeout_ms)');
+    }
+    const optionsText = jsonText(options, 'options');
+    if (this.#state !== 'open') throw closedError('pull');
+    const { path, abi, fns, lacks } = this.#plugin;
+    if (!fns.pull) {
+      throw new CoursecrewError('COURSECREW_E_UNSUPPORTED', `pull: the plugin ${path} is of ABI ${abi.major}.${abi.minor} ` +
+        `and cannot pull; pull needs a plugin of ABI ${lacks.pull} or newer`);
+    }
+    return this.#call('pull', [optionsText, timeoutMs === undefined || timeoutMs < 0 ? -1 : timeoutMs]);
+  }
+
+  /**
    * Destroys the instance after the calls already made: stops and joins the
    * sync worker (off the JS thread, so an event it is delivering still gets
    * through). Later calls reject with ERR_COURSECREW_CLOSED. Idempotent.

@@ -1,6 +1,7 @@
 'use strict';
 // Loading and the ABI check (fake plugins of ABI 2.0 and 1.0 are refused
-// before anything in them is called: calling them aborts the process), and
+// before anything in them is called: calling them aborts the process; one of
+// ABI 1.3 loads, and its entry is not read past its struct_size), and
 // what the binding promises about calls, seen by a probe plugin that counts:
 // one call at a time per instance, instances in parallel, every string freed,
 // a stack deep enough for the plugin. Fixtures: test/fixtures/fake_plugin.c.
@@ -14,7 +15,7 @@ const { open } = require('..');
 const { paths, scratch, storeOptions } = require('./helpers');
 
 test('the fake plugins were built', () => {
-  for (const file of [paths.fakeAbi2, paths.fakeOld, paths.fakeProbe]) {
+  for (const file of [paths.fakeAbi2, paths.fakeOld, paths.fakeProbe, paths.fakeV13]) {
     assert.ok(fs.existsSync(file), `${file} is missing: build the cc_node_fake_* targets`);
   }
 });
@@ -33,6 +34,45 @@ test('a plugin too old for the functions this host calls is refused, naming them
     assert.equal(err.code, 'COURSECREW_E_ABI');
     assert.match(err.message, /plugin ABI 1\.0 \(entry of \d+ bytes\) lacks publish, review, set_status, set_event_callback, sync, outbox/);
     assert.match(err.message, /needs ABI 1\.2 or newer/);
+    return true;
+  });
+});
+
+test('a plugin of ABI 1.3 loads and works; pull rejects COURSECREW_E_UNSUPPORTED, never reading past struct_size', async (t) => {
+  // Its entry's pull slot holds a function that aborts the process: a host
+  // that read the entry past struct_size would call it.
+  const cc = open({ plugin: paths.fakeV13 });
+  t.after(() => cc.close());
+  assert.deepEqual(cc.plugin.abi, { major: 1, minor: 3 });
+  assert.equal((await cc.inspect('x')).instance_max, 1);
+  await assert.rejects(cc.pull({ timeoutMs: 100 }), (err) => {
+    assert.equal(err.code, 'COURSECREW_E_UNSUPPORTED');
+    assert.ok(err.message.includes(paths.fakeV13), err.message);
+    assert.match(err.message, /ABI 1\.3 and cannot pull; pull needs a plugin of ABI 1\.4 or newer/);
+    return true;
+  });
+  await assert.rejects(cc.pull(), { code: 'COURSECREW_E_UNSUPPORTED' });
+  // The instance goes on working after it.
+  assert.equal((await cc.sync()).idle, true);
+});
+
+test('pull passes its timeout (omitted or negative: -1, the config\'s), resolves the report, rejects E_IO with it', async (t) => {
+  const cc = open({ plugin: paths.fakeProbe });
+  t.after(() => cc.close());
+  assert.equal(cc.plugin.abi.minor, 4);
+  assert.deepEqual(await cc.pull(), {
+    complete: true, finished: true, pulled_at: null, attempted_at: null, targets: [], timeout_ms: -1,
+  });
+  assert.equal((await cc.pull({ timeoutMs: -5 })).timeout_ms, -1);
+  assert.equal((await cc.pull({ timeoutMs: 0 })).timeout_ms, 0);
+  assert.equal((await cc.pull({ timeoutMs: 2500 }, { store: 'x' })).timeout_ms, 2500);
+  await assert.rejects(cc.pull({ timeoutMs: 1.5 }), TypeError);
+  await assert.rejects(cc.pull({ timeoutMs: 10 }, { fail: true }), (err) => {
+    assert.equal(err.code, 'COURSECREW_E_IO');
+    assert.equal(err.status, 3);
+    assert.equal(err.message, 'fake pull failure');
+    assert.equal(err.detail.complete, false);
+    assert.equal(err.detail.timeout_ms, 10);
     return true;
   });
 });
@@ -126,6 +166,8 @@ test('every string the plugin returns is freed with its free_string, failures in
   });
   await cc.review('x', { format: 'json' });
   await cc.sync({ timeoutMs: 0 });
+  await cc.pull({ timeoutMs: 0 });
+  await assert.rejects(cc.pull({}, { fail: true }), { code: 'COURSECREW_E_IO' });
   const counters = await cc.inspect('x');
   assert.equal(counters.freed, counters.allocated - 1, JSON.stringify(counters)); // all but this answer
 });
@@ -146,7 +188,8 @@ test('after close, calls reject with ERR_COURSECREW_CLOSED; close again is fine'
   assert.equal((await pending).instance_max, 1);
   await closing;
   await cc.close();
-  for (const call of [() => cc.publish('x'), () => cc.review('x'), () => cc.setStatus({}), () => cc.sync(), () => cc.outbox({})]) {
+  for (const call of [() => cc.publish('x'), () => cc.review('x'), () => cc.setStatus({}), () => cc.sync(), () => cc.pull(),
+    () => cc.outbox({})]) {
     await assert.rejects(call(), { code: 'ERR_COURSECREW_CLOSED' });
   }
 });

@@ -24,6 +24,7 @@ const paths = {
   fakeAbi2: fromEnv('COURSECREW_FAKE_ABI2', path.join(BIN, 'libcc_node_fake_abi2.so')),
   fakeOld: fromEnv('COURSECREW_FAKE_OLD', path.join(BIN, 'libcc_node_fake_old.so')),
   fakeProbe: fromEnv('COURSECREW_FAKE_PROBE', path.join(BIN, 'libcc_node_fake_probe.so')),
+  fakeV13: fromEnv('COURSECREW_FAKE_V13', path.join(BIN, 'libcc_node_fake_v13.so')),
   genScorm: fromEnv('COURSECREW_GEN_SCORM', path.join(BIN, 'cc_gen_scorm')),
   sample: path.join(ROOT, 'samples/safety-basics'),
   roles: path.join(ROOT, 'samples/safety-basics.roles.json'),

@@ -183,3 +183,28 @@ test('a listener that throws does not reach the plugin: the error surfaces as un
   await new Promise((resolve) => setImmediate(resolve));
   assert.ok(uncaught.some((e) => e.message === 'listener bug'), 'the listener error was swallowed');
 });
+
+test('pull from an unreachable LRS rejects COURSECREW_E_IO quickly with the report; the review still works', async (t) => {
+  const cc = openSyncing(t, await deadEndpoint(), { documents: true });
+  await cc.publish(paths.sample);
+  const started = performance.now();
+  const err = await cc.pull({ timeoutMs: 5000 }).then(() => null, (e) => e);
+  const took = performance.now() - started;
+  assert.ok(err, 'a pull from a dead port resolved');
+  assert.equal(err.code, 'COURSECREW_E_IO');
+  assert.match(err.message, /^the team's state could not be pulled: target "lms"/);
+  assert.equal(err.detail.complete, false);
+  assert.equal(err.detail.pulled_at, null);
+  assert.equal(typeof err.detail.attempted_at, 'string');
+  assert.deepEqual(err.detail.targets.map((x) => [x.name, x.state]), [['lms', 'failed']]);
+  assert.ok(took < 4000, `the pull took ${took.toFixed(0)} ms`);
+  const review = await cc.review(paths.sample);
+  assert.equal(review.course.id, 'com.example.safety-basics');
+  assert.equal(review.team.pulled_at, null);
+});
+
+test('pull without a sync config rejects COURSECREW_E_INVALID_ARGUMENT', async (t) => {
+  const cc = open({ plugin: paths.plugin, options: storeOptions(scratch(t)) });
+  t.after(() => cc.close());
+  await assert.rejects(cc.pull(), { code: 'COURSECREW_E_INVALID_ARGUMENT', message: /pull needs the option "config"/ });
+});

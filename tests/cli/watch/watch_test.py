@@ -2,7 +2,9 @@
 """`coursecrew watch` driven through real folder changes, made the way
 authoring tools make them: file by file, delete and rewrite, a zip written
 under a temporary name then renamed, two courses at once, a broken package,
-a stop signal during a publish.
+a stop signal during a publish; with a real LRS (tests/lrs/harness.js, when
+node and tests/lrs/node_modules are there), a second seat's watch pulling the
+first seat's change before it publishes.
 
 Each scenario starts its own watcher (--json, a short --settle-ms, its own
 store) on its own scratch folder and checks the JSON lines it prints, one
@@ -433,6 +435,92 @@ def test_config_stop_is_bounded():
     items = json.loads(out.stdout or '{}').get('items', [])
     if out.returncode != 0 or not any(i.get('state') != 'dead' for i in items):
         raise Failure('the outbox does not keep the undelivered statements: %s %s' % (out.stdout, out.stderr))
+
+
+HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'lrs', 'harness.js')
+
+
+def start_lrs(name):
+    """tests/lrs/harness.js on loopback (it exits when its stdin closes, or is
+    killed with the scenario): (its ready file's JSON, the process), or None
+    when node or tests/lrs/node_modules is missing."""
+    node = shutil.which('node')
+    if not node or not os.path.isdir(os.path.join(os.path.dirname(HARNESS), 'node_modules', 'xapi-statements')):
+        return None
+    ready = os.path.join(ARGS.work, name + '-lrs.json')
+    proc = subprocess.Popen([node, HARNESS, '--ready-file', ready], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    RUNNING.append(proc)
+    deadline = time.monotonic() + 60
+    while not os.path.exists(ready):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise Failure('the LRS harness did not start (exit status %s)' % proc.returncode)
+        time.sleep(0.1)
+    with open(ready) as f:
+        return json.load(f), proc
+
+
+def test_pull_before_publish():
+    """Two seats of one team through a real LRS: seat A sets a status and
+    delivers it; seat B's watch, with the same config, pulls before its
+    publish, so B's store has A's change (remote, A's "by"). With the LRS
+    gone, B's next publish reports the failed pull and goes on."""
+    started = start_lrs('pull')
+    if started is None:
+        print('skip  test_pull_before_publish: node or tests/lrs/node_modules is missing', flush=True)
+        return
+    lrs, harness = started
+    roles = ARGS.sample + '.roles.json'
+    config = os.path.join(ARGS.work, 'pull-config.json')
+    with open(config, 'w') as f:
+        json.dump({'course_iri': 'https://lms.example.org/courses/watch-pull',
+                   'targets': [{'name': 'lms', 'kind': 'xapi', 'endpoint': lrs['proxy'], 'documents': True,
+                                'auth': {'type': 'basic', 'username': 'cc', 'password': {'env': 'LRS_SECRET'}},
+                                'connect_timeout_ms': 500, 'request_timeout_ms': 10000,
+                                'retry': {'base_ms': 100, 'cap_ms': 400}}]}, f)
+    os.environ['LRS_SECRET'] = 'not-a-secret'
+    seat_a = ['--config', config, '--roles', roles, '--store', os.path.join(ARGS.work, 'pull-a.db')]
+    r = subprocess.run([ARGS.cli, 'status', 'set', ARGS.sample, 'SCO-QUIZ', 'writer', 'in_review',
+                        '--by', 'ana@example.org', '--timeout', '60', *seat_a],
+                       capture_output=True, text=True, timeout=90)
+    if r.returncode != 0:
+        raise Failure('seat A: status set exited %d\n%s%s' % (r.returncode, r.stdout, r.stderr))
+
+    root = scratch('pull')
+    course = os.path.join(root, 'A')
+    copy_sample(course)
+    w = Watcher('pull', [root], '--config', config, '--roles', roles)
+    [obj] = w.expect_exactly(1)
+    check_published(obj, course)
+    pulled = obj.get('pulled') or {}
+    targets = pulled.get('targets') or [{}]
+    if not pulled.get('complete') or targets[0].get('state') != 'pulled' or not targets[0].get('modules_merged'):
+        raise Failure('the publish did not pull the team\'s state first: %s' % json.dumps(obj))
+    seat_b = ['--config', config, '--roles', roles, '--store', os.path.join(ARGS.work, 'pull.db'), '--no-pull']
+    r = subprocess.run([ARGS.cli, 'review', course, '--format', 'json', *seat_b],
+                       capture_output=True, text=True, timeout=60)
+    pair = None
+    if r.returncode == 0:
+        for module in json.loads(r.stdout)['modules']:
+            for piece in module['pieces']:
+                for p in piece['pairs']:
+                    if piece['id'] == 'SCO-QUIZ' and p['role'] == 'writer':
+                        pair = p
+    if not pair or pair.get('status') != 'in_review' or pair.get('by') != 'ana@example.org' \
+            or pair.get('remote') is not True:
+        raise Failure('seat B does not show seat A\'s change as remote: %s\n%s' % (json.dumps(pair), r.stderr))
+
+    # The LRS goes away: the next publish reports the failed pull, and is made.
+    harness.stdin.close()
+    harness.wait(15)
+    with open(os.path.join(course, 'intro', 'welcome.html'), 'a') as f:
+        f.write('<!-- edited -->\n')
+    objs = w.expect_exactly(2)
+    check_published(objs[1], course)
+    again = objs[1].get('pulled') or {}
+    if again.get('complete') is not False or (again.get('targets') or [{}])[0].get('state') != 'failed':
+        raise Failure('a pull from an LRS that is gone was not reported as failed: %s' % json.dumps(objs[1]))
+    w.stop()
 
 
 def test_human_output():
