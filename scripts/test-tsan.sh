@@ -26,8 +26,8 @@ cmake --build build-tsan --target coursecrew_tests cc_lrs_tests -j"$(nproc)"
 # halt_on_error: the first race fails the run; second_deadlock_stack: both
 # stacks of a lock-order inversion.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:exitcode=66${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
-echo "== TSan: unit suites outbox_*, sync_*, http_*, package, digest_cache"
-build-tsan/bin/coursecrew_tests --run_test='outbox_*:sync_*:http_*:package:digest_cache' --report_level=short
+echo "== TSan: unit suites outbox_*, sync_*, http_*, team_*, package, digest_cache"
+build-tsan/bin/coursecrew_tests --run_test='outbox_*:sync_*:http_*:team_*:package:digest_cache' --report_level=short
 echo "== TSan: the real-LRS tests (two seats on one module document among them)"
 status=0
 bash tests/lrs/run_lrs_tests.sh build-tsan/bin/cc_lrs_tests --report_level=short || status=$?

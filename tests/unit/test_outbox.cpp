@@ -7,7 +7,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <deque>
+#include <thread>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -659,6 +661,89 @@ BOOST_AUTO_TEST_CASE(an_unreadable_document_is_dead_lettered_and_never_overwritt
     }
     BOOST_TEST(document_problem(kOurs).empty());
     BOOST_TEST(document_problem(theirs("P2", "2026-03-01T00:00:00Z")).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The worker's pull (SyncWorker::pull): asked for from another thread, run
+// before anything else, reported back, and recorded in the store.
+BOOST_AUTO_TEST_SUITE(outbox_pull)
+
+SyncWorker *make_worker(std::unique_ptr<SyncWorker> &holder, const std::string &path, Script &script) {
+    TargetSpec spec;
+    spec.config.name = "lms";
+    spec.config.kind = "xapi";  // a pull reads xapi targets' documents
+    spec.config.documents = true;
+    spec.config.backoff_base_ms = 1;
+    spec.config.backoff_cap_ms = 1;
+    holder = std::make_unique<SyncWorker>(
+        path, "https://example.org/profile/", "https://example.org/course", std::vector<TargetSpec>{spec},
+        [&](const TargetConfig &c, const std::atomic<bool> &) { return std::make_unique<ScriptedTarget>(c, script); },
+        [&](const std::string &event) {
+            std::lock_guard<std::mutex> lock(script.mutex);
+            script.events.push_back(event);
+        });
+    holder->start();
+    return holder.get();
+}
+
+BOOST_AUTO_TEST_CASE(a_pull_is_reported_and_recorded) {
+    OneDocument store;
+    Script script;
+    script.gets = {reply(Outcome::Missing, 404)};  // the module document, when the worker writes it
+    std::unique_ptr<SyncWorker> holder;
+    SyncWorker *w = make_worker(holder, store.path, script);
+    const PullReport report = w->pull(20'000);
+    BOOST_TEST(report.finished);
+    BOOST_TEST(report.complete);
+    BOOST_TEST_REQUIRE(report.targets.size() == 1u);
+    BOOST_TEST(report.targets[0].state == "pulled");
+    BOOST_TEST(report.targets[0].pulled_at > 0);
+    BOOST_TEST(script.events_of("pulled") == 1u);
+    BOOST_TEST(count(store.path, "SELECT count(*) FROM pulls WHERE pulled_at > 0 AND error = ''") == 1);
+    // The worker goes on with its work: the document is written, then announced.
+    BOOST_TEST(w->wait_idle(20'000).idle);
+    BOOST_TEST(store.pending() == 0);
+    std::lock_guard<std::mutex> lock(script.mutex);
+    BOOST_TEST(script.index_log.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_pull_says_why_and_is_recorded_as_an_attempt) {
+    OneDocument store;
+    Script script;
+    script.prepare = reply(Outcome::Retry, 503);
+    std::unique_ptr<SyncWorker> holder;
+    SyncWorker *w = make_worker(holder, store.path, script);
+    const PullReport report = w->pull(20'000);
+    BOOST_TEST(report.finished);
+    BOOST_TEST(!report.complete);
+    BOOST_TEST_REQUIRE(report.targets.size() == 1u);
+    BOOST_TEST(report.targets[0].state == "failed");
+    BOOST_TEST(report.targets[0].error.find("HTTP 503") != std::string::npos);
+    BOOST_TEST(count(store.path, "SELECT count(*) FROM pulls WHERE pulled_at = 0 AND attempted_at > 0 "
+                                 "AND error LIKE '%HTTP 503%'") == 1);
+    // Many threads asking at once each get an answer.
+    std::vector<std::thread> askers;
+    std::atomic<int> answered{0};
+    for (int i = 0; i < 4; ++i)
+        askers.emplace_back([&] {
+            if (w->pull(20'000).finished) ++answered;
+        });
+    for (std::thread &t : askers) t.join();
+    BOOST_TEST(answered.load() == 4);
+}
+
+BOOST_AUTO_TEST_CASE(a_wait_that_times_out_says_so) {
+    OneDocument store;
+    Script script;
+    std::unique_ptr<SyncWorker> holder;
+    SyncWorker *w = make_worker(holder, store.path, script);
+    const PullReport report = w->pull(0);  // not waiting at all
+    if (!report.finished) {
+        BOOST_TEST(!report.complete);
+        BOOST_TEST(report.targets.at(0).error.find("no answer within 0 ms") != std::string::npos);
+    }
+    BOOST_TEST(w->pull(20'000).complete);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
