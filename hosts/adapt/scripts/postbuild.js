@@ -20,6 +20,9 @@
 //                   (default .coursecrew/state.db in the framework folder)
 //   _failOnErrors   true: a package with errors fails the build (default false)
 //   _deliver        false: leave delivery to `coursecrew sync` (default true)
+//   _pullTimeoutMs  how long the build waits for the other seats' changes
+//                   from the LRS before publishing (default 1000; 0: do not
+//                   wait, the pull goes on while the build publishes)
 //   _plugin         path to libcoursecrew.so (default: the Node host's search)
 // Relative paths are taken from the framework folder. The build never fails
 // or waits for an LMS problem.
@@ -134,6 +137,20 @@ async function run(fs, log, options) {
   const cc = host.open({ plugin, options: abiOptions });
   let published;
   try {
+    // One team, many seats: the other seats' changes first, briefly (the
+    // build never waits long for an LMS), so the review below is the team's.
+    if (config && typeof cc.pull === 'function') {
+      const timeoutMs = Number.isInteger(settings._pullTimeoutMs) ? settings._pullTimeoutMs : 1000;
+      try {
+        const pulled = await cc.pull({ timeoutMs });
+        const merged = pulled.targets.reduce((n, t) => n + (t.modules_merged || 0), 0);
+        const cells = pulled.targets.reduce((n, t) => n + (t.cells_changed || 0), 0);
+        if (merged > 0) log(`coursecrew: team state pulled: ${merged} module(s) changed, ${cells} pair(s) updated`);
+      } catch (err) {
+        if (err.code !== 'COURSECREW_E_IO' && err.code !== 'COURSECREW_E_UNSUPPORTED') throw err;
+        log(`coursecrew: team state not pulled (${err.message}); this seat's state is used`);
+      }
+    }
     try {
       published = await cc.publish(buildDir);
     } catch (err) {

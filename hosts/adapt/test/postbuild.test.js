@@ -260,6 +260,52 @@ test('after the build, delivery to the LRS goes on in the background', async (t)
   }
 });
 
+test('the build reads the other seats\' changes from the LRS first, and says so', async (t) => {
+  const lrs = await startLrs();
+  if (!lrs) {
+    t.skip('tests/lrs/node_modules is missing (scripts/install-deps.sh installs it)');
+    return;
+  }
+  try {
+    const root = framework({ coursecrew: { _config: 'sync.json', _deliver: false } });
+    const syncConfig = path.join(root, 'sync.json');
+    write(syncConfig, {
+      course_iri: 'https://example.org/courses/team',
+      targets: [{ name: 'lrs', kind: 'xapi', endpoint: lrs.info.proxy,
+        auth: { type: 'basic', username: 'u', password: { env: 'CC_ADAPT_TEST_PASSWORD' } } }],
+    });
+    // Another seat (its own store) publishes the same build and marks a pair done.
+    const buildDir = path.join(root, 'build');
+    const other = open({ options: { config: syncConfig, store: path.join(root, 'other-seat.db') } });
+    let piece, role;
+    try {
+      await other.publish(buildDir);
+      const review = await other.review(buildDir, { format: 'json' });
+      piece = review.modules[0].pieces[0].id;
+      role = review.modules[0].pieces[0].pairs[0].role;
+      await other.setStatus({ package: buildDir, updates: [{ piece, role, status: 'done', by: 'Ana Lima' }] });
+      await other.sync({ timeoutMs: 30000 });
+    } finally {
+      await other.close();
+    }
+    const { err, lines } = await runPostBuild(root);
+    assert.equal(err, undefined, lines.join('\n'));
+    assert.match(lines.join('\n'), /coursecrew: team state pulled: \d+ module\(s\) changed/);
+    const cc = open({ options: { config: syncConfig, store: path.join(root, '.coursecrew', 'state.db') } });
+    try {
+      const review = await cc.review(buildDir, { format: 'json' });
+      const pair = review.modules[0].pieces.find((p) => p.id === piece).pairs.find((p) => p.role === role);
+      assert.equal(pair.status, 'done');
+      assert.equal(pair.by, 'Ana Lima');
+      assert.equal(pair.remote, true);
+    } finally {
+      await cc.close();
+    }
+  } finally {
+    lrs.child.kill();
+  }
+});
+
 for (const name of ['adapt-kevapps', 'adapt-cooking-xapi']) {
   test(`the real build ${name} (../shared/packages/adapt)`, async (t) => {
     const source = path.join(shared, name);
