@@ -12,6 +12,7 @@
 #include "plugin/store/sql.hpp"
 #include "plugin/store/team.hpp"
 #include "plugin/sync/events.hpp"
+#include "plugin/sync/feed.hpp"
 #include "plugin/sync/outbox.hpp"
 #include "plugin/sync/pull.hpp"
 #include "plugin/sync/vocabulary.hpp"
@@ -186,6 +187,24 @@ BOOST_AUTO_TEST_CASE(a_cell_changed_twice_in_one_second_keeps_the_second_change)
                3001);
     BOOST_TEST(seat.merge({cell("M1", "A", "designer", "in_progress", "bob", 3000)}).empty());
     BOOST_TEST((seat.pair("A", "designer").status == Status::Blocked));
+}
+
+// A change made just before its piece leaves the package must still reach
+// the team: the module's document keeps the archived cell (its last
+// change), and only this version's pairs count in its progress.
+BOOST_AUTO_TEST_CASE(the_document_keeps_the_last_change_of_a_piece_that_left) {
+    Seat seat;
+    seat.set("A", "writer", Status::Done, "chen", 3000);
+    seat.publish({piece("B", "M2", {{"writer", "wb"}})}, 3100);  // A leaves
+    Outbox outbox(seat.store->handle(), seat.path);
+    const std::vector<DocumentCell> cells = outbox.cells(kCourse, "M1");
+    BOOST_TEST_REQUIRE(cells.size() == 2u);  // A/designer, A/writer
+    const DocumentCell &writer = cells[1];
+    BOOST_TEST(writer.role == "writer");
+    BOOST_TEST(writer.status == "done");
+    BOOST_TEST(writer.by == "chen");
+    BOOST_TEST(writer.archived);
+    BOOST_TEST(!outbox.cells(kCourse, "M2").at(0).archived);
 }
 
 BOOST_AUTO_TEST_CASE(pieces_only_another_seat_has_are_foreign) {
