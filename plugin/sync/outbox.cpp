@@ -25,7 +25,7 @@ enum Slot {
     kAddEvent, kEventId, kQueue, kPutDocument, kAssignments, kAssign, kUnassign, kProgress,
     kSetProgress, kCells, kPieceTitle, kNextEvent, kLastPublished, kDue, kDueRetried, kMark, kMoveMark,
     kDeliveredRetried, kAttemptFailed, kDeadLetter, kPendingDocs, kDocDelivered, kDocFailed, kCounts,
-    kDocCounts, kUnindexed, kIndexed,
+    kDocCounts, kUnindexed, kIndexed, kAnnounceLater,
 };
 
 bool Outbox::add_event(const std::string &course, const Event &e,
@@ -272,6 +272,12 @@ void Outbox::document_delivered(const std::string &target, const PendingDocument
                             "unindexed = unindexed OR ?5 "
                             "WHERE target = ?1 AND course = ?2 AND module = ?3 AND version = ?4")
         .run("cannot clear a delivered document", target, d.course, d.module, d.version, written ? 1 : 0);
+}
+
+void Outbox::announce_later(const std::string &target, const PendingDocument &d) {
+    prepared(kAnnounceLater, "UPDATE documents SET unindexed = 1 "
+                             "WHERE target = ?1 AND course = ?2 AND module = ?3")
+        .run("cannot record a document being written", target, d.course, d.module);
 }
 
 std::vector<std::string> Outbox::unindexed(const std::string &target) {

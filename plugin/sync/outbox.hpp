@@ -123,6 +123,9 @@ public:
     // `written`: the document was written (not found already as merged), so
     // the course index must announce it (see pull.hpp).
     void document_delivered(const std::string &target, const PendingDocument &d, bool written = true);
+    // Just before a document is written: the course index must announce the
+    // module even if the write's answer is lost (see pull.hpp).
+    void announce_later(const std::string &target, const PendingDocument &d);
     // Modules whose delivered documents the course index does not announce yet.
     std::vector<std::string> unindexed(const std::string &target);
     void indexed(const std::string &target, const std::string &module);

@@ -331,6 +331,10 @@ bool SyncWorker::sync_documents(Lane &lane, Outbox &outbox) {
                 on_failure(lane, got, "reading a module document");
                 return progressed;
             }
+            // From here the target may hold our write even if its answer is
+            // lost (a cut connection, a crash): the next round would then
+            // find nothing to write, so the announcement is owed now.
+            write(outbox, lane.db, *lane.path, [&](Outbox &o) { o.announce_later(name, d); });
             const Reply put = lane.target->put_document(d.activity, profile_id, body, etag);
             switch (put.outcome) {
             case Outcome::Ok:

@@ -599,6 +599,24 @@ BOOST_AUTO_TEST_CASE(a_conflict_reads_again_and_writes_the_merge_with_the_new_et
     }
 }
 
+// A write whose answer was lost (the LRS stored it, the connection was cut):
+// the next round finds the LRS already holding it and writes nothing, but
+// the module must still be announced in the course index, or other seats
+// would never read the change (the three-seat test found this).
+BOOST_AUTO_TEST_CASE(a_write_whose_answer_was_lost_is_still_announced) {
+    OneDocument store;
+    Script script;
+    script.gets = {reply(Outcome::Missing, 404), reply(Outcome::Ok, 200, kOurs, "\"e1\"")};
+    script.puts = {reply(Outcome::Retry, 0)};  // stored, but the answer was cut
+    const SyncStatus st = run_worker(store.path, script, 10, true);
+    BOOST_TEST(st.idle);
+    BOOST_TEST(store.pending() == 0);
+    std::lock_guard<std::mutex> lock(script.mutex);
+    BOOST_TEST(script.put_log.size() == 1u);    // not written twice
+    BOOST_TEST(script.index_log.size() == 1u);  // but announced
+    BOOST_TEST(script.index_log.at(0).body.find("\"M\"") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_document_that_keeps_conflicting_stays_pending) {
     OneDocument store;
     Script script;
