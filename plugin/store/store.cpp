@@ -207,7 +207,8 @@ CREATE TABLE sources (
     // last pulled; course_iris which course IRI a course key is synced under.
     // pairs.remote marks a status last set on another seat;
     // documents.unindexed a delivered document the course index does not
-    // announce yet.
+    // announce yet. seat: this store's random id, part of a status change's
+    // statement id (two seats' changes never share one).
     {7, R"sql(
 ALTER TABLE pairs ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE documents ADD COLUMN unindexed INTEGER NOT NULL DEFAULT 0;
@@ -237,6 +238,10 @@ CREATE TABLE pull_state (
     etag   TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (target, iri, module)
 ) WITHOUT ROWID;
+CREATE TABLE seat (
+    id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+INSERT INTO seat (id) VALUES (lower(hex(randomblob(16))));
 CREATE TABLE pulls (
     target       TEXT NOT NULL,
     iri          TEXT NOT NULL,

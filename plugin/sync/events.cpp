@@ -299,7 +299,8 @@ Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at)
     const std::string id =
         name_uuid(kind + "\n" + c.course_iri + "\n" + s.piece + "\n" + s.role + "\n" + s.from +
                   "\n" + s.to + "\n" + s.by + "\n" + std::to_string(at) + "\n" +
-                  std::to_string(s.ordinal) + "\n" + std::to_string(s.history_id));
+                  std::to_string(s.ordinal) + "\n" + std::to_string(s.history_id) +
+                  (c.seat.empty() ? std::string() : "\n" + c.seat));
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();

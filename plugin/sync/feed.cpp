@@ -94,7 +94,11 @@ private:
             s.reopened = reopened;
             s.ordinal = ordinal++;
             s.history_id = c.history_id;
-            emit(status_event(in_.context, s, in_.now));
+            if (seat_context_.course_iri.empty()) {
+                seat_context_ = in_.context;
+                seat_context_.seat = outbox_.seat();
+            }
+            emit(status_event(seat_context_, s, in_.now));
         }
     }
 
@@ -180,6 +184,7 @@ private:
     std::set<std::string> touched_;
     std::map<std::string, std::vector<Assignment>> people_;  // module -> who holds which role
     std::map<std::string, std::string> piece_titles_;
+    EventContext seat_context_;  // in_.context with this store's seat id, for status changes
 };
 
 }  // namespace

@@ -25,7 +25,7 @@ enum Slot {
     kAddEvent, kEventId, kQueue, kPutDocument, kAssignments, kAssign, kUnassign, kProgress,
     kSetProgress, kCells, kPieceTitle, kNextEvent, kLastPublished, kDue, kDueRetried, kMark, kMoveMark,
     kDeliveredRetried, kAttemptFailed, kDeadLetter, kPendingDocs, kDocDelivered, kDocFailed, kCounts,
-    kDocCounts, kUnindexed, kIndexed, kAnnounceLater,
+    kDocCounts, kUnindexed, kIndexed, kAnnounceLater, kSeat,
 };
 
 bool Outbox::add_event(const std::string &course, const Event &e,
@@ -272,6 +272,17 @@ void Outbox::document_delivered(const std::string &target, const PendingDocument
                             "unindexed = unindexed OR ?5 "
                             "WHERE target = ?1 AND course = ?2 AND module = ?3 AND version = ?4")
         .run("cannot clear a delivered document", target, d.course, d.module, d.version, written ? 1 : 0);
+}
+
+std::string Outbox::seat() {
+    Statement &q = prepared(kSeat, "SELECT id FROM seat LIMIT 1");
+    q.query();
+    std::string id;
+    if (q.next("cannot read the seat's id")) {
+        id = q.text(0);
+        q.done();
+    }
+    return id;
 }
 
 void Outbox::announce_later(const std::string &target, const PendingDocument &d) {

@@ -123,6 +123,8 @@ public:
     // `written`: the document was written (not found already as merged), so
     // the course index must announce it (see pull.hpp).
     void document_delivered(const std::string &target, const PendingDocument &d, bool written = true);
+    // This store's random id (see EventContext::seat).
+    std::string seat();
     // Just before a document is written: the course index must announce the
     // module even if the write's answer is lost (see pull.hpp).
     void announce_later(const std::string &target, const PendingDocument &d);

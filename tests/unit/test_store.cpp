@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_data) {
 // as an earlier release left it.
 const std::string kUndoV7 =
     "ALTER TABLE pairs DROP COLUMN remote; ALTER TABLE documents DROP COLUMN unindexed; "
-    "DROP TABLE course_iris; DROP TABLE team_cells; DROP TABLE pull_state; DROP TABLE pulls; ";
+    "DROP TABLE course_iris; DROP TABLE team_cells; DROP TABLE pull_state; DROP TABLE pulls; DROP TABLE seat; ";
 
 BOOST_AUTO_TEST_CASE(a_version_2_store_migrates_to_the_latest_keeping_its_data) {
     cctest::TempDir dir;

@@ -125,6 +125,40 @@ BOOST_AUTO_TEST_CASE(every_seat_picks_the_same_version) {
         for (const CellVersion &y : all) BOOST_TEST(compare_cells(x, y) == -compare_cells(y, x));
 }
 
+// Two seats making the same change (same cell, same people, same second,
+// the same history row number in their own stores) are two changes: their
+// statements must not share an id, or the LRS would keep one.
+BOOST_AUTO_TEST_CASE(two_seats_never_share_a_status_statement_id) {
+    Seat a, b;
+    const std::string seat_a = Outbox(a.store->handle(), a.path).seat();
+    const std::string seat_b = Outbox(b.store->handle(), b.path).seat();
+    BOOST_TEST(seat_a.size() == 32u);
+    BOOST_TEST(seat_a != seat_b);
+    {
+        std::string error;
+        auto again = Store::open(a.path, error);  // stable: the id is the store's
+        BOOST_TEST(Outbox(again->handle(), a.path).seat() == seat_a);
+    }
+    EventContext c;
+    c.course_iri = kIri;
+    StatusFacts s;
+    s.piece = "A";
+    s.role = "writer";
+    s.from = "not_started";
+    s.to = "done";
+    s.by = "ana";
+    s.history_id = 7;
+    const std::string plain = status_event(c, s, 1000).uuid;
+    c.seat = seat_a;
+    const std::string on_a = status_event(c, s, 1000).uuid;
+    c.seat = seat_b;
+    const std::string on_b = status_event(c, s, 1000).uuid;
+    BOOST_TEST(on_a != on_b);
+    BOOST_TEST(on_a != plain);
+    c.seat = seat_a;
+    BOOST_TEST(status_event(c, s, 1000).uuid == on_a);  // a resend is the same statement
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(team_replica)
