@@ -92,7 +92,8 @@ def cell_key(status, by, note, at):
     """The order every seat uses for the versions of one (piece, role) cell
     (issue 13): a real change beats a cell nobody touched (not_started by
     coursecrew); then the later change; a same-second tie goes to the
-    greater (by, status, note)."""
+    greater (by, status, note). (A seat records its change a second after the
+    cell's last change it knows, when that is the same second.)"""
     untouched = by == 'coursecrew' and status == 'not_started'
     return (not untouched, at, by or '', status, note or '')
 
@@ -746,7 +747,12 @@ def test_three(lrs, pkgs):
             return
         c = ch[0]
         check(c['to'] == status and (c.get('by') in (None, by)), '%s: status set reported %s' % (seat.name, c))
-        model.add(cell, at, by, status, note, seat.name)
+        # The seat records a change a second after the cell's last change it
+        # knows when that is this same second (it replaced it knowingly), so
+        # the record takes the time the seat recorded.
+        recorded = int(seat.query('SELECT since FROM pairs WHERE piece=? AND role=?', cell[1], cell[2])[0][0])
+        check(at <= recorded <= at + 3, '%s: status set at %d recorded at %d' % (seat.name, at, recorded))
+        model.add(cell, recorded, by, status, note, seat.name)
         model.made[seat.name] = model.made.get(seat.name, 0) + 1
         counts['changes'] += 1
 
