@@ -228,6 +228,9 @@ CACHE_TABLES = ("file_digests",)
 # it failed) is not the failed command's doing. Cells it merged would be, and
 # are still counted.
 PULL_TABLES = ("pulls", "pull_state")
+# The store's own identity (a random seat id, written when it is created):
+# not content a command put there.
+IDENTITY_TABLES = ("seat",)
 
 
 def open_ro(path):
@@ -262,7 +265,7 @@ def content_rows(path):
     db = open_ro(path)
     try:
         tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                  if t not in CACHE_TABLES and t not in PULL_TABLES]
+                  if t not in CACHE_TABLES and t not in PULL_TABLES and t not in IDENTITY_TABLES]
         counts = [(t, db.execute('SELECT count(*) FROM "%s"' % t).fetchone()[0]) for t in tables]
         return ", ".join("%s: %d rows" % (t, n) for t, n in counts if n)
     finally:
