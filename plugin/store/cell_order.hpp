@@ -30,7 +30,10 @@ inline bool untouched(const CellVersion &c) { return c.by == "coursecrew" && c.s
 inline int compare_cells(const CellVersion &a, const CellVersion &b) {
     const auto key = [](const CellVersion &c) {
         const bool real = !untouched(c);
-        return std::make_tuple(real, real ? c.at : -c.at, c.by, c.status, c.note);
+        // ~at reverses the order of times for untouched cells (the earlier
+        // wins) without overflowing on any value (a missing "at" reads as
+        // INT64_MIN, whose negation is undefined).
+        return std::make_tuple(real, real ? c.at : ~c.at, c.by, c.status, c.note);
     };
     const auto ka = key(a), kb = key(b);
     return ka < kb ? -1 : kb < ka ? 1 : 0;

@@ -4,6 +4,7 @@
 // tests/team.
 #include <boost/test/unit_test.hpp>
 
+#include <climits>
 #include <deque>
 #include <map>
 #include <random>
@@ -118,6 +119,10 @@ BOOST_AUTO_TEST_CASE(every_seat_picks_the_same_version) {
     BOOST_TEST(compare_cells(a, z) < 0);
     BOOST_TEST(compare_cells(v("done", "ana", 300, "b"), v("done", "ana", 300, "a")) > 0);
     BOOST_TEST(compare_cells(a, v("done", "ana", 300)) == 0);
+    // A cell with no readable time (INT64_MIN) sorts first among real
+    // changes and, untouched, wins among untouched ones: no overflow either way.
+    BOOST_TEST(compare_cells(v("done", "ana", INT64_MIN), v("done", "ana", 0)) < 0);
+    BOOST_TEST(compare_cells(v("not_started", "coursecrew", INT64_MIN), v("not_started", "coursecrew", 0)) > 0);
     // A total order: antisymmetric over a mixed set.
     const std::vector<CellVersion> all = {a, z, v("not_started", "coursecrew", 1), v("not_started", "coursecrew", 9),
                                           v("in_review", "coursecrew", 300), v("done", "ana", 301)};
