@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -148,6 +149,22 @@ void exec(const std::string &db_path, const std::string &sql) {
     sqlite3_free(err);
     sqlite3_close(db);
     BOOST_TEST_REQUIRE(rc == SQLITE_OK, sql << ": " << msg);
+}
+
+std::string_view keep(std::string text) {
+    static std::deque<std::string> texts;
+    texts.push_back(std::move(text));
+    return texts.back();
+}
+
+coursecrew::PieceRecord piece(const std::string &id, const std::string &module,
+                              const std::vector<std::pair<std::string, std::string>> &roles) {
+    coursecrew::PieceRecord p;
+    p.id = keep(id);
+    p.module = keep(module);
+    p.title = keep("Title of " + id);
+    for (const auto &[role, fingerprint] : roles) p.roles.push_back({keep(role), keep(fingerprint)});
+    return p;
 }
 
 }  // namespace cctest

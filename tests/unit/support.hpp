@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plugin/inspect/inspect.hpp"
+#include "plugin/store/store.hpp"
 
 namespace cctest {
 
@@ -61,5 +62,12 @@ public:
 private:
     std::string path_;
 };
+
+// A PieceRecord holds views; the texts the tests make live in keep(), for
+// the whole run (a deque never moves what it holds). piece() builds one with
+// the title "Title of ID" and (role, fingerprint) pairs.
+std::string_view keep(std::string text);
+coursecrew::PieceRecord piece(const std::string &id, const std::string &module,
+                              const std::vector<std::pair<std::string, std::string>> &roles);
 
 }  // namespace cctest

@@ -28,23 +28,8 @@ const std::string kCourse = "com.example.course";
 const Status kAll[] = {Status::NotStarted, Status::InProgress, Status::InReview, Status::Done,
                        Status::Blocked};
 
-// A PieceRecord holds views; the texts the tests make live here, for the
-// whole run (a deque never moves what it holds).
-std::string_view keep(std::string text) {
-    static std::deque<std::string> texts;
-    texts.push_back(std::move(text));
-    return texts.back();
-}
-
-PieceRecord piece(const std::string &id, const std::string &module,
-                  const std::vector<std::pair<std::string, std::string>> &roles) {
-    PieceRecord p;
-    p.id = keep(id);
-    p.module = keep(module);
-    p.title = keep("Title of " + id);
-    for (const auto &[role, fingerprint] : roles) p.roles.push_back({keep(role), keep(fingerprint)});
-    return p;
-}
+using cctest::keep;
+using cctest::piece;
 
 std::unique_ptr<Store> open_store(const std::string &path) {
     std::string error;

@@ -29,21 +29,8 @@ namespace {
 const std::string kCourse = "course-1";
 const std::string kIri = "https://example.org/courses/c";
 
-std::string_view keep(std::string text) {
-    static std::deque<std::string> texts;
-    texts.push_back(std::move(text));
-    return texts.back();
-}
-
-PieceRecord piece(const std::string &id, const std::string &module,
-                  const std::vector<std::pair<std::string, std::string>> &roles) {
-    PieceRecord p;
-    p.id = keep(id);
-    p.module = keep(module);
-    p.title = keep("Title of " + id);
-    for (const auto &[role, fingerprint] : roles) p.roles.push_back({keep(role), keep(fingerprint)});
-    return p;
-}
+using cctest::keep;
+using cctest::piece;
 
 // One seat's store with the course published: A (M1: writer, designer), B (M2: writer).
 struct Seat {
