@@ -102,7 +102,7 @@ void check_presence(Course &c, const std::vector<PackageEntry> &entries, const E
     for (std::size_t i = 0; i < c.files.size(); ++i) {
         File &f = c.files[i];
         bool case_mismatch = false;
-        const PackageEntry *e = index.find(f.path, &case_mismatch);
+        const PackageEntry *e = index.find(f.path(), &case_mismatch);
         if (e) {
             marks.mark(e);
             entry_of[i] = static_cast<std::uint32_t>(e - entries.data());
@@ -110,22 +110,22 @@ void check_presence(Course &c, const std::vector<PackageEntry> &entries, const E
             f.size = e->size;
             if (case_mismatch) {
                 diags.add_lazy(Severity::Warning, case_code, file, f.line, [&] {
-                    return "file " + quoted(f.path) + " is stored as " + quoted(e->path) +
+                    return "file " + quoted(f.path()) + " is stored as " + quoted(e->path) +
                            ": the case differs, which breaks on case-sensitive web servers";
                 });
-                f.path = c.strings.add(e->path);  // hash and fingerprint what is really there
+                f.set_path(c.strings.add(e->path));  // hash and fingerprint what is really there
             }
             continue;
         }
         // A resource's launch file is reported once, as file.launch_missing.
-        if (f.resource != kNone && c.resources[f.resource].launch_path == f.path) continue;
+        if (f.resource != kNone && c.resources[f.resource].launch_path == f.path()) continue;
         // A file the tool's data references is reported against that data.
         const bool content_file = f.resource == kNone && c.content.present();
         diags.add_lazy(Severity::Error, missing_code, content_file ? c.content.source : file, f.line, [&] {
             std::string owner = f.resource != kNone ? " (listed by " + quoted(c.resources[f.resource].id) + ")"
                                 : content_file     ? " (used by the " + c.content.tool + " course data)"
                                                    : "";
-            return "file " + quoted(f.path) + owner + " is not in the package";
+            return "file " + quoted(f.path()) + owner + " is not in the package";
         });
     }
     if (!c.metadata.location.empty())
@@ -231,12 +231,12 @@ void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, st
             for (std::uint32_t p : c.pieces_under(m))
                 for (std::uint32_t f : c.items[p].details().files) {
                     if (entry_of[f] != kNone) used_entry[entry_of[f]] = 1;
-                    else used_missing.push_back(c.files[f].path);
+                    else used_missing.push_back(c.files[f].path());
                 }
         for (std::uint32_t i = 0; i < c.files.size(); ++i) {
             const std::uint32_t e = entry_of[i];
             const bool used = e != kNone ? used_entry[e] != 0
-                                         : std::find(used_missing.begin(), used_missing.end(), c.files[i].path) !=
+                                         : std::find(used_missing.begin(), used_missing.end(), c.files[i].path()) !=
                                                used_missing.end();
             c.files[i].shell = !used;
         }
@@ -291,9 +291,9 @@ void find_course_shell(Course &c, const std::vector<std::uint32_t> &entry_of, st
         c.shell.push_back(i);
     }
     std::sort(c.shell.begin(), c.shell.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return c.files[a].path < c.files[b].path; });
+              [&](std::uint32_t a, std::uint32_t b) { return c.files[a].path() < c.files[b].path(); });
     c.shell.erase(std::unique(c.shell.begin(), c.shell.end(),
-                              [&](std::uint32_t a, std::uint32_t b) { return c.files[a].path == c.files[b].path; }),
+                              [&](std::uint32_t a, std::uint32_t b) { return c.files[a].path() == c.files[b].path(); }),
                   c.shell.end());
 }
 
@@ -391,7 +391,7 @@ bool read_without_manifest(const PackageSource &source, const EntryIndex &index,
     c.identifier = c.content.course_id;
     if (!c.content.course_title.empty()) c.title.add("", c.content.course_title);
     std::unordered_set<std::string_view> known;
-    for (const File &f : c.files) known.insert(f.path);
+    for (const File &f : c.files) known.insert(f.path());
     std::vector<std::string> rest;
     for (const PackageEntry &e : source.entries())
         if (!known.count(e.path)) rest.push_back(e.path);

@@ -300,7 +300,7 @@ void piece(Writer &w, const Course &c, std::uint32_t index, const InspectOptions
             const File &f = c.files[fi];
             w.StartObject();
             key(w, "path");
-            str(w, f.path);
+            str(w, f.path());
             key(w, "present");
             w.Bool(f.present);
             key(w, "size");
@@ -392,7 +392,7 @@ void write_document(Writer &w, const Inspection &in, const InspectOptions &opt) 
         if (opt.list_files) {
             key(w, "files");
             w.StartArray();
-            for (std::uint32_t f : c.shell) str(w, c.files[f].path);
+            for (std::uint32_t f : c.shell) str(w, c.files[f].path());
             w.EndArray();
         }
         w.EndObject();

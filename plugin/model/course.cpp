@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <memory>
 
 namespace coursecrew {
@@ -63,9 +64,17 @@ std::string_view StringArena::add(std::string_view s) {
     return {dst, s.size()};
 }
 
+void File::set_path(std::string_view p) {
+    // Readers refuse longer hrefs with a diagnostic (resolve_href): reaching
+    // this is a bug, which must not become a silently shortened path.
+    if (p.size() > kMaxPathBytes) throw std::length_error("a file path longer than 65,535 bytes");
+    path_data = p.data();
+    path_size = static_cast<std::uint16_t>(p.size());
+}
+
 void Course::add_file(std::uint32_t resource, std::string_view path, long line) {
     File f;
-    f.path = strings.add(path);
+    f.set_path(strings.add(path));
     f.resource = resource;
     f.line = static_cast<std::uint32_t>(line > 0 ? line : 0);
     if (resource != kNone) {
@@ -125,11 +134,11 @@ std::vector<std::uint32_t> Course::piece_files(std::uint32_t item) const {
     out.erase(std::remove_if(out.begin(), out.end(), [&](std::uint32_t f) { return files[f].shell; }), out.end());
     // A file listed twice counts once.
     std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return files[a].path < files[b].path;
+        return files[a].path() < files[b].path();
     });
     out.erase(std::unique(out.begin(), out.end(),
                           [&](std::uint32_t a, std::uint32_t b) {
-                              return files[a].path == files[b].path;
+                              return files[a].path() == files[b].path();
                           }),
               out.end());
     return out;
@@ -147,7 +156,7 @@ std::string Course::piece_fingerprint(const std::vector<std::uint32_t> &used, st
         if (!file.present || file.digest == kNone) continue;
         const std::string_view sha = digests[file.digest];
         any = true;
-        EVP_DigestUpdate(ctx.get(), file.path.data(), file.path.size());
+        EVP_DigestUpdate(ctx.get(), file.path().data(), file.path().size());
         EVP_DigestUpdate(ctx.get(), "\0", 1);
         EVP_DigestUpdate(ctx.get(), sha.data(), sha.size());
         EVP_DigestUpdate(ctx.get(), "\n", 1);

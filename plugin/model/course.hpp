@@ -18,6 +18,7 @@
 
 #include "plugin/model/big_alloc.hpp"
 #include "plugin/model/diagnostics.hpp"
+#include "plugin/model/paths.hpp"
 
 namespace coursecrew {
 
@@ -141,19 +142,29 @@ private:
     std::size_t used_ = 0, capacity_ = 0;
 };
 
-// One <file> reference. A big course has hundreds of thousands, so this
-// stays small (40 bytes): what the package says about a present file beyond
-// its size (stamp, change time) is looked up in its PackageEntry when needed.
+// One <file> reference. A big course has hundreds of thousands (the largest
+// array of the model), so this stays at 32 bytes: the path is a pointer into
+// Course::strings and a 16-bit length (kMaxPathBytes, paths.hpp), and what the package
+// says about a present file beyond its size (stamp, change time) is looked
+// up in its PackageEntry when needed.
 struct File {
-    std::string_view path;      // package-relative path the href resolves to (in Course::strings)
+    std::string_view path() const { return {path_data, path_size}; }  // package-relative
+    void set_path(std::string_view p);  // a view into Course::strings; at most kMaxPathBytes
+
     std::uint64_t size = 0;     // bytes, when present
     std::uint32_t resource = kNone;
     std::uint32_t line = 0;
     std::uint32_t digest = kNone;  // index into Course::digests (SHA-256 hex), when hashed
+private:
+    std::uint16_t path_size = 0;
+public:
     bool present = false;
     // Part of the course shell (see Course::shell): not any one piece's.
     bool shell = false;
+private:
+    const char *path_data = nullptr;
 };
+static_assert(sizeof(File) == 32, "File is the model's largest array: keep it at 32 bytes");
 
 // A course holds tens of thousands of resources: their texts are views into
 // Course::strings, not strings of their own.

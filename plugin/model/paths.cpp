@@ -1,6 +1,7 @@
 #include "plugin/model/paths.hpp"
 
 #include <array>
+#include <string>
 #include <vector>
 
 namespace coursecrew {
@@ -50,7 +51,7 @@ bool is_plain(std::string_view s) {
 
 }  // namespace
 
-bool is_plain_href(std::string_view href) { return is_plain(href); }
+bool is_plain_href(std::string_view href) { return href.size() <= kMaxPathBytes && is_plain(href); }
 
 bool has_url_scheme(std::string_view s) {
     // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"; one letter is a
@@ -77,8 +78,10 @@ std::string join_base(std::string_view outer, std::string_view inner) {
     return out;
 }
 
-ResolvedHref resolve_href(std::string_view manifest_dir, std::string_view base,
-                          std::string_view href, const HrefSite &site, Diagnostics &diags) {
+namespace {
+
+ResolvedHref resolve(std::string_view manifest_dir, std::string_view base, std::string_view href,
+                     const HrefSite &site, Diagnostics &diags) {
     ResolvedHref r;
     href = trim_ws(href);
     if (href.empty()) return r;
@@ -192,6 +195,22 @@ ResolvedHref resolve_href(std::string_view manifest_dir, std::string_view base,
         r.path.append(segs[i]);
     }
     r.ok = !r.path.empty();
+    return r;
+}
+
+}  // namespace
+
+ResolvedHref resolve_href(std::string_view manifest_dir, std::string_view base,
+                          std::string_view href, const HrefSite &site, Diagnostics &diags) {
+    ResolvedHref r = resolve(manifest_dir, base, href, site, diags);
+    if (r.ok && !r.is_url && r.path.size() > kMaxPathBytes) {
+        diags.error("href.too_long",
+                    std::string(site.what) + " href of " + std::to_string(r.path.size()) +
+                        " bytes is longer than any file name a package can hold (65,535 bytes); "
+                        "it starts " + quoted(std::string_view(r.path).substr(0, 80)),
+                    std::string(site.file), site.line);
+        r = ResolvedHref{};
+    }
     return r;
 }
 

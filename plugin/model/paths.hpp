@@ -1,12 +1,18 @@
 // Resolving manifest hrefs to package paths, with the checks real packages need.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "plugin/model/diagnostics.hpp"
 
 namespace coursecrew {
+
+// The longest path a package file can have: a zip entry's name is at most
+// 65,535 bytes (and a folder's paths are shorter still). resolve_href()
+// refuses a longer href (href.too_long), so every File's path fits.
+inline constexpr std::size_t kMaxPathBytes = 65535;
 
 struct ResolvedHref {
     std::string path;    // package-relative, '/' separated, percent-decoded, normalised
@@ -24,13 +30,14 @@ struct HrefSite {
 // Joins xml:base values and an href, then resolves the result against the
 // manifest's folder (`manifest_dir`, "" or "dir/"). Reports href.* diagnostics:
 // backslashes (warning, fixed), bad percent-encoding (warning), query strings
-// (info: kept as parameters), absolute local paths and paths escaping the
-// package (error).
+// (info: kept as parameters), absolute local paths, paths escaping the
+// package and paths longer than kMaxPathBytes (error).
 ResolvedHref resolve_href(std::string_view manifest_dir, std::string_view base,
                           std::string_view href, const HrefSite &site, Diagnostics &diags);
 
 // True when `href` is a plain relative path that resolves to itself (no
-// "."/".." segments, nothing to decode or split): the fast path for readers.
+// "."/".." segments, nothing to decode or split, at most kMaxPathBytes):
+// the fast path for readers.
 bool is_plain_href(std::string_view href);
 
 // True when `s` starts with a URL scheme ("http:", "https:", "mailto:" ...).

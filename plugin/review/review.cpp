@@ -468,7 +468,7 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
     // scripts): owed by whoever holds the shell.
     std::vector<std::string> shell_missing;
     for (std::uint32_t f : course.shell)
-        if (!course.files[f].present) shell_missing.emplace_back(course.files[f].path);
+        if (!course.files[f].present) shell_missing.emplace_back(course.files[f].path());
     if (!shell_missing.empty()) {
         std::sort(shell_missing.begin(), shell_missing.end());
         const Role *holder = r.shell.role.empty() ? nullptr : map.find_role(r.shell.role);

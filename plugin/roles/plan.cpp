@@ -456,7 +456,7 @@ private:
             const std::size_t end = std::min(nf, begin + kBlock);
             if (any_kinds_)
                 for (std::size_t f = begin; f < end; ++f) {
-                    const auto k = static_cast<std::uint8_t>(file_kind(files[f].path));
+                    const auto k = static_cast<std::uint8_t>(file_kind(files[f].path()));
                     kinds[f - begin] = k;
                     const std::uint64_t *by_kind = kind_rules_.data() + k * words_;
                     std::uint64_t *mask = masks_.data() + f * words_;
@@ -470,11 +470,11 @@ private:
                 if (!r.kinds && r.paths.size() == 1) {  // the common case: one glob
                     r.paths.front().visit([&](auto match) {
                         for (std::size_t f = begin; f < end; ++f, word += words_)
-                            if (match(files[f].path)) *word |= bit;
+                            if (match(files[f].path())) *word |= bit;
                     });
                 } else {
                     for (std::size_t f = begin; f < end; ++f, word += words_)
-                        if (file_criteria_hold(r, files[f].path,
+                        if (file_criteria_hold(r, files[f].path(),
                                                static_cast<FileKind>(kinds[f - begin])))
                             *word |= bit;
                 }
@@ -513,7 +513,7 @@ private:
         for (std::uint32_t f : item.details().files) {
             const File &file = course_.files[f];
             if (file.shell) continue;  // the course's, not the piece's
-            files_.push_back({file.path, f, mask_of(f)});
+            files_.push_back({file.path(), f, mask_of(f)});
             hashed_files_ |= file.present && file.digest != kNone;
         }
         if (!res) {
@@ -530,10 +530,10 @@ private:
             for (std::uint32_t f = r.first_file; f < r.first_file + r.file_count; ++f) {
                 const File &file = course_.files[f];
                 if (file.shell) {  // the course's, not the piece's
-                    launch_listed |= file.path == res->launch_path;
+                    launch_listed |= file.path() == res->launch_path;
                     continue;
                 }
-                files_.push_back({file.path, f, mask_of(f)});
+                files_.push_back({file.path(), f, mask_of(f)});
                 hashed_files_ |= file.present && file.digest != kNone;
             }
             for (std::uint32_t d : r.dependencies) {
@@ -669,7 +669,7 @@ private:
             any = true;
             last = files_[i].path;
             const File &file = course_.files[files_[i].file];
-            text_.append(file.path);
+            text_.append(file.path());
             text_.push_back('\0');
             text_.append(course_.digests[file.digest].view());
             text_.push_back('\n');
@@ -953,7 +953,7 @@ void check_against_course(const RoleMap &map, const Course &course, std::vector<
             for (const auto &t : course.items[p].title.values) titles.push_back(t.second);
         }
     }
-    for (const File &f : course.files) paths.push_back(f.path);
+    for (const File &f : course.files) paths.push_back(f.path());
     for (const Resource &r : course.resources)
         if (!r.launch_path.empty()) paths.push_back(r.launch_path);
 

@@ -154,6 +154,15 @@ def huge_text(path):
     write(path, with_title(b"x" * (32 << 20)))
 
 
+@gen("xml/href-too-long.xml")
+def href_too_long(path):
+    # A <file> href longer than any name a zip can hold (65,535 bytes): one
+    # plain (the readers' fast path), one that needs resolving ("./").
+    write(path, BASE.replace(b'<file href="index.html"/>',
+                             b'<file href="index.html"/>\n      <file href="' + b"a" * 70_000 + b'"/>'
+                             b'\n      <file href="./' + b"b" * 70_000 + b'"/>'))
+
+
 def attributes_generator(count):
     # count attributes on the root element (libxml2 compares each new
     # attribute with those before it: the time grows with count squared).

@@ -68,7 +68,7 @@ struct Fixture {
         BOOST_TEST_REQUIRE(inspect_package(path, options, ins) == 0);
         Read out;
         for (const File &f : ins.course.files)
-            if (f.digest != kNone) out.digests[std::string(f.path)] = ins.course.digests[f.digest].str();
+            if (f.digest != kNone) out.digests[std::string(f.path())] = ins.course.digests[f.digest].str();
         out.reused = cache.reused();
         out.computed = cache.computed();
         BOOST_TEST_REQUIRE(cache.save(error), error);
@@ -80,7 +80,7 @@ struct Fixture {
         BOOST_TEST_REQUIRE(inspect_package(path.empty() ? package : path, {}, ins) == 0);
         std::map<std::string, std::string> out;
         for (const File &f : ins.course.files)
-            if (f.digest != kNone) out[std::string(f.path)] = ins.course.digests[f.digest].str();
+            if (f.digest != kNone) out[std::string(f.path())] = ins.course.digests[f.digest].str();
         return out;
     }
     std::int64_t rows() {

@@ -689,7 +689,7 @@ BOOST_AUTO_TEST_CASE(defaults_on_the_sample_course) {
     BOOST_TEST(roles_of(p, "SCO-FIRE") == (Names{"designer", "writer"}), boost::test_tools::per_element());
     BOOST_TEST(roles_of(p, "SCO-QUIZ") == (Names{"designer", "writer"}), boost::test_tools::per_element());
     Names shell;
-    for (std::uint32_t f : c.shell) shell.push_back(std::string(c.files[f].path));
+    for (std::uint32_t f : c.shell) shell.push_back(std::string(c.files[f].path()));
     BOOST_TEST(shell == (Names{"shared/course.css", "shared/images/logo.png", "shared/images/warning.png",
                                "shared/scorm-api.js"}),
                boost::test_tools::per_element());

@@ -473,6 +473,7 @@ bool AssetFinder::add(std::string_view ref, std::vector<std::string> &out) const
             if (!r.ok || r.is_url || r.path.empty()) return false;
             path = std::move(r.path);
         }
+        if (path.size() > kMaxPathBytes) return false;  // no package file has so long a name
         if (index_.find(path)) {
             out.push_back(path);
             return true;
