@@ -289,6 +289,28 @@ BOOST_AUTO_TEST_CASE(modules_are_the_content_objects_under_the_course_and_pieces
     BOOST_TEST(!graphic["facts"].HasMember("question"));
 }
 
+// The reader takes an object's _id, _type, _parentId and _component from
+// wherever they are among its members, the first one when a name is given
+// twice (as RapidJSON's FindMember does), and stops looking once it has all
+// four.
+BOOST_AUTO_TEST_CASE(the_first_of_a_repeated_member_counts_wherever_it_is) {
+    AdaptCourse course;
+    for (const char *lang : {"en", "fr"})
+        cctest::write_file(course.dir / (std::string("course/") + lang + "/components.json"), R"([
+  {"title":"Late","body":"<p>x</p>","_classes":"","_parentId":"b-1","_id":"c-late","_type":"component",
+   "_component":"text","_id":"c-second","_component":"mcq"},
+  {"_id":"c-first","_id":"c-again","_parentId":"b-2","_parentId":"b-1","_type":"component","_component":"graphic"}])");
+    const cctest::Result r = cctest::inspect(course.dir.path(), listing());
+    const std::vector<Piece> ps = pieces_of(r.doc);
+    BOOST_REQUIRE(ps.size() == 2u);
+    BOOST_TEST(ps[0].id == "c-late");
+    BOOST_TEST(ps[0].type == "adapt:text");
+    BOOST_TEST(ps[0].module == "co-menu");
+    BOOST_TEST(ps[1].id == "c-first");
+    BOOST_TEST(ps[1].type == "adapt:graphic");
+    BOOST_TEST(ps[1].module == "co-p2");  // b-2's page, not b-1's
+}
+
 // An Adapt build without spoor has no manifest: the course is read from its
 // JSON alone, named as spoor's manifest would name it, and every file in the
 // build that no component uses is the course shell. Its statuses are kept

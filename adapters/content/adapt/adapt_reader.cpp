@@ -63,18 +63,24 @@ struct Object {
 
 Object read_object(const Value &v, std::uint32_t file, long index) {
     Object o{&v, file, index, {}, {}, {}, {}, false};
-    // From the last member to the first, so that a name given twice counts
-    // the first time, as FindMember would.
-    for (auto m = v.MemberEnd(); m != v.MemberBegin();) {
-        --m;
+    // A name given twice counts the first time, as FindMember would. The
+    // tools write these four first, so the scan mostly stops early.
+    enum : unsigned { kId = 1, kType = 2, kParent = 4, kComponent = 8, kAll = 15 };
+    unsigned seen = 0;
+    for (auto m = v.MemberBegin(); m != v.MemberEnd() && seen != kAll; ++m) {
         const std::string_view name(m->name.GetString(), m->name.GetStringLength());
         if (name.size() < 3 || name[0] != '_') continue;
         const std::string_view text =
             m->value.IsString() ? std::string_view(m->value.GetString(), m->value.GetStringLength()) : std::string_view();
-        if (name == "_id") o.id = text;
-        else if (name == "_type") o.type = text;
-        else if (name == "_parentId") o.parent = text;
-        else if (name == "_component") o.component = text, o.is_component = true;
+        auto take = [&](unsigned bit, std::string_view &field) {
+            if (seen & bit) return;
+            seen |= bit;
+            field = text;
+        };
+        if (name == "_id") take(kId, o.id);
+        else if (name == "_type") take(kType, o.type);
+        else if (name == "_parentId") take(kParent, o.parent);
+        else if (name == "_component") take(kComponent, o.component), o.is_component = true;
     }
     return o;
 }
