@@ -232,7 +232,18 @@ const RoleForecast *role_forecast(const ModuleForecast &f, const std::string &ro
 // stalled or beyond-horizon forecast with such a due date is late too.
 void add_forecasts(Review &r, const Timelines &t, std::int64_t today) {
     r.forecasting = true;
-    auto by_module = [](const auto &x, const std::string &id) { return x.module < id; };
+    // Sorted by module id as build_timelines makes them; a hand-made one
+    // may not be, and is then searched from the start.
+    auto sorted = [](const auto &list) {
+        return std::is_sorted(list.begin(), list.end(), [](const auto &a, const auto &b) { return a.module < b.module; });
+    };
+    const bool modules_sorted = sorted(t.modules), forecasts_sorted = sorted(t.forecasts);
+    auto find = [](const auto &list, bool is_sorted, const std::string &id) {
+        auto it = is_sorted ? std::lower_bound(list.begin(), list.end(), id,
+                                               [](const auto &x, const std::string &key) { return x.module < key; })
+                            : std::find_if(list.begin(), list.end(), [&](const auto &x) { return x.module == id; });
+        return it != list.end() && it->module == id ? &*it : nullptr;
+    };
     auto noun = [&](const std::string &role) {
         for (const Role &x : r.roles)
             if (x.id == role) return role_noun(x.title.empty() ? x.id : x.title);
@@ -243,10 +254,9 @@ void add_forecasts(Review &r, const Timelines &t, std::int64_t today) {
         return !due.empty() && parse_date(due, due_day) && today <= due_day;
     };
     for (ReviewModule &m : r.modules) {
-        auto tl = std::lower_bound(t.modules.begin(), t.modules.end(), m.id, by_module);
-        if (tl != t.modules.end() && tl->module == m.id) m.timeline = *tl;
-        auto fc = std::lower_bound(t.forecasts.begin(), t.forecasts.end(), m.id, by_module);
-        if (fc == t.forecasts.end() || fc->module != m.id) continue;
+        if (const ModuleTimeline *tl = find(t.modules, modules_sorted, m.id)) m.timeline = *tl;
+        const ModuleForecast *fc = find(t.forecasts, forecasts_sorted, m.id);
+        if (!fc) continue;
         m.forecast = *fc;
         const ModuleForecast &f = *m.forecast;
         const std::string &due = f.due.empty() ? m.due : f.due;

@@ -541,6 +541,58 @@ BOOST_AUTO_TEST_CASE(html_burnup_per_module) {
     BOOST_TEST(plain.find("Progress over time") == std::string::npos);
 }
 
+// Hand-made timelines need not be tidy: unsorted, an empty series, a module
+// without a forecast, one only the timelines know, counts of zero, a
+// forecast state without its dates. Every format renders, the JSON stays
+// valid, and no chart divides by zero.
+BOOST_AUTO_TEST_CASE(odd_timelines_render) {
+    World w;
+    std::swap(w.timelines.modules[0], w.timelines.modules[1]);
+    std::swap(w.timelines.forecasts[0], w.timelines.forecasts[1]);
+    w.timelines.modules[0].overall.clear();  // MOD-B: no history
+    w.timelines.modules[0].by_role = {{"artist", {}}};
+    w.timelines.forecasts[1].roles.clear();  // MOD-A: a forecast without roles
+    w.timelines.forecasts[1].p50 = 0;        // and without a 50% date
+    cc::ModuleTimeline ghost;
+    ghost.module = "MOD-GHOST";
+    ghost.overall = {{kAsOf, 0, 0}};
+    w.timelines.modules.push_back(ghost);
+    const cc::Review r = w.review();
+    BOOST_TEST_REQUIRE(r.modules.size() == 2u);
+    BOOST_TEST(r.modules[0].timeline.has_value());  // found although unsorted
+    BOOST_TEST(r.modules[1].forecast.has_value());
+    BOOST_TEST(r.modules[1].timeline->overall.empty());
+    for (auto f : {cc::ReviewFormat::Table, cc::ReviewFormat::Json, cc::ReviewFormat::Csv, cc::ReviewFormat::Html})
+        BOOST_TEST(!cc::render_review(r, f).empty());
+    const std::string json = cc::render_review(r, cc::ReviewFormat::Json);
+    rapidjson::Document doc;
+    doc.Parse(json.c_str(), json.size());
+    BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
+    const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
+    BOOST_TEST(h.find("No history yet.") != std::string::npos);
+    BOOST_TEST(occurrences(h, "<figure class=\"burnup\">") == 1u);
+    const std::size_t at = h.find("<figure class=\"burnup\">");
+    const std::string chart = h.substr(at, h.find("</figure>", at) - at);
+    BOOST_TEST(chart.find("nan") == std::string::npos);
+    BOOST_TEST(chart.find("inf") == std::string::npos);
+    BOOST_TEST(cc::render_review_series_csv(r).find("MOD-GHOST") == std::string::npos);
+
+    // A single day of history, nothing at all to do: still a chart.
+    World flat;
+    flat.timelines.modules[0].overall = {{kAsOf, 0, 0}};
+    flat.timelines.forecasts[0].due.clear();
+    flat.timelines.forecasts[0].state = cc::ForecastState::Done;
+    flat.timelines.forecasts[0].p50 = flat.timelines.forecasts[0].p85 = 0;
+    flat.map.schedule.clear();
+    const std::string fh = cc::render_review(flat.review(), cc::ReviewFormat::Html);
+    BOOST_TEST(occurrences(fh, "<figure class=\"burnup\">") == 2u);
+    const std::size_t fat = fh.find("<figure class=\"burnup\">");
+    const std::string flat_chart = fh.substr(fat, fh.find("</figure>", fat) - fat);
+    BOOST_TEST(flat_chart.find("nan") == std::string::npos);
+    BOOST_TEST(flat_chart.find("inf") == std::string::npos);
+    BOOST_TEST(flat_chart.find("data-first=\"2026-12-14\" data-last=\"2026-12-15\"") != std::string::npos);
+}
+
 // The page with charts in headless Chromium (tests/html/render_check.sh) at
 // desktop and phone widths: the page is the review, and the charts alone
 // (everything else made invisible) are not blank. Skipped without Chromium.
