@@ -46,6 +46,7 @@ struct InspectArgs {
 struct ReviewArgs {
     std::string package, module, format = "table", output;
     int overload = 0, stale_days = 0, at_risk_days = -1;
+    bool series = false;
     WorkspaceArgs ws;
     coursecrew::cli::PullArgs pull;
 };
@@ -227,6 +228,14 @@ int run_review(PluginHost &host, const ReviewArgs &a) {
     }
     put(w, "format", a.format);
     if (!a.module.empty()) put(w, "module", a.module);
+    if (a.series) {
+        if (a.format != "csv") {
+            std::cerr << "coursecrew: --series needs --format csv\n";
+            return kExitUsage;
+        }
+        w.Key("series");
+        w.Bool(true);
+    }
     if (a.overload > 0) { w.Key("overload_threshold"); w.Int(a.overload); }
     if (a.stale_days > 0) { w.Key("stale_days"); w.Int(a.stale_days); }
     if (a.at_risk_days >= 0) { w.Key("at_risk_days"); w.Int(a.at_risk_days); }
@@ -402,6 +411,9 @@ int main(int argc, char **argv) {
     review_cmd->add_option("--module", review.module, "Only this module (its identifier)");
     review_cmd->add_option("--format", review.format, "table (default), json, csv or html")
         ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+    review_cmd->add_flag("--series", review.series,
+                         "With --format csv: the burn-up series and forecasts by day (module, role, person) "
+                         "instead of one row per (piece, role)");
     review_cmd->add_option("-o,--output", review.output, "Write to this file instead of standard output");
     review_cmd->add_option("--overload", review.overload, "Open pairs per person before 'overload' (default 10)")
         ->check(CLI::Range(1, 1000000));

@@ -126,6 +126,10 @@ const std::vector<Binding> &bindings() {
              return parse_review_format(v, s.workspace.format) ? std::string()
                                                                : "expected table, json, csv or html";
          })},
+        {{"series", "boolean", "false",
+          "With format csv: the burn-up series and forecasts (module, role, person by day) instead of one "
+          "row per (piece, role); see docs/review-forecast.md."},
+         boolean([](Settings &s, bool v) { s.workspace.series = v; })},
         {{"overload_threshold", "integer", "10",
           "Open pairs one person may hold before the review reports overload."},
          integer(1, 1'000'000, [](Settings &s, std::uint64_t v) { s.workspace.review.overload_threshold = v; })},

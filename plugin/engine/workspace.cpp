@@ -354,7 +354,8 @@ bool review_package(const std::string &package, const InspectOptions &inspect_op
     if (!rec.store->take_notice(rec.result.course, notice, why)) return fail(error, COURSECREW_E_IO, why);
     if (!notice.empty()) review.notices.push_back(std::move(notice));
     if (has_sync && !team_state(*rec.store, sync, rec.result.course, ro.module, review.team, error)) return false;
-    rendered = render_review(review, options.format);
+    rendered = options.series && options.format == ReviewFormat::Csv ? render_review_series_csv(review)
+                                                                       : render_review(review, options.format);
     return true;
 }
 

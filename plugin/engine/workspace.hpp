@@ -31,6 +31,7 @@ struct WorkspaceOptions {
     std::int64_t now = 0;                             // the clock (0 = the system clock)
     ReviewOptions review;
     ReviewFormat format = ReviewFormat::Json;
+    bool series = false;  // with Csv: render_review_series_csv (issue 14)
 };
 
 // Why a workspace call failed: a status and, for a broken role map, every

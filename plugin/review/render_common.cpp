@@ -87,7 +87,8 @@ std::string lower(std::string s) {
 }  // namespace
 
 std::string counts_text(const KindCounts &k) {
-    static constexpr std::array<std::size_t, 6> order = {5, 6, 0, 3, 4, 7};  // overdue, at risk, gaps, stale, changed, waiting
+    // overdue, at risk, forecast late, gaps, stale, changed, waiting
+    static constexpr std::array<std::size_t, 7> order = {5, 6, kForecastLate, 0, 3, 4, 7};
     std::string o;
     for (std::size_t i : order) {
         if (!k[i]) continue;
@@ -143,6 +144,69 @@ std::string remote_text(const ReviewPair &p) {
     std::string o = "changed on another seat";
     if (!p.by.empty()) o += " by " + p.by;
     if (p.since > 0) o += ", " + format_when(p.since);
+    return o;
+}
+
+std::string day_str(Day d) {
+    if (d == 0) return {};
+    return stamp(static_cast<std::int64_t>(d) * kDay, false).str();
+}
+
+std::string_view forecast_state_id(ForecastState s) {
+    switch (s) {
+    case ForecastState::Done: return "done";
+    case ForecastState::Forecast: return "forecast";
+    case ForecastState::TooLittleHistory: return "too_little_history";
+    case ForecastState::Stalled: return "stalled";
+    case ForecastState::BeyondHorizon: return "beyond_horizon";
+    }
+    return "too_little_history";
+}
+
+std::vector<ProgressPoint> resample(const ProgressSeries &s, std::size_t width) {
+    std::vector<ProgressPoint> out;
+    if (s.empty() || width == 0) return out;
+    out.reserve(width);
+    const std::int64_t first = s.front().day, span = static_cast<std::int64_t>(s.back().day) - first;
+    std::size_t at = 0;  // the last point on or before the column's day
+    for (std::size_t i = 0; i < width; ++i) {
+        const std::int64_t day = width == 1 ? first + span : first + span * static_cast<std::int64_t>(i) /
+                                                                     static_cast<std::int64_t>(width - 1);
+        while (at + 1 < s.size() && s[at + 1].day <= day) ++at;
+        out.push_back(ProgressPoint{static_cast<Day>(day), s[at].done, s[at].total});
+    }
+    return out;
+}
+
+std::string forecast_text(const ModuleForecast &f, const Digest &dg) {
+    std::string o;
+    switch (f.state) {
+    case ForecastState::Done: return "done, nothing left";
+    case ForecastState::Forecast: break;
+    case ForecastState::TooLittleHistory:
+        return "no forecast: " + (f.reason.empty() ? std::string("too little history") : f.reason);
+    case ForecastState::Stalled:
+        return "no forecast: " + (f.reason.empty() ? std::string("stalled") : f.reason);
+    case ForecastState::BeyondHorizon:
+        o = "no forecast: " + (f.reason.empty() ? "not done within " + std::to_string(f.settings.horizon_days) +
+                                                      " working days"
+                                                : f.reason);
+        if (!f.bottleneck.empty()) o += " (bottleneck " + dg.title(f.bottleneck) + ")";
+        return o;
+    }
+    o = "50% " + day_str(f.p50) + ", 85% " + day_str(f.p85);
+    std::string paren;
+    if (!f.due.empty()) {
+        paren = "due " + f.due + ", ";
+        if (f.late_days > 0) paren += plural(static_cast<std::size_t>(f.late_days), "working day", "working days") + " late";
+        else if (day_str(f.p85) > f.due) paren += "late";  // due on a day off: late, by no working day
+        else paren += "on time";
+    }
+    if (!f.bottleneck.empty()) {
+        if (!paren.empty()) paren += "; ";
+        paren += "bottleneck " + dg.title(f.bottleneck);
+    }
+    if (!paren.empty()) o += " (" + paren + ")";
     return o;
 }
 

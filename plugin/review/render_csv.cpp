@@ -1,5 +1,6 @@
 // The review as CSV (RFC 4180): one row per (piece, role), every cell a
 // spreadsheet could read as a formula neutralised.
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,99 @@ std::string render_csv(const Review &r) {
             csv_field(o, c->note);
             o += ",another seat's version\r\n";
         }
+    return o;
+}
+
+// ---------------------------------------------------------------- series (issue 14)
+// The burn-up series and the forecasts in long format, one header for both
+// kinds of row (docs/review-forecast.md):
+//   module,scope,key,date,done,total,p50,p85,due,late_days,state,remaining,throughput,sampled_days,reason
+// Series rows: scope "module" (key: the module id), "role" (the role id) or
+// "person" (the display name); date, done and total; the rest empty.
+// Forecast rows, after a module's series: scope "forecast", key "module"
+// for the module's own forecast, then one per role (the role id); date is
+// the day forecast from, done and total empty; p50, p85 and due are dates
+// ("" when not set), late_days is set only with a due date.
+namespace {
+
+void csv_int(std::string &o, long long v) {
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    o.append(buf, res.ptr);
+}
+
+void series_rows(std::string &o, const std::string &module, std::string_view scope, const std::string &key,
+                 const ProgressSeries &s) {
+    for (const ProgressPoint &p : s) {
+        csv_field(o, module);
+        o.push_back(',');
+        o += scope;
+        o.push_back(',');
+        csv_field(o, key);
+        o.push_back(',');
+        o += day_str(p.day);
+        o.push_back(',');
+        csv_int(o, p.done);
+        o.push_back(',');
+        csv_int(o, p.total);
+        o += ",,,,,,,,,\r\n";
+    }
+}
+
+void forecast_row(std::string &o, const std::string &module, const std::string &key, Day as_of, Day p50, Day p85,
+                  const std::string &due, int late_days, ForecastState state, const RoleForecast *role,
+                  const std::string &reason) {
+    csv_field(o, module);
+    o += ",forecast,";
+    csv_field(o, key);
+    o.push_back(',');
+    o += day_str(as_of);
+    o += ",,,";
+    o += day_str(p50);
+    o.push_back(',');
+    o += day_str(p85);
+    o.push_back(',');
+    csv_field(o, due);
+    o.push_back(',');
+    if (!due.empty()) csv_int(o, late_days);
+    o.push_back(',');
+    o += forecast_state_id(state);
+    o.push_back(',');
+    if (role) {
+        csv_int(o, role->remaining);
+        o.push_back(',');
+        char buf[32];
+        const auto res = std::to_chars(buf, buf + sizeof buf, role->throughput, std::chars_format::fixed, 3);
+        o.append(buf, res.ptr);
+        o.push_back(',');
+        csv_int(o, role->sampled_days);
+    } else {
+        o += ",,";
+    }
+    o.push_back(',');
+    csv_field(o, reason);
+    o += "\r\n";
+}
+
+}  // namespace
+
+std::string render_series_csv(const Review &r) {
+    std::string o =
+        "module,scope,key,date,done,total,p50,p85,due,late_days,state,remaining,throughput,sampled_days,reason\r\n";
+    for (const ReviewModule &m : r.modules) {
+        if (m.timeline) {
+            series_rows(o, m.id, "module", m.id, m.timeline->overall);
+            for (const auto &[role, s] : m.timeline->by_role) series_rows(o, m.id, "role", role, s);
+            for (const auto &[name, s] : m.timeline->by_person) series_rows(o, m.id, "person", name, s);
+        }
+        if (m.forecast) {
+            const ModuleForecast &f = *m.forecast;
+            forecast_row(o, m.id, "module", f.as_of, f.p50, f.p85, f.due, f.late_days, f.state, nullptr, f.reason);
+            for (const RoleForecast &rf : f.roles)
+                forecast_row(o, m.id, rf.role, f.as_of, rf.p50, rf.p85, rf.due, rf.late_days, rf.state, &rf,
+                             rf.reason);
+        }
+    }
     return o;
 }
 

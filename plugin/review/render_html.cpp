@@ -1,6 +1,8 @@
 // The review as one self-contained HTML page: inline CSS and SVG bars, no
 // script, nothing fetched; legible on a phone, in print and in greyscale.
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <string>
 
 #include "coursecrew/coursecrew.h"
@@ -166,6 +168,286 @@ const char *const kTeamCss = R"CSS(
 .grid td.s{white-space:nowrap}
 .grid td.n{white-space:normal;color:var(--muted)}
 )CSS";
+
+// Added only for a review with a forecast (Review::forecasting, issue 14):
+// the burn-up charts and the forecast tables.
+const char *const kForecastCss = R"CSS(
+.burnup{margin:8px 0;max-width:680px}
+.burnup svg{display:block;width:100%;height:auto;border:1px solid var(--line);border-radius:8px;background:#fff}
+.burnup text{font-family:inherit;font-size:12px;fill:var(--ink)}
+.burnup text.ax{fill:var(--muted);font-size:11px}
+.burnup figcaption{font-size:.85rem;color:var(--muted)}
+.burnup .legend{margin:6px 0 0}
+.burnup .legend svg{display:inline-block;width:28px;height:10px;border:0;border-radius:0;background:none}
+.fc{margin:6px 0}
+.fc.late{color:var(--late);font-weight:600}
+.grid.fct td{white-space:nowrap;font-variant-numeric:tabular-nums}
+@media (max-width:640px){.burnup text{font-size:15px}.burnup text.ax{font-size:14px}}
+@media print{.burnup{max-width:16cm;break-inside:avoid}.burnup svg{border:0}}
+)CSS";
+
+// ---------------------------------------------------------------- burn-up (issue 14)
+// The chart's geometry, in viewBox units (the SVG scales to the width it is
+// given). The time axis spans the series and the due, 50% and 85% dates, so
+// every marker lies inside the plot.
+struct Chart {
+    static constexpr double kWidth = 480, kHeight = 260;
+    static constexpr double kLeft = 40, kRight = 468, kTop = 28, kBottom = 214;
+    std::int64_t first = 0, last = 1;  // days at kLeft and kRight
+    std::int64_t top = 1;              // pairs at kTop
+    double x(std::int64_t day) const {
+        return kLeft + (kRight - kLeft) * static_cast<double>(day - first) / static_cast<double>(last - first);
+    }
+    double y(std::int64_t pairs) const {
+        return kBottom - (kBottom - kTop) * static_cast<double>(pairs) / static_cast<double>(top);
+    }
+};
+
+// A coordinate with one decimal, locale-free.
+void coord(std::string &o, double v) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+    o.append(buf, res.ptr);
+}
+
+// A step line through the series (a count holds until the next change).
+void step_points(std::string &o, const Chart &c, const ProgressSeries &s, bool done) {
+    bool first = true;
+    std::int32_t prev = 0;
+    for (const ProgressPoint &p : s) {
+        const std::int32_t v = done ? p.done : p.total;
+        if (!first) {  // the previous value up to this day, then the step
+            o.push_back(' ');
+            coord(o, c.x(p.day));
+            o.push_back(',');
+            coord(o, c.y(prev));
+        }
+        if (!first) o.push_back(' ');
+        coord(o, c.x(p.day));
+        o.push_back(',');
+        coord(o, c.y(v));
+        prev = v;
+        first = false;
+    }
+}
+
+void vline(std::string &o, const Chart &c, std::int64_t day, const char *cls, const char *style) {
+    o += "<line class=\"";
+    o += cls;
+    o += "\" x1=\"";
+    coord(o, c.x(day));
+    o += "\" x2=\"";
+    coord(o, c.x(day));
+    o += "\" y1=\"";
+    coord(o, Chart::kTop - 6);
+    o += "\" y2=\"";
+    coord(o, Chart::kBottom);
+    o += "\" ";
+    o += style;
+    o += "/>";
+}
+
+void text_at(std::string &o, double x, double y, const char *anchor, const char *cls, std::string_view text) {
+    o += "<text x=\"";
+    coord(o, x);
+    o += "\" y=\"";
+    coord(o, y);
+    o += "\" text-anchor=\"";
+    o += anchor;
+    o += "\"";
+    if (*cls) {
+        o += " class=\"";
+        o += cls;
+        o += "\"";
+    }
+    o += ">";
+    esc(o, text);
+    o += "</text>";
+}
+
+// Where a label near x goes without leaving the chart.
+const char *anchor_for(double x) {
+    return x < Chart::kLeft + 40 ? "start" : x > Chart::kRight - 40 ? "end" : "middle";
+}
+
+void html_burnup(std::string &o, const ReviewModule &m, std::size_t index) {
+    const ProgressSeries &s = m.timeline->overall;
+    const ModuleForecast *f = m.forecast ? &*m.forecast : nullptr;
+    Chart c;
+    c.first = s.front().day;
+    c.last = s.back().day;
+    std::int64_t due_day = 0;
+    const std::string &due = f && !f->due.empty() ? f->due : m.due;
+    const bool has_due = !due.empty() && parse_date(due, due_day);
+    const bool has_p = f && f->state == ForecastState::Forecast && f->p50 != 0 && f->p85 != 0;
+    auto widen = [&](std::int64_t d) {
+        c.first = std::min(c.first, d);
+        c.last = std::max(c.last, d);
+    };
+    if (has_due) widen(due_day);
+    if (has_p) {
+        widen(f->p50);
+        widen(f->p85);
+    }
+    if (c.last <= c.first) c.last = c.first + 1;
+    for (const ProgressPoint &p : s) c.top = std::max<std::int64_t>(c.top, std::max(p.total, p.done));
+
+    const ProgressPoint &now = s.back();
+    std::string label = "Burn-up of " + m.title + ": " + std::to_string(now.done) + " of " +
+                        plural(static_cast<std::size_t>(std::max(0, now.total)), "pair", "pairs") + " done on " +
+                        day_str(now.day) + ", from " + day_str(s.front().day);
+    if (has_due) label += "; due " + due;
+    if (has_p) label += "; 50% forecast " + day_str(f->p50) + ", 85% forecast " + day_str(f->p85);
+
+    o += "<figure class=\"burnup\"><svg viewBox=\"0 0 480 260\" width=\"100%\" role=\"img\" focusable=\"false\" "
+         "aria-labelledby=\"b";
+    append_uint(o, index);
+    o += "t\" data-first=\"";
+    o += day_str(static_cast<Day>(c.first));
+    o += "\" data-last=\"";
+    o += day_str(static_cast<Day>(c.last));
+    o += "\"><title id=\"b";
+    append_uint(o, index);
+    o += "t\">";
+    esc(o, label);
+    o += "</title>";
+    // Grid and axes: counts at 0, half and the top; dates at both ends and the middle.
+    std::vector<std::int64_t> ticks = {0, c.top};
+    if (c.top >= 4) ticks.insert(ticks.begin() + 1, c.top / 2);
+    for (std::int64_t t : ticks) {
+        o += "<line x1=\"40\" x2=\"468\" y1=\"";
+        coord(o, c.y(t));
+        o += "\" y2=\"";
+        coord(o, c.y(t));
+        o += t ? "\" stroke=\"#e5e7eb\"/>" : "\" stroke=\"#6b7280\"/>";
+        text_at(o, Chart::kLeft - 6, c.y(t) + 4, "end", "ax", std::to_string(t));
+    }
+    o += "<line x1=\"40\" x2=\"40\" y1=\"28\" y2=\"214\" stroke=\"#6b7280\"/>";
+    text_at(o, Chart::kLeft, 232, "start", "ax", day_str(static_cast<Day>(c.first)));
+    if (c.last - c.first >= 4)
+        text_at(o, (Chart::kLeft + Chart::kRight) / 2, 232, "middle", "ax",
+                day_str(static_cast<Day>(c.first + (c.last - c.first) / 2)));
+    text_at(o, Chart::kRight, 232, "end", "ax", day_str(static_cast<Day>(c.last)));
+    text_at(o, 8, 18, "start", "ax", "pairs");
+
+    // The due date: a solid red vertical line, labelled at the top.
+    if (has_due) {
+        o += "<g class=\"due-mark\" data-day=\"";
+        o += due;
+        o += "\">";
+        vline(o, c, due_day, "due", "stroke=\"#b91c1c\" stroke-width=\"2\"");
+        text_at(o, c.x(due_day), Chart::kTop - 10, anchor_for(c.x(due_day)), "", "due " + due);
+        o += "</g>";
+    }
+    // The 50% and 85% dates: dotted lines with a triangle on the time axis.
+    if (has_p) {
+        auto mark = [&](Day d, const char *cls, const std::string &text) {
+            o += "<g class=\"";
+            o += cls;
+            o += "\" data-day=\"";
+            o += day_str(d);
+            o += "\">";
+            vline(o, c, d, "fc-line", "stroke=\"#2563eb\" stroke-width=\"1.5\" stroke-dasharray=\"1 3\"");
+            const double x = c.x(d);
+            o += "<path d=\"M";
+            coord(o, x);
+            o += ",214 l-5,9 h10 z\" fill=\"#2563eb\"/>";
+            if (!text.empty()) text_at(o, x, 250, anchor_for(x), "", text);
+            o += "</g>";
+        };
+        const double x50 = c.x(f->p50), x85 = c.x(f->p85);
+        if (f->p50 == f->p85) {
+            mark(f->p85, "p85-mark", "50% and 85%");
+        } else if (x85 - x50 < 40) {  // close: one label, read left (50%) to right (85%)
+            mark(f->p50, "p50-mark", "");
+            mark(f->p85, "p85-mark", "");
+            text_at(o, (x50 + x85) / 2, 250, anchor_for((x50 + x85) / 2), "", "50% 85%");
+        } else {
+            mark(f->p50, "p50-mark", "50%");
+            mark(f->p85, "p85-mark", "85%");
+        }
+    }
+    // All pairs (dashed) under done (solid, thicker).
+    o += "<polyline class=\"total\" fill=\"none\" stroke=\"#374151\" stroke-width=\"2\" stroke-dasharray=\"6 4\" points=\"";
+    step_points(o, c, s, false);
+    o += "\"/><polyline class=\"done\" fill=\"none\" stroke=\"#16a34a\" stroke-width=\"3\" points=\"";
+    step_points(o, c, s, true);
+    o += "\"/></svg>\n<figcaption><ul class=\"legend\">"
+         "<li><svg viewBox=\"0 0 28 10\" aria-hidden=\"true\" focusable=\"false\"><line x1=\"0\" x2=\"28\" y1=\"5\" "
+         "y2=\"5\" stroke=\"#16a34a\" stroke-width=\"3\"/></svg>Done pairs</li>"
+         "<li><svg viewBox=\"0 0 28 10\" aria-hidden=\"true\" focusable=\"false\"><line x1=\"0\" x2=\"28\" y1=\"5\" "
+         "y2=\"5\" stroke=\"#374151\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/></svg>All pairs (scope)</li>";
+    if (has_due)
+        o += "<li><svg viewBox=\"0 0 28 10\" aria-hidden=\"true\" focusable=\"false\"><line x1=\"14\" x2=\"14\" "
+             "y1=\"0\" y2=\"10\" stroke=\"#b91c1c\" stroke-width=\"2\"/></svg>Due date</li>";
+    if (has_p)
+        o += "<li><svg viewBox=\"0 0 28 10\" aria-hidden=\"true\" focusable=\"false\"><line x1=\"14\" x2=\"14\" "
+             "y1=\"0\" y2=\"10\" stroke=\"#2563eb\" stroke-width=\"1.5\" stroke-dasharray=\"1 3\"/></svg>"
+             "Finish date, 50% and 85% likely</li>";
+    o += "</ul></figcaption></figure>\n";
+}
+
+// The forecast in words and the inputs it came from, per role.
+void html_forecast(std::string &o, const ReviewModule &m, const Digest &dg) {
+    const ModuleForecast &f = *m.forecast;
+    const bool late = f.late_days > 0 || (f.state == ForecastState::Forecast && !f.due.empty() &&
+                                          day_str(f.p85) > f.due);
+    o += late ? "<p class=\"fc late\">\xE2\x9A\xA0 Forecast: " : "<p class=\"fc\">Forecast: ";
+    esc(o, forecast_text(f, dg));
+    o += "</p>\n<p class=\"meta\">From ";
+    esc(o, day_str(f.as_of));
+    o += ": done pairs per working day sampled from the last ";
+    append_uint(o, static_cast<std::size_t>(std::max(0, f.settings.window_days)));
+    o += " working days, per role; ";
+    append_uint(o, static_cast<std::size_t>(std::max(0, f.settings.trials)));
+    o += " simulated runs (seed ";
+    o += std::to_string(f.settings.seed);
+    o += "); no forecast with fewer than ";
+    append_uint(o, static_cast<std::size_t>(std::max(0, f.settings.min_history_days)));
+    o += " working days of history. 50% and 85%: half and 85 in 100 runs finished by that day.</p>\n";
+    if (f.roles.empty()) return;
+    o += "<div class=\"scroll\"><table class=\"grid fct\"><thead><tr><th scope=\"col\">Role</th>"
+         "<th scope=\"col\">Forecast</th><th scope=\"col\">Left</th><th scope=\"col\">Done in window</th>"
+         "<th scope=\"col\">Days sampled</th><th scope=\"col\">Per working day</th><th scope=\"col\">50%</th>"
+         "<th scope=\"col\">85%</th><th scope=\"col\">Due</th><th scope=\"col\">Late</th></tr></thead><tbody>\n";
+    for (const RoleForecast &rf : f.roles) {
+        o += "<tr><th scope=\"row\">";
+        esc(o, dg.title(rf.role));
+        if (rf.role == f.bottleneck) o += " <small>(bottleneck)</small>";
+        o += "</th><td>";
+        switch (rf.state) {
+        case ForecastState::Done: o += "done"; break;
+        case ForecastState::Forecast: o += "forecast"; break;
+        case ForecastState::TooLittleHistory: o += "too little history"; break;
+        case ForecastState::Stalled: o += "stalled"; break;
+        case ForecastState::BeyondHorizon: o += "beyond the horizon"; break;
+        }
+        if (!rf.reason.empty()) {
+            o += ": ";
+            esc(o, rf.reason);
+        }
+        o += "</td><td>";
+        o += std::to_string(rf.remaining);
+        o += "</td><td>";
+        o += std::to_string(rf.done_in_window);
+        o += "</td><td>";
+        o += std::to_string(rf.sampled_days);
+        o += "</td><td>";
+        coord(o, rf.throughput);
+        o += "</td><td>";
+        o += rf.p50 ? day_str(rf.p50) : "\xE2\x80\x94";
+        o += "</td><td>";
+        o += rf.p85 ? day_str(rf.p85) : "\xE2\x80\x94";
+        o += "</td><td>";
+        if (rf.due.empty()) o += "\xE2\x80\x94";
+        else esc(o, rf.due);
+        o += "</td><td>";
+        if (rf.late_days > 0) o += plural(static_cast<std::size_t>(rf.late_days), "working day", "working days");
+        else o += "\xE2\x80\x94";
+        o += "</td></tr>\n";
+    }
+    o += "</tbody></table></div>\n";
+}
 
 // A horizontal bar as inline SVG: one rect per status, finished work first.
 // preserveAspectRatio="none" lets CSS give it any width; the <title> and the
@@ -396,6 +678,7 @@ std::string render_html(const Review &r) {
         o += "}\n";
     }
     if (r.team.shared) o += kTeamCss;
+    if (r.forecasting) o += kForecastCss;
     o += "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>";
     esc(o, title);
     o += "</h1>\n<p class=\"meta\">Production review \xC2\xB7 generated ";
@@ -558,6 +841,13 @@ std::string render_html(const Review &r) {
             o += "</table></div>";
         }
         o += "</div>\n";
+
+        if (r.forecasting) {
+            o += "<h3>Progress over time</h3>\n";
+            if (m.timeline && !m.timeline->overall.empty()) html_burnup(o, m, i + 1);
+            else o += "<p class=\"meta\">No history yet.</p>\n";
+            if (m.forecast) html_forecast(o, m, dg);
+        }
 
         const std::vector<std::string> roles = module_roles(m);
         o += "<h3>Pieces \xC3\x97 roles</h3>";

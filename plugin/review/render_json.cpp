@@ -200,9 +200,12 @@ void jprogress(JsonWriter &w, const Progress &p) {
     w.Double(std::floor(p.percent() * 10.0) / 10.0);  // one decimal, rounded down
     w.EndObject();
 }
-void jkinds(JsonWriter &w, const KindCounts &k) {
+// forecast_late only in a review with a forecast: without one, the counts
+// are what they were before issue 14.
+void jkinds(JsonWriter &w, const KindCounts &k, bool forecasting) {
     w.StartObject();
     for (std::size_t i = 0; i < kKinds.size(); ++i) {
+        if (i == kForecastLate && !forecasting) continue;
         w.Key(kKinds[i]);
         w.Uint64(k[i]);
     }
@@ -214,6 +217,110 @@ void jstatuses(JsonWriter &w, const StatusCounts &c) {
         jstr(w, kStatus[i].id);
         w.Uint64(c[i]);
     }
+    w.EndObject();
+}
+
+// ---- history and forecast (issue 14), only in a review built with timelines
+
+// [["2026-11-02", done, total], ...]
+void jseries(JsonWriter &w, const ProgressSeries &s) {
+    w.StartArray();
+    for (const ProgressPoint &p : s) {
+        w.StartArray();
+        jstr(w, day_str(p.day));
+        w.Int(p.done);
+        w.Int(p.total);
+        w.EndArray();
+    }
+    w.EndArray();
+}
+
+void jseries_map(JsonWriter &w, const std::vector<std::pair<std::string, ProgressSeries>> &m) {
+    w.StartObject();
+    for (const auto &[key, series] : m) {
+        jstr(w, key);
+        jseries(w, series);
+    }
+    w.EndObject();
+}
+
+void jhistory(JsonWriter &w, const ModuleTimeline &t) {
+    w.StartObject();
+    w.Key("overall");
+    jseries(w, t.overall);
+    w.Key("by_role");
+    jseries_map(w, t.by_role);
+    w.Key("by_person");
+    jseries_map(w, t.by_person);
+    w.EndObject();
+}
+
+// Members that are "not set" (an empty string, day 0) are left out.
+void jday_if(JsonWriter &w, const char *key, Day d) {
+    if (d == 0) return;
+    w.Key(key);
+    jstr(w, day_str(d));
+}
+void jstr_if(JsonWriter &w, const char *key, std::string_view s) {
+    if (s.empty()) return;
+    w.Key(key);
+    jstr(w, s);
+}
+
+void jforecast(JsonWriter &w, const ModuleForecast &f) {
+    w.StartObject();
+    w.Key("state");
+    jstr(w, forecast_state_id(f.state));
+    jstr_if(w, "reason", f.reason);
+    jday_if(w, "as_of", f.as_of);
+    jday_if(w, "p50", f.p50);
+    jday_if(w, "p85", f.p85);
+    jstr_if(w, "bottleneck", f.bottleneck);
+    jstr_if(w, "due", f.due);
+    if (!f.due.empty()) {
+        w.Key("late_days");
+        w.Int(f.late_days);
+    }
+    w.Key("inputs");
+    w.StartObject();
+    w.Key("window_days");
+    w.Int(f.settings.window_days);
+    w.Key("min_history_days");
+    w.Int(f.settings.min_history_days);
+    w.Key("trials");
+    w.Int(f.settings.trials);
+    w.Key("horizon_days");
+    w.Int(f.settings.horizon_days);
+    w.Key("seed");
+    w.Uint64(f.settings.seed);
+    w.EndObject();
+    w.Key("roles");
+    w.StartArray();
+    for (const RoleForecast &rf : f.roles) {
+        w.StartObject();
+        w.Key("role");
+        jstr(w, rf.role);
+        w.Key("state");
+        jstr(w, forecast_state_id(rf.state));
+        w.Key("remaining");
+        w.Int(rf.remaining);
+        w.Key("throughput");
+        w.Double(std::round(rf.throughput * 1000.0) / 1000.0);  // three decimals are plenty
+        w.Key("done_in_window");
+        w.Int(rf.done_in_window);
+        w.Key("sampled_days");
+        w.Int(rf.sampled_days);
+        jday_if(w, "p50", rf.p50);
+        jday_if(w, "p85", rf.p85);
+        jstr_if(w, "due", rf.due);
+        if (!rf.due.empty()) {
+            w.Key("late_days");
+            w.Int(rf.late_days);
+        }
+        jstr_if(w, "reason", rf.reason);
+        w.EndObject();
+    }
+    w.EndArray();
     w.EndObject();
 }
 
@@ -315,8 +422,16 @@ std::string render_json(const Review &r) {
         w.Key("statuses");
         jstatuses(w, sc);
         w.Key("findings");
-        jkinds(w, dg.kinds_by_module[i]);
+        jkinds(w, dg.kinds_by_module[i], r.forecasting);
         w.EndObject();
+        if (m.timeline) {
+            w.Key("history");
+            jhistory(w, *m.timeline);
+        }
+        if (m.forecast) {
+            w.Key("forecast");
+            jforecast(w, *m.forecast);
+        }
         w.Key("pieces");
         // An empty raw value makes the writer account for the member (the
         // ':' and its count); the array itself goes straight into `buf`.
@@ -398,7 +513,7 @@ std::string render_json(const Review &r) {
     w.Key("statuses");
     jstatuses(w, all);
     w.Key("findings");
-    jkinds(w, dg.kinds);
+    jkinds(w, dg.kinds, r.forecasting);
     w.EndObject();
     w.EndObject();
     return buf.take();

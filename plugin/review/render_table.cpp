@@ -102,6 +102,41 @@ void table_foreign(std::string &o, const Review &r, const Digest &dg, const std:
     }
 }
 
+// ---------------------------------------------------------------- history and forecast
+
+// Done/total per column as one of eight blocks, ▁ (nothing done) to █
+// (everything done): rounded down, so only a finished module reads full.
+constexpr std::string_view kBlocks[8] = {"\xE2\x96\x81", "\xE2\x96\x82", "\xE2\x96\x83", "\xE2\x96\x84",
+                                         "\xE2\x96\x85", "\xE2\x96\x86", "\xE2\x96\x87", "\xE2\x96\x88"};
+constexpr std::size_t kSparkWidth = 30;
+
+std::string sparkline(const ProgressSeries &s) {
+    std::string o;
+    for (const ProgressPoint &p : resample(s, kSparkWidth)) {
+        const std::size_t level =
+            p.total > 0 && p.done > 0 ? static_cast<std::size_t>(std::min(p.done, p.total)) * 7 / static_cast<std::size_t>(p.total) : 0;
+        o += kBlocks[level];
+    }
+    return o;
+}
+
+// "  history:  ▁▂▃▅▆▇  12/20 pairs done, 2026-11-02 to 2026-12-14" and
+// "  forecast: 50% ..., 85% ..." under a module's progress.
+void table_forecast(std::string &o, const ReviewModule &m, const Digest &dg) {
+    o += "  history:   ";
+    if (m.timeline && !m.timeline->overall.empty()) {
+        const ProgressSeries &s = m.timeline->overall;
+        o += sparkline(s);
+        o += "  " + std::to_string(s.back().done) + "/" + std::to_string(s.back().total) + " done, " +
+             day_str(s.front().day) + " to " + day_str(s.back().day);
+    } else {
+        o += "no history";
+    }
+    o += "\n  forecast:  ";
+    o += m.forecast ? one_line(forecast_text(*m.forecast, dg)) : std::string("none");
+    end_line(o);
+}
+
 void table_findings(std::string &o, const std::vector<const Finding *> &list, const char *indent) {
     for (const Finding *f : list) {
         o += indent;
@@ -185,6 +220,8 @@ std::string render_table(const Review &r) {
             }
             o += '\n';
         }
+
+        if (r.forecasting) table_forecast(o, m, dg);
 
         // The matrix: pieces down, roles across. Cells: mark, status, people.
         const std::vector<std::string> roles = module_roles(m);

@@ -202,6 +202,121 @@ private:
     Index index_;
 };
 
+// ---------------------------------------------------------------- forecast (issue 14)
+
+// One decimal, locale-free: "1.2".
+std::string one_decimal(double v) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+    return std::string(buf, res.ptr);
+}
+
+// "3 working days after" or, when the forecast counts none (a due date on a
+// day off), just "after".
+std::string after_by(int late_days) {
+    if (late_days <= 0) return "after";
+    return plural(static_cast<std::size_t>(late_days), "working day", "working days") + " after";
+}
+
+const RoleForecast *role_forecast(const ModuleForecast &f, const std::string &role) {
+    for (const RoleForecast &rf : f.roles)
+        if (rf.role == role) return &rf;
+    return nullptr;
+}
+
+// Copies each module's timeline and forecast into the review and adds the
+// "forecast_late" findings: the 85% date after a due date that is not yet
+// past (a past one has its overdue findings), for the module against its due
+// date and for a role against its own (when it differs from the module's;
+// otherwise the module's finding names that role as the bottleneck). A
+// stalled or beyond-horizon forecast with such a due date is late too.
+void add_forecasts(Review &r, const Timelines &t, std::int64_t today) {
+    r.forecasting = true;
+    // Sorted by module id as build_timelines makes them; a hand-made one
+    // may not be, and is then searched from the start.
+    auto sorted = [](const auto &list) {
+        return std::is_sorted(list.begin(), list.end(), [](const auto &a, const auto &b) { return a.module < b.module; });
+    };
+    const bool modules_sorted = sorted(t.modules), forecasts_sorted = sorted(t.forecasts);
+    auto find = [](const auto &list, bool is_sorted, const std::string &id) {
+        auto it = is_sorted ? std::lower_bound(list.begin(), list.end(), id,
+                                               [](const auto &x, const std::string &key) { return x.module < key; })
+                            : std::find_if(list.begin(), list.end(), [&](const auto &x) { return x.module == id; });
+        return it != list.end() && it->module == id ? &*it : nullptr;
+    };
+    auto noun = [&](const std::string &role) {
+        for (const Role &x : r.roles)
+            if (x.id == role) return role_noun(x.title.empty() ? x.id : x.title);
+        return role;
+    };
+    // A due date that is set and not yet past (overdue has its own findings).
+    auto pending = [&](const std::string &due, std::int64_t &due_day) {
+        return !due.empty() && parse_date(due, due_day) && today <= due_day;
+    };
+    for (ReviewModule &m : r.modules) {
+        if (const ModuleTimeline *tl = find(t.modules, modules_sorted, m.id)) m.timeline = *tl;
+        const ModuleForecast *fc = find(t.forecasts, forecasts_sorted, m.id);
+        if (!fc) continue;
+        m.forecast = *fc;
+        const ModuleForecast &f = *m.forecast;
+        const std::string &due = f.due.empty() ? m.due : f.due;
+
+        auto say = [&](const std::string &role) {
+            r.findings.push_back(Finding{"forecast_late", "warning", m.id, {}, role, {}, {}});
+            return Sentence{r.findings.back().message} << m.title << ": ";
+        };
+        // "the artist has done no pair in the last 20 working days, 12 left"
+        auto stalled_text = [&](Sentence s, const RoleForecast *rf, const std::string &role) {
+            s << "the " << noun(role) << " has done no pair in the last "
+              << plural(static_cast<std::size_t>(f.settings.window_days), "working day", "working days");
+            if (rf) s << ", " << std::to_string(rf->remaining) << " left";
+        };
+        std::int64_t due_day = 0;
+        if (pending(due, due_day)) {
+            const RoleForecast *bn = f.bottleneck.empty() ? nullptr : role_forecast(f, f.bottleneck);
+            if (f.state == ForecastState::Forecast && f.p85 > due_day) {
+                Sentence s = say(f.bottleneck);
+                s << "85% forecast " << day_str(f.p85) << " is " << after_by(f.late_days) << " the due date " << due;
+                if (!f.bottleneck.empty()) {
+                    s << "; bottleneck: " << noun(f.bottleneck);
+                    if (bn)
+                        s << " (" << plural(static_cast<std::size_t>(std::max(0, bn->remaining)), "pair", "pairs")
+                          << " left, " << one_decimal(bn->throughput) << " done per working day)";
+                }
+            } else if (f.state == ForecastState::Stalled) {
+                Sentence s = say(f.bottleneck);
+                s << "cannot be forecast before the due date " << due << ": ";
+                if (f.bottleneck.empty()) s << (f.reason.empty() ? std::string("no pair done lately") : f.reason);
+                else stalled_text(s, bn, f.bottleneck);
+            } else if (f.state == ForecastState::BeyondHorizon) {
+                Sentence s = say(f.bottleneck);
+                s << "85% forecast is more than "
+                  << plural(static_cast<std::size_t>(f.settings.horizon_days), "working day", "working days")
+                  << " away, long after the due date " << due;
+                if (!f.bottleneck.empty()) s << "; bottleneck: " << noun(f.bottleneck);
+            }
+        }
+        for (const RoleForecast &rf : f.roles) {
+            if (rf.due.empty() || rf.due == due || !pending(rf.due, due_day)) continue;
+            if (rf.state == ForecastState::Forecast && rf.p85 > due_day) {
+                say(rf.role) << "the " << noun(rf.role) << " work's 85% forecast " << day_str(rf.p85) << " is "
+                             << after_by(rf.late_days) << " its due date " << rf.due << " ("
+                             << plural(static_cast<std::size_t>(std::max(0, rf.remaining)), "pair", "pairs")
+                             << " left, " << one_decimal(rf.throughput) << " done per working day)";
+            } else if (rf.state == ForecastState::Stalled) {
+                Sentence s = say(rf.role);
+                s << "the " << noun(rf.role) << " work cannot be forecast before its due date " << rf.due << ": ";
+                stalled_text(s, &rf, rf.role);
+            } else if (rf.state == ForecastState::BeyondHorizon) {
+                say(rf.role) << "the " << noun(rf.role) << " work's 85% forecast is more than "
+                             << plural(static_cast<std::size_t>(f.settings.horizon_days), "working day",
+                                       "working days")
+                             << " away, long after its due date " << rf.due;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 bool parse_review_format(std::string_view s, ReviewFormat &out) {
@@ -441,6 +556,8 @@ Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
         r.overall.total += m.overall.total;
     }
 
+    if (options.timelines) add_forecasts(r, *options.timelines, today);
+
     // Findings about people, across the modules reviewed.
     for (std::size_t who = 0; who < persons.size(); ++who) {
         PersonAcc &pa = persons[who];
@@ -491,5 +608,7 @@ std::string render_review(const Review &review, ReviewFormat format) {
     }
     return {};
 }
+
+std::string render_review_series_csv(const Review &review) { return review_detail::render_series_csv(review); }
 
 }  // namespace coursecrew

@@ -8,12 +8,18 @@
 // when that state was last pulled, a mark on pairs last changed on another
 // seat, and the cells only another seat's version has; a review that is not
 // shared renders exactly as it did before (tests/unit/review_unshared/).
+// Given the modules' timelines (ReviewOptions::timelines, issue 14), every
+// format adds the burn-up series and the finish-date forecast per module,
+// and the builder adds "forecast_late" findings; without them the output is
+// byte for byte what it was.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "plugin/forecast/forecast.hpp"
 #include "plugin/model/course.hpp"
 #include "plugin/roles/rolemap.hpp"
 #include "plugin/store/store.hpp"
@@ -27,6 +33,10 @@ struct ReviewOptions {
     std::size_t many_roles_threshold = 3;  // roles per person worth mentioning
     int stale_days = 14;                   // in_progress / in_review longer than this
     int at_risk_days = 5;                  // not_started this close to the due date
+    // The modules' burn-up series and forecasts, built from the store's
+    // history (build_timelines). Null: no history or forecast anywhere, the
+    // output exactly as without issue 14. Read during build_review only.
+    const Timelines *timelines = nullptr;
 };
 
 enum class ReviewFormat { Table, Json, Csv, Html };
@@ -34,7 +44,8 @@ bool parse_review_format(std::string_view s, ReviewFormat &out);
 
 struct Finding {
     std::string kind;     // "gap", "overload", "many_roles", "stale", "changed_after_done",
-                          // "overdue", "at_risk", "waiting" (files not in the package yet)
+                          // "overdue", "at_risk", "waiting" (files not in the package yet),
+                          // "forecast_late" (the 85% finish date is after a due date not yet past)
     std::string severity; // "warning" or "info"
     std::string module, piece, role, person;  // what it is about ("" when not applicable)
     std::string message;  // for people
@@ -67,6 +78,9 @@ struct ReviewModule {
     Progress overall;
     std::vector<std::pair<std::string, Progress>> by_role;    // role id -> progress
     std::vector<std::pair<std::string, Progress>> by_person;  // person name -> progress
+    // From ReviewOptions::timelines, when it has this module.
+    std::optional<ModuleTimeline> timeline;
+    std::optional<ModuleForecast> forecast;
 };
 
 // The files that belong to the course itself (Course::shell): the player,
@@ -110,11 +124,17 @@ struct Review {
     TeamState team;                     // filled by the workspace when a sync config is in use
     std::string module;                 // the module asked for (ReviewOptions::module; "" = all):
                                         // the renderers list only its foreign cells
+    bool forecasting = false;           // built with timelines: the renderers show history and forecast
 };
 
 Review build_review(const Course &course, const RoleMap &map, const Plan &plan,
                     const std::vector<PairState> &pairs, const ReviewOptions &options);
 
 std::string render_review(const Review &review, ReviewFormat format);
+
+// The burn-up series and forecasts as long-format CSV (RFC 4180, formulas
+// neutralised as in the pairs CSV); docs/review-forecast.md describes the
+// columns. Only the header when the review was built without timelines.
+std::string render_review_series_csv(const Review &review);
 
 }  // namespace coursecrew

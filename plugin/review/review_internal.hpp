@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "plugin/forecast/forecast.hpp"
 #include "plugin/review/review.hpp"
 
 namespace coursecrew::review_detail {
@@ -87,11 +88,16 @@ inline const StatusStyle &style(Status s) { return kStatus[static_cast<std::size
 using StatusCounts = std::array<std::size_t, 5>;
 
 // ---------------------------------------------------------------- findings
-inline constexpr std::array<const char *, 8> kKinds = {"gap",     "overload", "many_roles", "stale",
-                                                       "changed_after_done", "overdue", "at_risk", "waiting"};
-inline constexpr std::array<const char *, 8> kKindLabels = {"Gap",     "Overload", "Many roles", "Stale",
+// forecast_late comes last: a review built without timelines never has one,
+// and the JSON counts list it only for a review with a forecast
+// (Review::forecasting), so such a review's output is as before issue 14.
+inline constexpr std::array<const char *, 9> kKinds = {"gap",     "overload", "many_roles", "stale",
+                                                       "changed_after_done", "overdue", "at_risk", "waiting",
+                                                       "forecast_late"};
+inline constexpr std::array<const char *, 9> kKindLabels = {"Gap",     "Overload", "Many roles", "Stale",
                                                             "Changed after done", "Overdue", "At risk",
-                                                            "Waiting for files"};
+                                                            "Waiting for files", "Forecast late"};
+inline constexpr std::size_t kForecastLate = 8;
 
 // Findings counted per kind, in kKinds order.
 using KindCounts = std::array<std::size_t, kKinds.size()>;
@@ -134,6 +140,21 @@ std::string remote_text(const ReviewPair &p);
 // The title of module `id` when the review has it, else "".
 const std::string &module_title(const Review &r, const std::string &id);
 
+// ---------------------------------------------------------------- history and forecast (issue 14)
+// The review's own spelling of the forecast's days and states, so the
+// renderers do not depend on the forecast's implementation file.
+
+// "2026-12-14" of a forecast Day; "" for 0 (none).
+std::string day_str(Day d);
+// "done", "forecast", "too_little_history", "stalled", "beyond_horizon".
+std::string_view forecast_state_id(ForecastState s);
+
+// The sparkline's columns resampled over a series: done/total at the end of
+// each of `width` equal slices of [first day, last day] (a step function:
+// the last point on or before the slice's day). Empty for an empty series.
+std::vector<ProgressPoint> resample(const ProgressSeries &s, std::size_t width);
+
+
 // ---------------------------------------------------------------- for renderers
 
 // What the renderers need besides the Review: findings grouped by module,
@@ -152,6 +173,11 @@ struct Digest {
     KindCounts kinds{};
 };
 
+// "50% 2026-12-16, 85% 2026-12-18 (due 2026-12-15, 3 working days late;
+// bottleneck Artist)", or the reason there is none ("no forecast: ...").
+// The forecast line of the table and the HTML (plain text, not escaped).
+std::string forecast_text(const ModuleForecast &f, const Digest &dg);
+
 StatusCounts count_statuses(const ReviewModule &m, const std::string *role = nullptr);
 // The roles used in a module, in the review's role order (matrix columns).
 std::vector<std::string> module_roles(const ReviewModule &m);
@@ -162,5 +188,6 @@ std::string render_table(const Review &r);
 std::string render_json(const Review &r);
 std::string render_csv(const Review &r);
 std::string render_html(const Review &r);
+std::string render_series_csv(const Review &r);
 
 }  // namespace coursecrew::review_detail
