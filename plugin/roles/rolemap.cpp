@@ -505,6 +505,8 @@ public:
         }
         if (doc.HasMember("people")) read_people(doc["people"], m);
         if (doc.HasMember("schedule")) read_schedule(doc["schedule"], m);
+        if (doc.HasMember("calendar")) read_calendar(doc["calendar"], m.calendar);
+        if (doc.HasMember("people")) read_away(doc["people"], m);
     }
 
 private:
@@ -645,6 +647,70 @@ private:
                 }
             m.schedule.push_back(std::move(d));
         }
+    }
+
+    // A real date as a Day; reports a bad one at `at`.
+    bool day_at(const Value &v, const std::string &at, Day &out) {
+        const std::string text = str(v);
+        check_date(text, at);
+        return calendar_date(text) && parse_day(text, out);
+    }
+
+    void read_calendar(const Value &c, WorkCalendar &cal) {
+        if (c.HasMember("working_days")) {
+            static const char *const kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+            std::uint8_t bits = 0;
+            for (const auto &d : c["working_days"].GetArray())
+                for (unsigned i = 0; i < 7; ++i)
+                    if (str(d) == kDays[i]) bits = static_cast<std::uint8_t>(bits | (1u << i));
+            if (bits == 0)  // the schema's minItems catches an empty list first
+                error("rolemap.no_working_day", "/calendar/working_days",
+                      "the calendar has no working day; list at least one of mon, tue, wed, thu, fri, sat, sun");
+            cal.weekdays = bits;
+        }
+        if (c.HasMember("holidays")) {
+            const Value &h = c["holidays"];
+            for (rapidjson::SizeType i = 0; i < h.Size(); ++i) {
+                Day d;
+                if (day_at(h[i], child("/calendar/holidays", i), d)) cal.holidays.push_back(d);
+            }
+            std::sort(cal.holidays.begin(), cal.holidays.end());
+            cal.holidays.erase(std::unique(cal.holidays.begin(), cal.holidays.end()), cal.holidays.end());
+        }
+    }
+
+    // Each person's days away, into the calendar (sorted by person, then from).
+    void read_away(const Value &people, RoleMap &m) {
+        for (rapidjson::SizeType i = 0; i < people.Size() && i < m.people.size(); ++i) {
+            const Value &v = people[i];
+            if (!v.HasMember("away")) continue;
+            const std::string key = m.people[i].agent.key();
+            const Value &away = v["away"];
+            for (rapidjson::SizeType j = 0; j < away.Size(); ++j) {
+                const std::string at = child(child("/people", i) + "/away", j);
+                const Value &a = away[j];
+                WorkCalendar::Away entry{key, 0, 0};
+                if (a.IsString()) {
+                    if (!day_at(a, at, entry.from)) continue;
+                    entry.to = entry.from;
+                } else {
+                    const bool from_ok = day_at(a["from"], at + "/from", entry.from);
+                    const bool to_ok = day_at(a["to"], at + "/to", entry.to);
+                    if (!from_ok || !to_ok) continue;
+                    if (entry.to < entry.from) {
+                        error("rolemap.bad_range", at,
+                              "the range ends (" + str(a["to"]) + ") before it starts (" + str(a["from"]) +
+                                  "); write \"from\" as the first day away and \"to\" as the last");
+                        continue;
+                    }
+                }
+                m.calendar.away.push_back(std::move(entry));
+            }
+        }
+        std::sort(m.calendar.away.begin(), m.calendar.away.end(),
+                  [](const WorkCalendar::Away &a, const WorkCalendar::Away &b) {
+                      return a.person != b.person ? a.person < b.person : a.from < b.from;
+                  });
     }
 
     const std::string &file_;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin/forecast/forecast.hpp"
 #include "plugin/model/course.hpp"
 
 namespace coursecrew {
@@ -87,6 +88,10 @@ struct RoleMap {
     std::vector<Person> people;
     std::vector<Due> schedule;
     bool include_defaults = false;    // the map's "defaults": true also applies the built-in rules
+    // The working calendar ("calendar") and each person's days away
+    // (people[i].away, keyed by Agent::key()): Monday to Friday, no holidays,
+    // nobody away when the map says nothing.
+    WorkCalendar calendar;
 
     const Role *find_role(std::string_view id) const;
 };

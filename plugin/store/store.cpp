@@ -251,9 +251,85 @@ CREATE TABLE pulls (
     PRIMARY KEY (target, iri)
 ) WITHOUT ROWID;
 )sql"},
+    // v8: daily tallies for the progress charts and the forecast (issue 14,
+    // plugin/forecast/forecast.hpp). daily_tallies: per (course, module, role,
+    // UTC day) the change that day in pairs done (done_delta) and in pairs
+    // present (total_delta). pair_tallies: what each pair counts for now
+    // (its module, 1/0 present, 1/0 done), so each history row adds exactly
+    // the difference. Kept by a trigger on every history insert, in the same
+    // transaction: no writer can forget it. The rules (tally_feed's trigger):
+    //   added, restored         the pair is present, done when to_status is done
+    //   archived                the pair is gone (counts nothing)
+    //   any other kind          present as before; done when to_status is done
+    // so a change on an archived pair (a pulled status) counts nothing until
+    // it is restored; a pair whose piece moved to another module moves its
+    // counts there (publish feeds a 'moved' row for renamed pieces). Rows of
+    // a piece without pairs (role '') count nothing. The day is
+    // floor(at / 86400). The module is the piece's current module. Existing
+    // history is replayed into the tallies, in id order.
+    {8, R"sql(
+CREATE TABLE daily_tallies (
+    course      TEXT NOT NULL,
+    module      TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    day         INTEGER NOT NULL,
+    done_delta  INTEGER NOT NULL DEFAULT 0,
+    total_delta INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (course, module, role, day)
+) WITHOUT ROWID;
+CREATE TABLE pair_tallies (
+    course TEXT NOT NULL,
+    piece  TEXT NOT NULL,
+    role   TEXT NOT NULL,
+    module TEXT NOT NULL,
+    total  INTEGER NOT NULL,
+    done   INTEGER NOT NULL,
+    PRIMARY KEY (course, piece, role)
+) WITHOUT ROWID;
+CREATE VIEW tally_feed AS
+    SELECT course, piece, role, kind, to_status, at FROM history WHERE 0;
+CREATE TRIGGER tally_feed_insert INSTEAD OF INSERT ON tally_feed WHEN NEW.role <> '' BEGIN
+    SELECT RAISE(ABORT, 'history names a (piece, role) pair the store does not hold')
+    WHERE NOT EXISTS (SELECT 1 FROM pairs p JOIN pieces pc ON pc.course = p.course AND pc.piece = p.piece
+                      WHERE p.course = NEW.course AND p.piece = NEW.piece AND p.role = NEW.role);
+    INSERT INTO daily_tallies (course, module, role, day, done_delta, total_delta)
+    SELECT NEW.course, module, NEW.role,
+           (NEW.at - ((NEW.at % 86400) + 86400) % 86400) / 86400, sum(d), sum(t)
+    FROM (
+        SELECT module, -done AS d, -total AS t FROM pair_tallies
+        WHERE course = NEW.course AND piece = NEW.piece AND role = NEW.role
+        UNION ALL
+        SELECT pc.module, s.present * (NEW.to_status = 'done'), s.present
+        FROM pieces pc, (SELECT CASE
+                WHEN NEW.kind IN ('added', 'restored') THEN 1
+                WHEN NEW.kind = 'archived' THEN 0
+                ELSE coalesce((SELECT total FROM pair_tallies WHERE course = NEW.course
+                               AND piece = NEW.piece AND role = NEW.role), 0) END AS present) s
+        WHERE pc.course = NEW.course AND pc.piece = NEW.piece
+    ) WHERE 1 GROUP BY module HAVING sum(d) <> 0 OR sum(t) <> 0
+    ON CONFLICT (course, module, role, day) DO UPDATE SET
+        done_delta = done_delta + excluded.done_delta, total_delta = total_delta + excluded.total_delta;
+    INSERT INTO pair_tallies (course, piece, role, module, total, done)
+    SELECT NEW.course, NEW.piece, NEW.role, pc.module, s.present, s.present * (NEW.to_status = 'done')
+    FROM pieces pc, (SELECT CASE
+            WHEN NEW.kind IN ('added', 'restored') THEN 1
+            WHEN NEW.kind = 'archived' THEN 0
+            ELSE coalesce((SELECT total FROM pair_tallies WHERE course = NEW.course
+                           AND piece = NEW.piece AND role = NEW.role), 0) END AS present) s
+    WHERE pc.course = NEW.course AND pc.piece = NEW.piece
+    ON CONFLICT (course, piece, role) DO UPDATE SET
+        module = excluded.module, total = excluded.total, done = excluded.done;
+END;
+INSERT INTO tally_feed (course, piece, role, kind, to_status, at)
+    SELECT course, piece, role, kind, to_status, at FROM history WHERE role <> '' ORDER BY id;
+CREATE TRIGGER history_tally AFTER INSERT ON history WHEN NEW.role <> '' BEGIN
+    INSERT INTO tally_feed (course, piece, role, kind, to_status, at)
+    VALUES (NEW.course, NEW.piece, NEW.role, NEW.kind, NEW.to_status, NEW.at);
+END;
+)sql"},
 };
 
-constexpr int kLatestVersion = 7;
+constexpr int kLatestVersion = 8;
 
 int user_version(sqlite3 *db, const std::string &path) {
     Statement st(db, path, "PRAGMA user_version");
@@ -497,6 +573,7 @@ struct PublishStatements {
     Statement insert_piece, update_piece, archive_piece;
     Statement insert_pair, reopen_pair, update_pair, archive_pair;
     Statement insert_history;
+    Statement move_tallies;
 
     PublishStatements(sqlite3 *db, const std::string &p)
         : insert_piece(db, p, "INSERT INTO pieces (course, piece, module, title, archived, signature) "
@@ -516,7 +593,13 @@ struct PublishStatements {
                               "WHERE course = ?1 AND piece = ?2 AND role = ?3"),
           insert_history(db, p, "INSERT INTO history (course, piece, role, from_status, to_status, "
                                 "\"by\", note, at, fingerprint, kind) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") {}
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+          // A piece that moved to another module takes its pairs' counts
+          // along in the daily tallies (see migration v8), on the day of the
+          // publish that moved it.
+          move_tallies(db, p, "INSERT INTO tally_feed (course, piece, role, kind, to_status, at) "
+                              "SELECT course, piece, role, 'moved', status, ?3 FROM pairs "
+                              "WHERE course = ?1 AND piece = ?2") {}
 };
 
 // Records by piece identifier.
@@ -709,6 +792,8 @@ bool Store::publish(const std::string &course, const std::vector<PieceRecord> &p
             else
                 st.update_piece.run("cannot update a piece", course, rec.id, rec.module, rec.title,
                                     view(signatures[i]));
+            if (piece.renamed)
+                st.move_tallies.run("cannot move a piece's tallies", course, rec.id, now);
             if (piece.archived) ++out.pieces_restored;
             bool pair_restored = false;
 
@@ -915,6 +1000,77 @@ bool Store::set_status(const std::string &course, const std::vector<StatusUpdate
 
 // ---------------------------------------------------------------------------
 // Reading
+
+bool Store::daily_tallies(const std::string &course, std::vector<DailyTally> &out,
+                          std::string &error) const {
+    out.clear();
+    error.clear();
+    try {
+        Statement q(db_, path_,
+                    "SELECT module, role, day, done_delta, total_delta FROM daily_tallies "
+                    "WHERE course = ?1 ORDER BY module, role, day");
+        q.query(course);
+        while (q.next("cannot read the daily tallies"))
+            out.push_back(DailyTally{q.text(0), q.text(1), static_cast<Day>(q.integer(2)),
+                                     static_cast<std::int32_t>(q.integer(3)),
+                                     static_cast<std::int32_t>(q.integer(4))});
+        return true;
+    } catch (const std::exception &e) {
+        out.clear();
+        error = e.what();
+        return false;
+    }
+}
+
+bool Store::pair_days(const std::string &course,
+                      const std::vector<std::pair<std::string, std::string>> &pairs,
+                      std::vector<PairDay> &out, std::string &error) const {
+    out.clear();
+    error.clear();
+    try {
+        // Each pair's history replayed with the rules of the tallies'
+        // trigger (migration v8): added and restored make it present,
+        // archived gone, any other row keeps presence; done when present and
+        // to_status is done. The module is the piece's current one.
+        Statement module_of(db_, path_, "SELECT module FROM pieces WHERE course = ?1 AND piece = ?2");
+        Statement q(db_, path_,
+                    "SELECT kind, to_status, at FROM history "
+                    "WHERE course = ?1 AND piece = ?2 AND role = ?3 ORDER BY id");
+        for (const auto &[piece, role] : pairs) {
+            if (role.empty()) continue;
+            module_of.query(course, piece);
+            if (!module_of.next("cannot read a piece")) continue;  // unknown piece: no rows
+            const std::string module = module_of.text(0);
+            module_of.done();
+            int present = 0, done = 0;
+            const std::size_t first = out.size();
+            q.query(course, piece, role);
+            while (q.next("cannot read the history")) {
+                const std::string_view kind = q.view(0);
+                const int now_present = kind == "added" || kind == "restored" ? 1
+                                        : kind == "archived"                  ? 0
+                                                                              : present;
+                const int now_done = now_present && q.view(1) == "done" ? 1 : 0;
+                const std::int32_t dd = now_done - done, td = now_present - present;
+                present = now_present;
+                done = now_done;
+                if (dd == 0 && td == 0) continue;
+                const Day day = day_of(q.integer(2));
+                if (out.size() > first && out.back().day == day) {
+                    out.back().done_delta += dd;
+                    out.back().total_delta += td;
+                } else {
+                    out.push_back(PairDay{module, piece, role, day, dd, td});
+                }
+            }
+        }
+        return true;
+    } catch (const std::exception &e) {
+        out.clear();
+        error = e.what();
+        return false;
+    }
+}
 
 bool Store::pairs(const std::string &course, std::vector<PairState> &out,
                   std::string &error) const {

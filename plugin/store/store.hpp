@@ -13,7 +13,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "plugin/forecast/forecast.hpp"
 
 typedef struct sqlite3 sqlite3;
 
@@ -133,6 +136,18 @@ public:
     // History of one pair, or of the whole course when piece and role are "".
     bool history(const std::string &course, const std::string &piece, const std::string &role,
                  std::vector<HistoryEntry> &out, std::string &error) const;
+
+    // The course's daily tallies (schema v8): per (module, role, UTC day) the
+    // change in done and in present pairs, kept with every history row.
+    // Ordered by module, role, day. See plugin/forecast/forecast.hpp.
+    bool daily_tallies(const std::string &course, std::vector<DailyTally> &out, std::string &error) const;
+
+    // The same per pair, for the given (piece, role) pairs (the per-person
+    // lines of people who hold a role on only some pieces of a module):
+    // one row per pair and day that changed something, from the history.
+    // Unknown pairs give no rows.
+    bool pair_days(const std::string &course, const std::vector<std::pair<std::string, std::string>> &pairs,
+                   std::vector<PairDay> &out, std::string &error) const;
 
     // Records where the course's pieces come from (`tool`: "" for the
     // manifest's, else the authoring tool whose structure was read). When

@@ -15,7 +15,7 @@
 namespace cctest {
 
 // The status store's schema version (PRAGMA user_version) this build migrates to.
-constexpr int kStoreVersion = 7;
+constexpr int kStoreVersion = 8;
 
 std::string source_dir();          // the repository
 std::string corpus_dir();          // ../shared/corpus ("" when absent)
