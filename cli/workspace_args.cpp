@@ -41,6 +41,9 @@ void WorkspaceArgs::add_to(CLI::App *cmd) {
                     "or unix seconds (default: now)");
     cmd->add_flag("--no-default-roles", no_default_roles,
                   "Without --roles, assign no roles instead of the built-in rules");
+    cmd->add_flag("--no-forecast", no_forecast,
+                  "Leave out progress over time and the finish-date forecast (review, module documents, "
+                  "progress statements)");
 }
 
 bool WorkspaceArgs::write(JsonWriter &w, std::string &error) const {
@@ -49,6 +52,10 @@ bool WorkspaceArgs::write(JsonWriter &w, std::string &error) const {
     if (!store.empty()) put(w, "store", store);
     if (no_default_roles) {
         w.Key("default_roles");
+        w.Bool(false);
+    }
+    if (no_forecast) {
+        w.Key("forecast");
         w.Bool(false);
     }
     if (!now.empty()) {

@@ -23,6 +23,7 @@ bool parse_now(const std::string &text, long long &out);
 struct WorkspaceArgs {
     std::string roles, store, now, config;
     bool no_default_roles = false;
+    bool no_forecast = false;
 
     void add_to(CLI::App *cmd);
     // Appends the options object's members; false when --now is malformed.

@@ -130,6 +130,10 @@ const std::vector<Binding> &bindings() {
           "With format csv: the burn-up series and forecasts (module, role, person by day) instead of one "
           "row per (piece, role); see docs/review-forecast.md."},
          boolean([](Settings &s, bool v) { s.workspace.series = v; })},
+        {{"forecast", "boolean", "true",
+          "Progress over time and the finish-date forecast per module and role, from the store's history: in "
+          "the review, and in the module documents and progress statements; false leaves them out."},
+         boolean([](Settings &s, bool v) { s.workspace.forecast = v; })},
         {{"overload_threshold", "integer", "10",
           "Open pairs one person may hold before the review reports overload."},
          integer(1, 1'000'000, [](Settings &s, std::uint64_t v) { s.workspace.review.overload_threshold = v; })},

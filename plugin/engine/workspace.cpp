@@ -1,5 +1,6 @@
 #include "plugin/engine/workspace.hpp"
 
+
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -9,6 +10,7 @@
 #include "coursecrew/coursecrew.h"
 #include "plugin/inspect/digest_cache.hpp"
 #include "plugin/engine/registry.hpp"
+#include "plugin/forecast/inputs.hpp"
 #include "plugin/model/utf8.hpp"
 #include "plugin/store/team.hpp"
 #include "plugin/sync/pull.hpp"
@@ -202,6 +204,7 @@ bool record(const std::string &package, const InspectOptions &inspect_options,
                         content_digest(records), out.result.pieces, out.result.pairs};
         for (std::uint32_t m : course.modules)
             feed.module_titles[course.items[m].id] = course.items[m].title.primary();
+        if (options.forecast) feed.forecast = {&out.plan, &out.map, out.store.get()};
         hook = feed_hook(feed, out.result.feed);
     }
     if (!out.store->publish(course.identifier, records, now, out.result.summary, why, hook))
@@ -267,7 +270,7 @@ bool team_state(Store &store, const SyncConfig &sync, const std::string &course,
 bool apply_updates(Store &store, const std::string &course, const WorkspaceOptions &options,
                    const SyncConfig *sync, const RoleMap *map,
                    const std::vector<StatusUpdate> &updates, std::vector<Change> &changes,
-                   FeedResult *fed, WorkspaceError &error) {
+                   FeedResult *fed, WorkspaceError &error, const Plan *plan = nullptr) {
     FeedResult scratch;
     FeedInput feed;
     WriteHook hook;
@@ -277,6 +280,7 @@ bool apply_updates(Store &store, const std::string &course, const WorkspaceOptio
         feed.targets = feed_targets(*sync);
         feed.course = course;
         feed.now = now;
+        if (options.forecast && plan && map) feed.forecast = {plan, map, &store};
         hook = feed_hook(feed, fed ? *fed : scratch);
     }
     std::string why;
@@ -349,6 +353,14 @@ bool review_package(const std::string &package, const InspectOptions &inspect_op
             return fail(error, COURSECREW_E_INVALID_ARGUMENT,
                         "no module '" + ro.module + "' in this course");
     }
+    // Progress over time and the forecast, from the store's daily tallies.
+    Timelines timelines;
+    if (options.forecast) {
+        if (!compute_timelines(*rec.store, rec.result.course, forecast_inputs(rec.plan, rec.map), ro.now,
+                               timelines, why))
+            return fail(error, COURSECREW_E_IO, why);
+        ro.timelines = &timelines;
+    }
     Review review = build_review(inspection.course, rec.map, rec.plan, pairs, ro);
     std::string notice;
     if (!rec.store->take_notice(rec.result.course, notice, why)) return fail(error, COURSECREW_E_IO, why);
@@ -373,7 +385,7 @@ bool set_status_for_package(const std::string &package, const InspectOptions &in
     if (!record(package, inspect_options, options, config, inspection, rec, error)) return false;
     if (feed) *feed = std::move(rec.result.feed);
     return apply_updates(*rec.store, rec.result.course, options, config, &rec.map, updates, changes,
-                         feed, error);
+                         feed, error, &rec.plan);
 }
 
 bool set_status_in_store(const std::string &course, const WorkspaceOptions &raw_options,

@@ -32,6 +32,9 @@ struct WorkspaceOptions {
     ReviewOptions review;
     ReviewFormat format = ReviewFormat::Json;
     bool series = false;  // with Csv: render_review_series_csv (issue 14)
+    // Progress over time and the finish-date forecast: in the review, and in
+    // the module documents and progress statements sent to the LMS.
+    bool forecast = true;
 };
 
 // Why a workspace call failed: a status and, for a broken role map, every

@@ -325,8 +325,31 @@ Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at)
     return finish(kind, id, at, buf);
 }
 
+namespace {
+
+// A module's forecast as the LMS side reads it (statement and document alike).
+void forecast_json(Writer &w, const ModuleForecast &f) {
+    w.StartObject();
+    member(w, "state", to_string(f.state));
+    member(w, "as_of", day_text(f.as_of));
+    if (f.state == ForecastState::Forecast) {
+        member(w, "p50", day_text(f.p50));
+        member(w, "p85", day_text(f.p85));
+    }
+    if (!f.bottleneck.empty()) member(w, "bottleneck", f.bottleneck);
+    if (!f.due.empty()) {
+        member(w, "due", f.due);
+        key(w, "late_days");
+        w.Int(f.late_days);
+    }
+    w.EndObject();
+}
+
+}  // namespace
+
 Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
-                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence) {
+                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence,
+                     const ModuleForecast *forecast) {
     const std::string id = name_uuid("progressed\n" + c.course_iri + "\n" + std::string(module) +
                                      "\n" + std::to_string(done) + "/" + std::to_string(total) +
                                      "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
@@ -350,6 +373,10 @@ Event progress_event(const EventContext &c, std::string_view module, std::string
     key(w, "total");
     w.Uint64(total);
     w.EndObject();
+    if (forecast) {
+        key(w, profile_term(c, vocab::kExtForecast));
+        forecast_json(w, *forecast);
+    }
     w.EndObject();
     w.EndObject();
     context(w, c, "", "");
@@ -359,7 +386,8 @@ Event progress_event(const EventContext &c, std::string_view module, std::string
 
 std::string module_document(const EventContext &c, std::string_view module,
                             std::string_view module_title, const std::vector<DocumentRole> &roles,
-                            const std::vector<DocumentCell> &cells, std::int64_t updated) {
+                            const std::vector<DocumentCell> &cells, std::int64_t updated,
+                            const ModuleForecast *forecast) {
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
@@ -404,6 +432,10 @@ std::string module_document(const EventContext &c, std::string_view module,
         w.EndObject();
     }
     w.EndObject();
+    if (forecast) {
+        key(w, "forecast");
+        forecast_json(w, *forecast);
+    }
     w.EndObject();
     return buf.GetString();
 }

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "plugin/forecast/forecast.hpp"
+
 namespace coursecrew {
 
 struct RoleMap;
@@ -81,14 +83,19 @@ struct StatusFacts {
 };
 Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at);
 
+// A module's progress. With a forecast (plugin/forecast), the result also
+// carries it: {"state", "as_of", "p50", "p85", "bottleneck", "due", "late_days"}
+// (vocab::kExtForecast), so the LMS side sees the finish dates too.
 Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
-                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence);
+                     std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence,
+                     const ModuleForecast *forecast = nullptr);
 
 // The per-module status document (Activity Profile API, profileId
 // <profile_base>/documents/module-status):
 // {"module", "course", "title", "updated",
 //  "roles":  {role: {"people": [agent...], "at"}},
-//  "pieces": {piece: {"title", "roles": {role: {"status", "by", "at", "note"}}}}}
+//  "pieces": {piece: {"title", "roles": {role: {"status", "by", "at", "note"}}}},
+//  "forecast": {...} (as in progress_event; when the module has one)}
 struct DocumentCell {
     std::string piece, piece_title, role, status, by, note;
     std::int64_t at = 0;
@@ -103,7 +110,8 @@ struct DocumentRole {
 };
 std::string module_document(const EventContext &c, std::string_view module,
                             std::string_view module_title, const std::vector<DocumentRole> &roles,
-                            const std::vector<DocumentCell> &cells, std::int64_t updated);
+                            const std::vector<DocumentCell> &cells, std::int64_t updated,
+                            const ModuleForecast *forecast = nullptr);
 
 // Merges two versions of a module document: for each role entry and each
 // (piece, role) cell the version that wins in the cell order every seat uses

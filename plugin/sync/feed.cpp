@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <tuple>
 
+#include "plugin/forecast/inputs.hpp"
 #include "plugin/sync/outbox.hpp"
 #include "plugin/roles/rolemap.hpp"
 
@@ -157,7 +159,8 @@ private:
                                      : done > 0;
             if (moved)
                 emit(progress_event(in_.context, module, title, static_cast<std::size_t>(done),
-                                    static_cast<std::size_t>(total), in_.now, outbox_.next_event_number()));
+                                    static_cast<std::size_t>(total), in_.now, outbox_.next_event_number(),
+                                    forecast_of(module)));
             outbox_.set_progress(in_.course, {module, title, done, total});
         }
         if (in_.targets.documents.empty()) return;
@@ -170,14 +173,34 @@ private:
         std::int64_t updated = 0;
         for (const DocumentCell &c : cells) updated = std::max(updated, c.at);
         for (const DocumentRole &r : roles) updated = std::max(updated, r.at);
-        const std::string body = module_document(in_.context, module, title, roles, cells, updated);
+        const std::string body = module_document(in_.context, module, title, roles, cells, updated, forecast_of(module));
         const std::string activity = module_iri(in_.context, module);
         for (const std::string &t : in_.targets.documents)
             outbox_.put_document(t, in_.course, module, activity, body);
         out_.documents.push_back({module, activity, body});
     }
 
+    // The module's forecast, from the tallies as this transaction leaves
+    // them (computed once per feed, for every module). A forecast that
+    // cannot be read leaves the statement and document without one: it
+    // never stops the publish.
+    const ModuleForecast *forecast_of(const std::string &module) {
+        const auto &f = in_.forecast;
+        if (!f.plan || !f.map || !f.store) return nullptr;
+        if (!timelines_) {
+            timelines_.emplace();
+            std::string ignored;
+            if (!compute_timelines(*f.store, in_.course, forecast_inputs(*f.plan, *f.map), in_.now, *timelines_, ignored))
+                timelines_->forecasts.clear();
+        }
+        const auto &all = timelines_->forecasts;
+        auto it = std::lower_bound(all.begin(), all.end(), module,
+                                   [](const ModuleForecast &m, const std::string &id) { return m.module < id; });
+        return it != all.end() && it->module == module ? &*it : nullptr;
+    }
+
     Outbox outbox_;
+    std::optional<Timelines> timelines_;
     const FeedInput &in_;
     FeedResult &out_;
     std::map<std::string, Outbox::Progress> progress_;

@@ -35,6 +35,16 @@ struct FeedInput {
     const RoleMap *map = nullptr;
     PackageFacts package;
     std::map<std::string, std::string> module_titles;  // module id -> title
+
+    // When all three are set, a module's progress statement and status
+    // document carry its finish-date forecast as of `now`, from the store's
+    // tallies inside this very transaction (plugin/forecast/inputs.hpp): who
+    // holds what comes from the plan, the calendar and due dates from the map.
+    struct {
+        const Plan *plan = nullptr;
+        const RoleMap *map = nullptr;
+        const Store *store = nullptr;
+    } forecast;
 };
 
 // What the feed queued (all of it, for --dry-run and the summary).

@@ -35,6 +35,7 @@ constexpr const char *kExtStatus = "/extensions/status";             // result
 constexpr const char *kExtNote = "/extensions/note";                 // result
 constexpr const char *kExtPerson = "/extensions/person";             // result: the agent assigned
 constexpr const char *kExtPairs = "/extensions/pairs";               // result: {"done": n, "total": n}
+constexpr const char *kExtForecast = "/extensions/forecast";         // result: a module's finish-date forecast
 constexpr const char *kExtPackage = "/extensions/package";           // context: {"identifier", "digest", "format"}
 
 // The per-module status document in the Activity Profile API.
