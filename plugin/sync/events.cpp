@@ -602,7 +602,8 @@ std::string document_problem(std::string_view text) {
     for (const auto &m : doc.GetObject()) {
         const std::string_view name(m.name.GetString(), m.name.GetStringLength());
         const bool is_text = name == "module" || name == "course" || name == "title" || name == "updated";
-        if (!is_text && name != "roles" && name != "pieces")
+        // forecast: the writing seat's view of the module's finish dates (not merged).
+        if (!is_text && name != "roles" && name != "pieces" && name != "forecast")
             return "it holds \"" + std::string(name) + "\", which coursecrew does not write";
         if (is_text ? !m.value.IsString() : !m.value.IsObject())
             return "its \"" + std::string(name) + "\" is not " + (is_text ? "a string" : "an object");

@@ -520,6 +520,54 @@ BOOST_AUTO_TEST_CASE(progress_event_fields) {
     BOOST_TEST(cc::progress_event(c, "M", "", 1, 3, kT0, 7).body == cc::progress_event(c, "M", "", 1, 3, kT0, 7).body);
 }
 
+// A module's forecast rides on its progress statement (result extension
+// /extensions/forecast) and in its status document ("forecast"): dates as
+// YYYY-MM-DD, p50/p85 only when there is a forecast, due and late_days only
+// when the module is scheduled.
+BOOST_AUTO_TEST_CASE(progress_event_and_document_carry_the_forecast) {
+    const cc::EventContext c = context();
+    cc::ModuleForecast f;
+    f.module = "MOD-1";
+    f.state = cc::ForecastState::Forecast;
+    BOOST_TEST_REQUIRE(cc::parse_day("2026-12-04", f.as_of));
+    BOOST_TEST_REQUIRE(cc::parse_day("2026-12-16", f.p50));
+    BOOST_TEST_REQUIRE(cc::parse_day("2026-12-18", f.p85));
+    f.bottleneck = "artist";
+    f.due = "2026-12-15";
+    f.late_days = 3;
+    const auto check = [](const Value &v) {
+        BOOST_TEST(member_str(v, "state") == "forecast");
+        BOOST_TEST(member_str(v, "as_of") == "2026-12-04");
+        BOOST_TEST(member_str(v, "p50") == "2026-12-16");
+        BOOST_TEST(member_str(v, "p85") == "2026-12-18");
+        BOOST_TEST(member_str(v, "bottleneck") == "artist");
+        BOOST_TEST(member_str(v, "due") == "2026-12-15");
+        BOOST_TEST(v["late_days"].GetInt() == 3);
+    };
+    const auto stmt = parse(cc::progress_event(c, "MOD-1", "One", 2, 10, kT0, 7, &f).body);
+    check(result_ext(stmt, "/extensions/forecast"));
+    BOOST_TEST(result_ext(stmt, "/extensions/pairs")["done"].GetInt() == 2);
+    const auto doc = parse(cc::module_document(c, "MOD-1", "One", {}, {}, kT0, &f));
+    BOOST_TEST_REQUIRE(doc.HasMember("forecast"));
+    check(doc["forecast"]);
+
+    // Stalled, unscheduled: no dates but the day it was made, no due.
+    f.state = cc::ForecastState::Stalled;
+    f.due.clear();
+    const auto stalled = parse(cc::module_document(c, "MOD-1", "One", {}, {}, kT0, &f));
+    BOOST_TEST(member_str(stalled["forecast"], "state") == "stalled");
+    BOOST_TEST(member_str(stalled["forecast"], "bottleneck") == "artist");
+    BOOST_TEST(!stalled["forecast"].HasMember("p50"));
+    BOOST_TEST(!stalled["forecast"].HasMember("p85"));
+    BOOST_TEST(!stalled["forecast"].HasMember("due"));
+    BOOST_TEST(!stalled["forecast"].HasMember("late_days"));
+
+    // Without one, neither says anything about it.
+    BOOST_TEST(!parse(cc::module_document(c, "MOD-1", "One", {}, {}, kT0)).HasMember("forecast"));
+    const auto plain = parse(cc::progress_event(c, "MOD-1", "One", 2, 10, kT0, 7).body);
+    BOOST_TEST(!plain["result"]["extensions"].HasMember((kBase + "/extensions/forecast").c_str()));
+}
+
 BOOST_AUTO_TEST_CASE(published_and_assignment_events) {
     const cc::EventContext c = context();
     cc::PackageFacts p{"com.example.safety-basics", "Workplace Safety Basics", "scorm2004", "abc123", 4, 11};
@@ -1184,6 +1232,42 @@ BOOST_AUTO_TEST_CASE(status_change_queues_statement_progress_and_document) {
     BOOST_TEST(f.events.at(0).uuid != f.events.at(1).uuid);
     BOOST_TEST(w.events("status") == 4);
     BOOST_TEST(count(w.store, "SELECT version FROM documents WHERE module = 'MOD-HAZARDS'") == 3);
+}
+
+// Through the workspace: a status change a week and more after the first
+// publish sends the module's progress with the forecast the store's history
+// gives as of that day, and the module's document carries the same; with
+// the forecast turned off (options.forecast, --no-forecast) neither does.
+BOOST_AUTO_TEST_CASE(status_change_sends_the_modules_forecast) {
+    for (const bool on : {true, false}) {
+        Workspace w;
+        w.options.forecast = on;
+        w.publish(kT0);
+        const std::int64_t t1 = kT0 + 10 * 86400;  // 2026-12-08, a Tuesday
+        cc::FeedResult f = w.set({{"SCO-WELCOME", "writer", cc::Status::Done, "ana@example.org", ""}}, t1);
+        BOOST_TEST_REQUIRE(kinds_of(f.events)["progressed"] == 1u);
+        const auto doc = parse(rows(w.store, "SELECT body FROM documents WHERE module = 'MOD-INTRO'").at(0));
+        for (const cc::Event &e : f.events) {
+            if (e.kind != "progressed") continue;
+            const auto d = parse(e.body);
+            const Value &ext = d["result"]["extensions"];
+            const std::string key = kBase + "/extensions/forecast";
+            BOOST_TEST(ext.HasMember(key.c_str()) == on);
+            BOOST_TEST(doc.HasMember("forecast") == on);
+            if (!on) continue;
+            const Value &fc = ext[key.c_str()];
+            BOOST_TEST(member_str(fc, "as_of") == "2026-12-08");
+            // One writer pair done in a week: the roles that did nothing are
+            // stalled, so the module cannot be forecast yet, and says why.
+            BOOST_TEST(member_str(fc, "state") == "stalled");
+            BOOST_TEST(!member_str(fc, "bottleneck").empty());
+            rapidjson::StringBuffer a, b;
+            rapidjson::Writer<rapidjson::StringBuffer> wa(a), wb(b);
+            fc.Accept(wa);
+            doc["forecast"].Accept(wb);
+            BOOST_TEST(std::string(a.GetString()) == std::string(b.GetString()));  // the same in both
+        }
+    }
 }
 
 // Status statements made through the workspace (no plan at hand for
