@@ -756,6 +756,9 @@ BOOST_AUTO_TEST_CASE(the_sample_team_map_loads_and_fits_the_sample) {
                                           team, errors));
     check_against_course(team, sample().course, errors);
     BOOST_TEST(errors.empty());
+    BOOST_TEST(team.calendar.weekdays == 0x1F);
+    BOOST_TEST(team.calendar.holidays.size() == 3u);
+    BOOST_TEST(team.calendar.away.size() == 2u);  // Bob: a day and a range
     Plan p = plan_roles(sample().course, effective_role_map(&team, true));
     BOOST_TEST(roles_of(p, "SCO-QUIZ") == (Names{"designer", "expert", "reviewer", "writer"}),
                boost::test_tools::per_element());
