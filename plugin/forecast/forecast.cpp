@@ -4,7 +4,8 @@
 // Determinism: every (module, role) forecast draws from its own generator,
 // splitmix64 seeded with settings.seed XOR fnv1a64(module, 0x1F, role). The
 // samples are drawn with a 64x64->128-bit multiply (Lemire's method, without
-// the rejection step: the bias is below 2^-50 for our sample counts). Nothing
+// the rejection step: the bias is below 2^-47 for at most 65,536 choices),
+// up to four days per draw (see the Monte Carlo below). Nothing
 // from the standard library's hashes or distributions is used: those differ
 // between standard libraries, and a review must come out the same everywhere.
 // Because each forecast has its own generator, a module forecast alone gives
@@ -196,20 +197,48 @@ public:
             return run;
         }
 
-        // Monte Carlo.
+        // Monte Carlo. A trial draws its days B at a time: one uniform index
+        // below n^B is B sampled days (its base-n digits), and a table holds
+        // each combination's sum. While the block cannot finish the work and
+        // nobody is away in it, the sum is taken at once; otherwise the
+        // digits are walked day by day. Either way it is exactly B days
+        // drawn uniformly, and the generator is used the same way whatever
+        // the days away.
         const int horizon = static_cast<int>(workdays_.size());
-        std::vector<double> share;  // per working day ahead: the share of holders not away
-        share.reserve(workdays_.size());
-        for (Day d : workdays_) share.push_back(share_present(g, d));
-        SplitMix64 rng(s_.seed ^ fnv1a64(g.module, g.role));
+        std::vector<double> share(workdays_.size());  // per working day ahead: the share of holders not away
+        std::vector<int> ones(workdays_.size() + 1, 0);  // working days from k on with everybody present
+        for (std::size_t k = 0; k < workdays_.size(); ++k) share[k] = share_present(g, workdays_[k]);
+        for (std::size_t k = workdays_.size(); k-- > 0;) ones[k] = share[k] == 1.0 ? ones[k + 1] + 1 : 0;
         const auto n = static_cast<std::uint32_t>(samples.size());
+        int block = 1;
+        std::uint32_t combos = n;
+        while (block < 4 && std::uint64_t(combos) * n <= 65536) {
+            combos *= n;
+            ++block;
+        }
+        // sums[c]: the days of c's `block` base-n digits, built digit by digit.
+        std::vector<std::int32_t> sums(samples.begin(), samples.end()), wider;
+        for (int b = 1; b < block; ++b) {
+            wider.resize(sums.size() * n);
+            for (std::uint32_t c = 0; c < wider.size(); ++c) wider[c] = samples[c % n] + sums[c / n];
+            sums.swap(wider);
+        }
+        SplitMix64 rng(s_.seed ^ fnv1a64(g.module, g.role));
         run.finish.resize(static_cast<std::size_t>(s_.trials));
         for (int t = 0; t < s_.trials; ++t) {
             double left = f.remaining;
             int k = 0;
             while (left > 1e-9 && k < horizon) {
-                left -= samples[rng.below(n)] * share[static_cast<std::size_t>(k)];
-                ++k;
+                std::uint32_t c = rng.below(combos);
+                if (ones[static_cast<std::size_t>(k)] >= block && left - sums[c] > 1e-9) {
+                    left -= sums[c];
+                    k += block;
+                    continue;
+                }
+                for (int j = 0; j < block && left > 1e-9 && k < horizon; ++j, c /= n) {
+                    left -= samples[c % n] * share[static_cast<std::size_t>(k)];
+                    ++k;
+                }
             }
             run.finish[static_cast<std::size_t>(t)] = left > 1e-9 ? horizon + 1 : k;
         }

@@ -55,6 +55,78 @@ struct Migration {
     const char *sql;
 };
 
+// Migration v8 (see its comment in kMigrations). The tallying runs as the
+// body of two triggers: on history (every new row) and on the view
+// tally_feed (the back-fill, and publish's 'moved' rows). NEW has the same
+// columns in both. Each statement reads and writes different tables (an
+// INSERT that reads its own table would go through a temporary copy).
+const std::string kTallyBody = R"sql(
+    SELECT RAISE(ABORT, 'history names a (piece, role) pair the store does not hold')
+    WHERE NOT EXISTS (SELECT 1 FROM pairs WHERE course = NEW.course AND piece = NEW.piece AND role = NEW.role);
+    -- The piece moved to another module: its counts leave the old one.
+    INSERT INTO daily_tallies (course, module, role, day, done_delta, total_delta)
+    SELECT NEW.course, pt.module, NEW.role, (NEW.at - ((NEW.at % 86400) + 86400) % 86400) / 86400,
+           -pt.done, -pt.total
+    FROM pair_tallies pt JOIN pieces pc ON pc.course = pt.course AND pc.piece = pt.piece
+    WHERE pt.course = NEW.course AND pt.piece = NEW.piece AND pt.role = NEW.role
+      AND pt.module <> pc.module AND (pt.done <> 0 OR pt.total <> 0)
+    ON CONFLICT (course, module, role, day) DO UPDATE SET
+        done_delta = done_delta + excluded.done_delta, total_delta = total_delta + excluded.total_delta;
+    -- The change, in the piece's module.
+    INSERT INTO daily_tallies (course, module, role, day, done_delta, total_delta)
+    SELECT NEW.course, module, NEW.role, (NEW.at - ((NEW.at % 86400) + 86400) % 86400) / 86400,
+           present * (NEW.to_status = 'done') - done_before, present - total_before
+    FROM (SELECT pc.module AS module,
+                 CASE WHEN pt.module = pc.module THEN pt.total ELSE 0 END AS total_before,
+                 CASE WHEN pt.module = pc.module THEN pt.done ELSE 0 END AS done_before,
+                 CASE WHEN NEW.kind IN ('added', 'restored') THEN 1 WHEN NEW.kind = 'archived' THEN 0
+                      ELSE coalesce(pt.total, 0) END AS present
+          FROM pieces pc LEFT JOIN pair_tallies pt
+            ON pt.course = NEW.course AND pt.piece = NEW.piece AND pt.role = NEW.role
+          WHERE pc.course = NEW.course AND pc.piece = NEW.piece)
+    WHERE present * (NEW.to_status = 'done') <> done_before OR present <> total_before
+    ON CONFLICT (course, module, role, day) DO UPDATE SET
+        done_delta = done_delta + excluded.done_delta, total_delta = total_delta + excluded.total_delta;
+    -- What the pair counts for now.
+    INSERT INTO pair_tallies (course, piece, role, module, total, done)
+    SELECT NEW.course, NEW.piece, NEW.role, pc.module, NEW.kind IN ('added', 'restored'),
+           (NEW.kind IN ('added', 'restored')) * (NEW.to_status = 'done')
+    FROM pieces pc WHERE pc.course = NEW.course AND pc.piece = NEW.piece
+    ON CONFLICT (course, piece, role) DO UPDATE SET
+        module = excluded.module,
+        total = CASE WHEN NEW.kind IN ('added', 'restored') THEN 1 WHEN NEW.kind = 'archived' THEN 0 ELSE total END,
+        done = CASE WHEN NEW.kind IN ('added', 'restored') THEN 1 WHEN NEW.kind = 'archived' THEN 0 ELSE total END
+               * (NEW.to_status = 'done');
+)sql";
+
+const std::string kTalliesV8 = R"sql(
+CREATE TABLE daily_tallies (
+    course      TEXT NOT NULL,
+    module      TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    day         INTEGER NOT NULL,
+    done_delta  INTEGER NOT NULL DEFAULT 0,
+    total_delta INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (course, module, role, day)
+) WITHOUT ROWID;
+CREATE TABLE pair_tallies (
+    course TEXT NOT NULL,
+    piece  TEXT NOT NULL,
+    role   TEXT NOT NULL,
+    module TEXT NOT NULL,
+    total  INTEGER NOT NULL,
+    done   INTEGER NOT NULL,
+    PRIMARY KEY (course, piece, role)
+) WITHOUT ROWID;
+CREATE VIEW tally_feed AS
+    SELECT course, piece, role, kind, to_status, at FROM history WHERE 0;
+CREATE TRIGGER tally_feed_insert INSTEAD OF INSERT ON tally_feed WHEN NEW.role <> '' BEGIN)sql" +
+                                  kTallyBody + R"sql(END;
+INSERT INTO tally_feed (course, piece, role, kind, to_status, at)
+    SELECT course, piece, role, kind, to_status, at FROM history WHERE role <> '' ORDER BY id;
+CREATE TRIGGER history_tally AFTER INSERT ON history WHEN NEW.role <> '' BEGIN)sql" +
+                                  kTallyBody + "END;\n";
+
 const Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE pieces (
@@ -267,66 +339,7 @@ CREATE TABLE pulls (
     // a piece without pairs (role '') count nothing. The day is
     // floor(at / 86400). The module is the piece's current module. Existing
     // history is replayed into the tallies, in id order.
-    {8, R"sql(
-CREATE TABLE daily_tallies (
-    course      TEXT NOT NULL,
-    module      TEXT NOT NULL,
-    role        TEXT NOT NULL,
-    day         INTEGER NOT NULL,
-    done_delta  INTEGER NOT NULL DEFAULT 0,
-    total_delta INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (course, module, role, day)
-) WITHOUT ROWID;
-CREATE TABLE pair_tallies (
-    course TEXT NOT NULL,
-    piece  TEXT NOT NULL,
-    role   TEXT NOT NULL,
-    module TEXT NOT NULL,
-    total  INTEGER NOT NULL,
-    done   INTEGER NOT NULL,
-    PRIMARY KEY (course, piece, role)
-) WITHOUT ROWID;
-CREATE VIEW tally_feed AS
-    SELECT course, piece, role, kind, to_status, at FROM history WHERE 0;
-CREATE TRIGGER tally_feed_insert INSTEAD OF INSERT ON tally_feed WHEN NEW.role <> '' BEGIN
-    SELECT RAISE(ABORT, 'history names a (piece, role) pair the store does not hold')
-    WHERE NOT EXISTS (SELECT 1 FROM pairs p JOIN pieces pc ON pc.course = p.course AND pc.piece = p.piece
-                      WHERE p.course = NEW.course AND p.piece = NEW.piece AND p.role = NEW.role);
-    INSERT INTO daily_tallies (course, module, role, day, done_delta, total_delta)
-    SELECT NEW.course, module, NEW.role,
-           (NEW.at - ((NEW.at % 86400) + 86400) % 86400) / 86400, sum(d), sum(t)
-    FROM (
-        SELECT module, -done AS d, -total AS t FROM pair_tallies
-        WHERE course = NEW.course AND piece = NEW.piece AND role = NEW.role
-        UNION ALL
-        SELECT pc.module, s.present * (NEW.to_status = 'done'), s.present
-        FROM pieces pc, (SELECT CASE
-                WHEN NEW.kind IN ('added', 'restored') THEN 1
-                WHEN NEW.kind = 'archived' THEN 0
-                ELSE coalesce((SELECT total FROM pair_tallies WHERE course = NEW.course
-                               AND piece = NEW.piece AND role = NEW.role), 0) END AS present) s
-        WHERE pc.course = NEW.course AND pc.piece = NEW.piece
-    ) WHERE 1 GROUP BY module HAVING sum(d) <> 0 OR sum(t) <> 0
-    ON CONFLICT (course, module, role, day) DO UPDATE SET
-        done_delta = done_delta + excluded.done_delta, total_delta = total_delta + excluded.total_delta;
-    INSERT INTO pair_tallies (course, piece, role, module, total, done)
-    SELECT NEW.course, NEW.piece, NEW.role, pc.module, s.present, s.present * (NEW.to_status = 'done')
-    FROM pieces pc, (SELECT CASE
-            WHEN NEW.kind IN ('added', 'restored') THEN 1
-            WHEN NEW.kind = 'archived' THEN 0
-            ELSE coalesce((SELECT total FROM pair_tallies WHERE course = NEW.course
-                           AND piece = NEW.piece AND role = NEW.role), 0) END AS present) s
-    WHERE pc.course = NEW.course AND pc.piece = NEW.piece
-    ON CONFLICT (course, piece, role) DO UPDATE SET
-        module = excluded.module, total = excluded.total, done = excluded.done;
-END;
-INSERT INTO tally_feed (course, piece, role, kind, to_status, at)
-    SELECT course, piece, role, kind, to_status, at FROM history WHERE role <> '' ORDER BY id;
-CREATE TRIGGER history_tally AFTER INSERT ON history WHEN NEW.role <> '' BEGIN
-    INSERT INTO tally_feed (course, piece, role, kind, to_status, at)
-    VALUES (NEW.course, NEW.piece, NEW.role, NEW.kind, NEW.to_status, NEW.at);
-END;
-)sql"},
+    {8, kTalliesV8.c_str()},
 };
 
 constexpr int kLatestVersion = 8;

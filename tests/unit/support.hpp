@@ -16,6 +16,10 @@ namespace cctest {
 
 // The status store's schema version (PRAGMA user_version) this build migrates to.
 constexpr int kStoreVersion = 8;
+// What migration v8 (the daily tallies) added, taken away again: a v7 store.
+inline constexpr const char *kUndoV8 =
+    "DROP TRIGGER history_tally; DROP TRIGGER tally_feed_insert; DROP VIEW tally_feed; "
+    "DROP TABLE pair_tallies; DROP TABLE daily_tallies; ";
 
 std::string source_dir();          // the repository
 std::string corpus_dir();          // ../shared/corpus ("" when absent)

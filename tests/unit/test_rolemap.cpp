@@ -756,6 +756,9 @@ BOOST_AUTO_TEST_CASE(the_sample_team_map_loads_and_fits_the_sample) {
                                           team, errors));
     check_against_course(team, sample().course, errors);
     BOOST_TEST(errors.empty());
+    BOOST_TEST(team.calendar.weekdays == 0x1F);
+    BOOST_TEST(team.calendar.holidays.size() == 3u);
+    BOOST_TEST(team.calendar.away.size() == 2u);  // Bob: a day and a range
     Plan p = plan_roles(sample().course, effective_role_map(&team, true));
     BOOST_TEST(roles_of(p, "SCO-QUIZ") == (Names{"designer", "expert", "reviewer", "writer"}),
                boost::test_tools::per_element());
@@ -1396,4 +1399,111 @@ BOOST_AUTO_TEST_CASE(waiting_note_names_the_first_files_and_counts_the_rest) {
     BOOST_TEST(waiting_note({"a.png", "b.png", "c.png", "d.png"}) == "waiting for a.png, b.png and 2 more files");
 }
 
+// ------------------------------------------------------------ working calendar (issue 14)
+
+namespace {
+
+std::vector<MapError> load_bad(const std::string &json) {
+    RoleMap m;
+    std::vector<MapError> errors;
+    BOOST_TEST(!load_role_map(json, "test.json", m, errors));
+    BOOST_TEST(m.people.empty());  // untouched
+    return errors;
+}
+
+bool has_error(const std::vector<MapError> &errors, const std::string &code, const std::string &pointer) {
+    for (const auto &e : errors)
+        if (e.code == code && e.pointer == pointer) return true;
+    return false;
+}
+
+std::string listed(const std::vector<MapError> &errors) {
+    std::string all;
+    for (const auto &e : errors) all += e.code + " " + e.pointer + ": " + e.message + "\n";
+    return all;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(calendar_and_days_away_are_read) {
+    const RoleMap m = load_ok(R"({"version": 1,
+        "calendar": {"working_days": ["mon", "tue", "wed", "thu"], "holidays": ["2026-12-25", "2026-12-24", "2026-12-25"]},
+        "people": [
+          {"agent": {"mbox": "mailto:zoe@example.org"}, "name": "Zoe", "roles": ["writer"],
+           "away": [{"from": "2026-12-14", "to": "2026-12-18"}, "2026-12-07"]},
+          {"agent": {"account": {"homePage": "https://lms", "name": "ana"}}, "name": "Ana", "roles": ["artist"],
+           "away": ["2026-12-21"]},
+          {"agent": {"mbox": "mailto:bob@example.org"}, "name": "Bob", "roles": ["artist"]}
+        ]})");
+    BOOST_TEST(m.calendar.weekdays == 0x0F);
+    Day d24, d25, d07, d14, d18, d21;
+    BOOST_TEST_REQUIRE(parse_day("2026-12-24", d24));
+    BOOST_TEST_REQUIRE(parse_day("2026-12-25", d25));
+    BOOST_TEST_REQUIRE(parse_day("2026-12-07", d07));
+    BOOST_TEST_REQUIRE(parse_day("2026-12-14", d14));
+    BOOST_TEST_REQUIRE(parse_day("2026-12-18", d18));
+    BOOST_TEST_REQUIRE(parse_day("2026-12-21", d21));
+    BOOST_TEST((m.calendar.holidays == std::vector<Day>{d24, d25}));  // sorted, once each
+    BOOST_TEST_REQUIRE(m.calendar.away.size() == 3u);
+    // Sorted by person key, then from.
+    BOOST_TEST(m.calendar.away[0].person == "account:https://lms|ana");
+    BOOST_TEST(m.calendar.away[0].from == d21);
+    BOOST_TEST(m.calendar.away[0].to == d21);
+    BOOST_TEST(m.calendar.away[1].person == "mailto:zoe@example.org");
+    BOOST_TEST(m.calendar.away[1].from == d07);
+    BOOST_TEST(m.calendar.away[2].from == d14);
+    BOOST_TEST(m.calendar.away[2].to == d18);
+    BOOST_TEST(m.calendar.away_on("mailto:zoe@example.org", d14 + 2));
+    BOOST_TEST(!m.calendar.away_on("mailto:bob@example.org", d14 + 2));
+    BOOST_TEST(!m.calendar.working(d24));
+    BOOST_TEST(!m.calendar.working(d14 + 4));  // a Friday: not a working day here
+    // Carried into the map in force.
+    const RoleMap eff = effective_role_map(&m, false);
+    BOOST_TEST(eff.calendar.weekdays == 0x0F);
+    BOOST_TEST(eff.calendar.away.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_map_without_a_calendar_works_monday_to_friday) {
+    const RoleMap m = load_ok(R"({"version": 1,
+        "people": [{"agent": {"mbox": "mailto:zoe@example.org"}, "name": "Zoe", "roles": ["writer"]}]})");
+    BOOST_TEST(m.calendar.weekdays == 0x1F);
+    BOOST_TEST(m.calendar.holidays.empty());
+    BOOST_TEST(m.calendar.away.empty());
+    BOOST_TEST(default_role_map().calendar.weekdays == 0x1F);
+    // Only holidays: still Monday to Friday.
+    BOOST_TEST(load_ok(R"({"version": 1, "calendar": {"holidays": ["2026-01-01"]}})").calendar.weekdays == 0x1F);
+}
+
+BOOST_AUTO_TEST_CASE(bad_calendar_dates_are_reported_with_their_pointer) {
+    const auto errors = load_bad(R"({"version": 1,
+        "calendar": {"holidays": ["2026-02-30", "2026-12-24"]},
+        "people": [
+          {"agent": {"mbox": "mailto:zoe@example.org"}, "name": "Zoe", "roles": ["writer"],
+           "away": ["2026-12-01", {"from": "2026-12-18", "to": "2026-12-14"}, {"from": "2026-13-01", "to": "2026-12-14"},
+                    "2026-11-31"]}
+        ]})");
+    BOOST_TEST_INFO(listed(errors));
+    BOOST_TEST(has_error(errors, "rolemap.bad_date", "/calendar/holidays/0"));
+    BOOST_TEST(has_error(errors, "rolemap.bad_range", "/people/0/away/1"));
+    BOOST_TEST(has_error(errors, "rolemap.bad_date", "/people/0/away/2/from"));
+    BOOST_TEST(has_error(errors, "rolemap.bad_date", "/people/0/away/3"));
+    BOOST_TEST(errors.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(calendar_shape_errors_come_from_the_schema) {
+    auto errors = load_bad(R"({"version": 1, "calendar": {"working_days": []}})");
+    BOOST_TEST_INFO(listed(errors));
+    BOOST_TEST(has_error(errors, "rolemap.schema.minItems", "/calendar/working_days"));
+    errors = load_bad(R"({"version": 1, "calendar": {"working_days": ["monday"], "weekends": true}})");
+    BOOST_TEST_INFO(listed(errors));
+    BOOST_TEST(has_error(errors, "rolemap.schema.enum", "/calendar/working_days/0"));
+    BOOST_TEST(has_error(errors, "rolemap.schema.additionalProperties", "/calendar/weekends"));
+    errors = load_bad(R"({"version": 1, "people": [{"agent": {"mbox": "mailto:z@x.org"}, "name": "Z",
+        "roles": ["writer"], "away": ["12/24/2026", {"from": "2026-12-01"}]}]})");
+    BOOST_TEST_INFO(listed(errors));
+    BOOST_TEST(has_error(errors, "rolemap.schema.oneOf", "/people/0/away/0"));
+    BOOST_TEST(has_error(errors, "rolemap.schema.oneOf", "/people/0/away/1"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+
