@@ -299,8 +299,11 @@ void html_burnup(std::string &o, const ReviewModule &m, std::size_t index) {
     if (has_due) label += "; due " + due;
     if (has_p) label += "; 50% forecast " + day_str(f->p50) + ", 85% forecast " + day_str(f->p85);
 
-    o += "<figure class=\"burnup\"><svg viewBox=\"0 0 480 260\" width=\"100%\" role=\"img\" focusable=\"false\" "
-         "aria-labelledby=\"b";
+    o += "<figure class=\"burnup\"><svg viewBox=\"0 0 ";
+    o += std::to_string(static_cast<int>(Chart::kWidth));
+    o += ' ';
+    o += std::to_string(static_cast<int>(Chart::kHeight));
+    o += "\" width=\"100%\" role=\"img\" focusable=\"false\" aria-labelledby=\"b";
     append_uint(o, index);
     o += "t\" data-first=\"";
     o += day_str(static_cast<Day>(c.first));
