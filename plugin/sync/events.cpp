@@ -7,6 +7,8 @@
 #include <climits>
 #include <ctime>
 #include <map>
+#include <string_view>
+#include <unordered_set>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -497,14 +499,29 @@ bool theirs_role_wins(const Value &ours, const Value &theirs) {
 
 // Copies into `ours` every member of `theirs` that `ours` lacks or that wins
 // over ours.
+// The names of an object's members met so far: a document may name an
+// entry twice (RapidJSON keeps both); like FindMember, every reader here
+// takes the first, so a merge gives the same result however often it is
+// repeated (a set, not a scan: a hostile document may hold many entries).
+class FirstNames {
+public:
+    // True the first time a name comes.
+    bool first(const Value &name) { return seen_.emplace(name.GetString(), name.GetStringLength()).second; }
+
+private:
+    std::unordered_set<std::string_view> seen_;
+};
+
 template <class Wins>
 void merge_entries(Value &ours, const Value &theirs, rapidjson::Document::AllocatorType &al, Wins wins) {
-    for (auto &m : theirs.GetObject()) {
-        auto it = ours.FindMember(m.name);
+    FirstNames names;
+    for (auto m = theirs.MemberBegin(); m != theirs.MemberEnd(); ++m) {
+        if (!names.first(m->name)) continue;
+        auto it = ours.FindMember(m->name);
         if (it == ours.MemberEnd()) {
-            ours.AddMember(Value(m.name, al), Value(m.value, al), al);
-        } else if (wins(it->value, m.value)) {
-            it->value.CopyFrom(m.value, al);
+            ours.AddMember(Value(m->name, al), Value(m->value, al), al);
+        } else if (wins(it->value, m->value)) {
+            it->value.CopyFrom(m->value, al);
         }
     }
 }
@@ -547,7 +564,9 @@ std::string merge_documents(std::string_view ours_text, std::string_view theirs_
         merge_entries(object_member(ours, "roles"), theirs["roles"], al, theirs_role_wins);
     if (theirs.HasMember("pieces") && theirs["pieces"].IsObject()) {
         Value &pieces = object_member(ours, "pieces");
-        for (auto &p : theirs["pieces"].GetObject()) {
+        FirstNames names;
+        for (const auto &p : theirs["pieces"].GetObject()) {
+            if (!names.first(p.name)) continue;
             if (!p.value.IsObject()) continue;
             auto it = pieces.FindMember(p.name);
             if (it == pieces.MemberEnd()) {
