@@ -188,6 +188,13 @@ public:
         f.sampled_days = static_cast<int>(samples.size());
         for (std::int32_t n : samples) f.done_in_window += n;
         f.throughput = f.sampled_days ? double(f.done_in_window) / f.sampled_days : 0.0;
+        if (f.done_in_window == 0 && done == 0) {
+            // Nothing to go by yet: the role's work here has not started.
+            f.state = ForecastState::Stalled;
+            f.reason = "role '" + f.role + "' has not finished a pair in this module yet (" +
+                       std::to_string(f.remaining) + " left): no throughput to forecast from";
+            return run;
+        }
         if (f.done_in_window == 0) {
             f.state = ForecastState::Stalled;
             f.reason = "role '" + f.role + "' finished no pair in the last " + std::to_string(f.sampled_days) +

@@ -227,6 +227,21 @@ BOOST_AUTO_TEST_CASE(a_steady_team_finishes_on_the_projected_working_day) {
     BOOST_TEST(text(m.by_role[0].second) == text(m.overall));
 }
 
+// A role whose work in the module has not started (no pair ever done) is
+// stalled too, and says so rather than "finished no pair lately".
+BOOST_AUTO_TEST_CASE(a_role_not_started_yet_says_so) {
+    History h = steady_team();
+    h.add("M1", "artist", day("2026-10-30"), 0, 30);
+    const ModuleForecast &f = forecast_of(build_timelines(input(h)), "M1");
+    BOOST_TEST_INFO(text(f));
+    BOOST_TEST(f.state == ForecastState::Stalled);
+    BOOST_TEST(f.bottleneck == "artist");
+    const RoleForecast &a = role_of(f, "artist");
+    BOOST_TEST(a.state == ForecastState::Stalled);
+    BOOST_TEST(a.remaining == 30);
+    BOOST_TEST(a.reason.find("has not finished a pair in this module yet (30 left)") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_stalled_role_is_the_bottleneck) {
     History h = steady_team();
     // The designers finished 10 of 50 on the first day, then nothing.
