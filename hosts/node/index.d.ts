@@ -34,6 +34,10 @@ export interface Options {
   many_roles_threshold?: number;
   stale_days?: number;
   at_risk_days?: number;
+  /** With format 'csv': the burn-up series and forecasts instead of one row per (piece, role). */
+  series?: boolean;
+  /** Progress over time and the finish-date forecast (review, module documents, progress statements); default true. */
+  forecast?: boolean;
 }
 
 export interface OpenOptions {
