@@ -35,36 +35,15 @@ ForecastInputs forecast_inputs(const Plan &plan, const RoleMap &map) {
             const Person &who = map.people[person];
             Holding h{module, role, who.agent.key(), who.name, pieces.size() == c.pieces.size(), {}};
             if (!h.whole)
-                for (const std::string *piece : pieces) {
-                    h.pieces.push_back(*piece);
-                    in.partial_pairs.emplace_back(*piece, role);
-                }
+                for (const std::string *piece : pieces) h.pieces.push_back(*piece);
             in.holdings.push_back(std::move(h));
         }
     }
-    std::sort(in.partial_pairs.begin(), in.partial_pairs.end());
-    in.partial_pairs.erase(std::unique(in.partial_pairs.begin(), in.partial_pairs.end()), in.partial_pairs.end());
 
-    // Due dates: the module's own (as the plan picks it: its id, else the
-    // first schedule entry whose glob matches), and each role's where it
-    // differs.
+    // Due dates: the module's own (as the plan picked it from the schedule),
+    // and each role's where it differs.
     std::map<std::string, std::string> module_due;
-    for (const PiecePlan &p : plan.pieces) {
-        if (module_due.count(p.module_id)) continue;
-        std::string due;
-        for (const Due &d : map.schedule)
-            if (d.module == p.module_id) {
-                due = d.date;
-                break;
-            }
-        if (due.empty())
-            for (const Due &d : map.schedule)
-                if (glob_match(d.module, p.module_id)) {
-                    due = d.date;
-                    break;
-                }
-        module_due[p.module_id] = due;
-    }
+    for (const PiecePlan &p : plan.pieces) module_due.emplace(p.module_id, p.module_due);
     for (const auto &[module, due] : module_due)
         if (!due.empty()) in.module_due.emplace_back(module, due);
     for (const auto &[key, c] : cells) {
@@ -76,10 +55,16 @@ ForecastInputs forecast_inputs(const Plan &plan, const RoleMap &map) {
 
 bool compute_timelines(const Store &store, const std::string &course, const ForecastInputs &in, std::int64_t now,
                        Timelines &out, std::string &error) {
+    // The (piece, role) pairs of partial holdings need their own history.
+    std::vector<std::pair<std::string, std::string>> partial;
+    for (const Holding &h : in.holdings)
+        for (const std::string &piece : h.pieces) partial.emplace_back(piece, h.role);
+    std::sort(partial.begin(), partial.end());
+    partial.erase(std::unique(partial.begin(), partial.end()), partial.end());
     std::vector<DailyTally> tallies;
     std::vector<PairDay> pair_days;
     if (!store.daily_tallies(course, tallies, error)) return false;
-    if (!in.partial_pairs.empty() && !store.pair_days(course, in.partial_pairs, pair_days, error)) return false;
+    if (!partial.empty() && !store.pair_days(course, partial, pair_days, error)) return false;
     TimelineInput ti;
     ti.tallies = &tallies;
     ti.pair_days = &pair_days;

@@ -20,7 +20,6 @@ class Store;
 
 struct ForecastInputs {
     std::vector<Holding> holdings;
-    std::vector<std::pair<std::string, std::string>> partial_pairs;  // (piece, role) of partial holdings
     WorkCalendar calendar;
     std::vector<std::pair<std::string, std::string>> module_due;
     std::vector<std::pair<std::pair<std::string, std::string>, std::string>> role_due;

@@ -147,22 +147,6 @@ std::string remote_text(const ReviewPair &p) {
     return o;
 }
 
-std::string day_str(Day d) {
-    if (d == 0) return {};
-    return stamp(static_cast<std::int64_t>(d) * kDay, false).str();
-}
-
-std::string_view forecast_state_id(ForecastState s) {
-    switch (s) {
-    case ForecastState::Done: return "done";
-    case ForecastState::Forecast: return "forecast";
-    case ForecastState::TooLittleHistory: return "too_little_history";
-    case ForecastState::Stalled: return "stalled";
-    case ForecastState::BeyondHorizon: return "beyond_horizon";
-    }
-    return "too_little_history";
-}
-
 std::vector<ProgressPoint> resample(const ProgressSeries &s, std::size_t width) {
     std::vector<ProgressPoint> out;
     if (s.empty() || width == 0) return out;

@@ -174,7 +174,7 @@ void forecast_row(std::string &o, const std::string &module, const std::string &
     o.push_back(',');
     if (!due.empty()) csv_int(o, late_days);
     o.push_back(',');
-    o += forecast_state_id(state);
+    o += to_string(state);
     o.push_back(',');
     if (role) {
         csv_int(o, role->remaining);

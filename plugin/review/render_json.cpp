@@ -270,7 +270,7 @@ void jstr_if(JsonWriter &w, const char *key, std::string_view s) {
 void jforecast(JsonWriter &w, const ModuleForecast &f) {
     w.StartObject();
     w.Key("state");
-    jstr(w, forecast_state_id(f.state));
+    jstr(w, to_string(f.state));
     jstr_if(w, "reason", f.reason);
     jday_if(w, "as_of", f.as_of);
     jday_if(w, "p50", f.p50);
@@ -301,7 +301,7 @@ void jforecast(JsonWriter &w, const ModuleForecast &f) {
         w.Key("role");
         jstr(w, rf.role);
         w.Key("state");
-        jstr(w, forecast_state_id(rf.state));
+        jstr(w, to_string(rf.state));
         w.Key("remaining");
         w.Int(rf.remaining);
         w.Key("throughput");

@@ -141,13 +141,9 @@ std::string remote_text(const ReviewPair &p);
 const std::string &module_title(const Review &r, const std::string &id);
 
 // ---------------------------------------------------------------- history and forecast (issue 14)
-// The review's own spelling of the forecast's days and states, so the
-// renderers do not depend on the forecast's implementation file.
 
-// "2026-12-14" of a forecast Day; "" for 0 (none).
-std::string day_str(Day d);
-// "done", "forecast", "too_little_history", "stalled", "beyond_horizon".
-std::string_view forecast_state_id(ForecastState s);
+// "2026-12-14" of a forecast Day (day_text); "" for 0 (none).
+inline std::string day_str(Day d) { return d ? day_text(d) : std::string(); }
 
 // The sparkline's columns resampled over a series: done/total at the end of
 // each of `width` equal slices of [first day, last day] (a step function:

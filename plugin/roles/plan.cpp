@@ -727,6 +727,7 @@ private:
         pp.piece_id = item.id;
         pp.module_id = course_.items[module_item].id;
         pp.title = item.title.primary();
+        if (due_) pp.module_due = due_->date;
         bool all_done = false;
         bool any_missing = false;
         for (std::size_t i = 0; i < n && !any_missing; ++i) any_missing = missing(i, res);

@@ -164,6 +164,7 @@ struct PiecePlan {
     std::uint32_t item = kNone;    // index into Course::items
     std::uint32_t module = kNone;  // index into Course::modules
     std::string piece_id, module_id, title;
+    std::string module_due;        // the module's own due date in the schedule ("" = none)
     std::vector<Slot> slots;       // sorted by role id
     std::vector<std::string> waiting;  // missing files no role's file rules match
 };

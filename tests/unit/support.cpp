@@ -167,4 +167,42 @@ coursecrew::PieceRecord piece(const std::string &id, const std::string &module,
     return p;
 }
 
+std::vector<std::vector<std::string>> parse_csv(const std::string &s) {
+    std::vector<std::vector<std::string>> records;
+    std::vector<std::string> fields;
+    std::string field;
+    bool quoted = false, was_quoted = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quoted) {
+            if (c != '"') field += c;
+            else if (i + 1 < s.size() && s[i + 1] == '"') field += s[++i];
+            else quoted = false;
+        } else if (c == '"' && field.empty() && !was_quoted) {
+            quoted = was_quoted = true;
+        } else if (c == ',' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) {
+            fields.push_back(std::move(field));
+            field.clear();
+            was_quoted = false;
+            if (c == '\r') {
+                records.push_back(std::move(fields));
+                fields.clear();
+                ++i;
+            }
+        } else {
+            // RFC 4180: CR, LF and '"' appear only inside a quoted field.
+            BOOST_TEST((c != '\r' && c != '\n' && c != '"'), "unquoted " << int(c) << " at byte " << i);
+            field += c;
+        }
+    }
+    BOOST_TEST((field.empty() && fields.empty()), "the last record has no CRLF");
+    return records;
+}
+
+std::size_t occurrences(const std::string &hay, const std::string &needle) {
+    std::size_t n = 0;
+    for (std::size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+    return n;
+}
+
 }  // namespace cctest

@@ -67,6 +67,14 @@ private:
     std::string path_;
 };
 
+// RFC 4180 records of a CSV the review wrote (every record ends in CRLF,
+// "" inside quotes), for checking fields exactly rather than by substring.
+// A stray CR, LF or quote outside quotes, or a last record without its
+// CRLF, fails the calling test.
+std::vector<std::vector<std::string>> parse_csv(const std::string &s);
+// How many times `needle` occurs in `hay` (overlaps counted).
+std::size_t occurrences(const std::string &hay, const std::string &needle);
+
 // A PieceRecord holds views; the texts the tests make live in keep(), for
 // the whole run (a deque never moves what it holds). piece() builds one with
 // the title "Title of ID" and (role, fingerprint) pairs.

@@ -247,49 +247,6 @@ std::vector<std::string> split_crlf(const std::string &s) {
     return out;
 }
 
-// RFC 4180 records (CRLF-terminated, "" inside quotes), for checking fields
-// exactly rather than by substring.
-std::vector<std::vector<std::string>> parse_csv(const std::string &s) {
-    std::vector<std::vector<std::string>> records;
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false, was_quoted = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quoted) {
-            if (c != '"') field += c;
-            else if (i + 1 < s.size() && s[i + 1] == '"') field += s[++i];
-            else quoted = false;
-        } else if (c == '"' && field.empty() && !was_quoted) {
-            quoted = was_quoted = true;
-        } else if (c == ',' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) {
-            fields.push_back(std::move(field));
-            field.clear();
-            was_quoted = false;
-            if (c == '\r') {
-                records.push_back(std::move(fields));
-                fields.clear();
-                ++i;
-            }
-        } else {
-            // RFC 4180: CR, LF and '"' appear only inside a quoted field.
-            BOOST_TEST((c != '\r' && c != '\n' && c != '"'), "unquoted " << int(c) << " at byte " << i);
-            field += c;
-        }
-    }
-    if (!field.empty() || !fields.empty()) {
-        fields.push_back(std::move(field));
-        records.push_back(std::move(fields));
-    }
-    return records;
-}
-
-std::size_t occurrences(const std::string &hay, const std::string &needle) {
-    std::size_t n = 0;
-    for (std::size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
-    return n;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(review)
@@ -685,7 +642,7 @@ BOOST_AUTO_TEST_CASE(csv_neutralises_formulas_in_every_text_column) {
         const std::string csv = cc::render_review(r, cc::ReviewFormat::Csv);
         if (lead == "\r")  // a CR is data only inside quotes
             BOOST_TEST(csv.find(",\"'\rSUM(A1:A9)pt\",") != std::string::npos);
-        const auto rows = parse_csv(csv);
+        const auto rows = cctest::parse_csv(csv);
         BOOST_TEST_REQUIRE(rows.size() == 2u);
         const std::vector<std::string> &f = rows[1];
         BOOST_TEST_REQUIRE(f.size() == 13u);
@@ -711,7 +668,7 @@ BOOST_AUTO_TEST_CASE(csv_neutralises_formulas_in_every_text_column) {
     piece.pairs.push_back(pair);
     m.pieces.push_back(piece);
     r.modules.push_back(m);
-    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    const auto rows = cctest::parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
     BOOST_TEST_REQUIRE(rows.size() == 2u);
     BOOST_TEST_REQUIRE(rows[1].size() == 13u);
     BOOST_TEST(rows[1][1] == "a=b, +c");
@@ -866,8 +823,8 @@ BOOST_AUTO_TEST_CASE(html_self_contained) {
         BOOST_TEST(sec.find("<h3>By role</h3>") != std::string::npos);
     }
     BOOST_TEST(sections == r.modules.size());
-    BOOST_TEST(occurrences(h, "<svg") == occurrences(h, "<title>") - 1);  // every svg has a title
-    BOOST_TEST(occurrences(h, "<svg") >= 1 + 2 * r.modules.size());
+    BOOST_TEST(cctest::occurrences(h, "<svg") == cctest::occurrences(h, "<title>") - 1);  // every svg has a title
+    BOOST_TEST(cctest::occurrences(h, "<svg") >= 1 + 2 * r.modules.size());
     BOOST_TEST(h.find("% done (") != std::string::npos);  // text percentages in the titles
     // Statuses as colour and as text; overdue and at-risk pairs marked.
     for (const char *label : {"Not started", "In progress", "In review", "Done", "Blocked"})
@@ -1044,7 +1001,7 @@ BOOST_AUTO_TEST_CASE(team_state_line_in_every_format) {
         if (c.attempted) BOOST_TEST(json_str(doc, "/team/attempted_at") == cc::review_detail::format_timestamp(c.attempted));
         else BOOST_TEST(json_at(doc, "/team/attempted_at").IsNull(), c.what);
 
-        const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+        const auto rows = cctest::parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
         BOOST_TEST_REQUIRE(rows.size() >= 2u);
         BOOST_TEST_REQUIRE(rows[1].size() == 14u);
         BOOST_TEST(rows[1][12] == c.line, c.what);
@@ -1057,7 +1014,7 @@ BOOST_AUTO_TEST_CASE(team_state_line_in_every_format) {
         std::string escaped = c.line;  // the apostrophe of "seat's", as the page escapes it
         if (const std::size_t q = escaped.find('\''); q != std::string::npos) escaped.replace(q, 1, "&#39;");
         BOOST_TEST(html.find(tag + escaped + "</p>") != std::string::npos, c.what);
-        BOOST_TEST(occurrences(html, "class=\"meta team") == 1u, c.what);
+        BOOST_TEST(cctest::occurrences(html, "class=\"meta team") == 1u, c.what);
     }
 }
 
@@ -1076,7 +1033,7 @@ BOOST_AUTO_TEST_CASE(team_remote_pairs_marked) {
     // Table: the mark after the cell, on exactly the remote cells, plus the legend.
     const std::string t = cc::render_review(r, cc::ReviewFormat::Table);
     const std::string seat(kSeat);
-    BOOST_TEST(occurrences(t, seat) == remote + 1);
+    BOOST_TEST(cctest::occurrences(t, seat) == remote + 1);
     BOOST_TEST(t.find("  in progress: Ben Ode " + seat) != std::string::npos);
     BOOST_TEST(line_with(t, "  done: Ben Ode").find(seat) != std::string::npos);  // SCO-QUIZ designer
     BOOST_TEST(line_with(t, "Spotting hazards").find(seat) == std::string::npos);
@@ -1089,7 +1046,7 @@ BOOST_AUTO_TEST_CASE(team_remote_pairs_marked) {
         w.map.people[1].name = "Benedict Odelugo-Fitzwilliam the Third";
         const std::string cut = cc::render_review(shared_review(w), cc::ReviewFormat::Table);
         BOOST_TEST(cut.find("..." " " + seat) != std::string::npos);
-        BOOST_TEST(occurrences(cut, seat) == remote + 1);
+        BOOST_TEST(cctest::occurrences(cut, seat) == remote + 1);
     }
 
     // JSON: "remote": true on those pairs, absent elsewhere.
@@ -1098,13 +1055,13 @@ BOOST_AUTO_TEST_CASE(team_remote_pairs_marked) {
     doc.Parse(json.c_str(), json.size());
     BOOST_TEST_REQUIRE(!doc.HasParseError());
     BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
-    BOOST_TEST(occurrences(json, "\"remote\":") == remote);
+    BOOST_TEST(cctest::occurrences(json, "\"remote\":") == remote);
     BOOST_TEST(json_at(doc, "/modules/0/pieces/0/pairs/0/remote").GetBool());
     BOOST_TEST(!doc["modules"][0]["pieces"][0]["pairs"][1].HasMember("remote"));
     BOOST_TEST(json_at(doc, "/modules/1/pieces/0/pairs/0/remote").GetBool());
 
     // CSV: changed_on, the last column.
-    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    const auto rows = cctest::parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
     BOOST_TEST_REQUIRE(rows.size() == 1u + 1u + 6u + 2u);  // header, team state, pairs, foreign cells
     BOOST_TEST(rows[0].back() == "changed_on");
     std::size_t another = 0;
@@ -1120,10 +1077,10 @@ BOOST_AUTO_TEST_CASE(team_remote_pairs_marked) {
 
     // HTML: the cell's mark, its tooltip, and the legend.
     const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
-    BOOST_TEST(occurrences(h, " remote\" title=\"changed on another seat") == remote);
+    BOOST_TEST(cctest::occurrences(h, " remote\" title=\"changed on another seat") == remote);
     BOOST_TEST(h.find("<td class=\"c s-in_progress remote\" title=\"changed on another seat by Ben Ode, "
                       "2024-05-07 12:00 UTC\">") != std::string::npos);
-    BOOST_TEST(occurrences(h, "<small class=\"seat\">" + seat + " Changed on another seat</small>") == remote);
+    BOOST_TEST(cctest::occurrences(h, "<small class=\"seat\">" + seat + " Changed on another seat</small>") == remote);
     BOOST_TEST(h.find("<li class=\"seat\">" + seat + " Changed on another seat</li>") != std::string::npos);
     BOOST_TEST(h.find(".c small.seat{") != std::string::npos);
 }
@@ -1161,7 +1118,7 @@ BOOST_AUTO_TEST_CASE(team_foreign_cells_listed) {
     BOOST_TEST(json_at(doc, "/team/foreign/1/note").IsNull());
     BOOST_TEST(json_num(doc, "/summary/pairs") == 6.0);
 
-    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    const auto rows = cctest::parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
     BOOST_TEST_REQUIRE(rows.size() == 10u);
     BOOST_TEST((rows[8] == std::vector<std::string>{"MOD-INTRO", "Introduction", "SCO-EXTRA", "Extra scene", "writer",
                                                     "done", "", "Cy Young", "2024-05-10T11:00:00Z", "", "", "",
@@ -1175,7 +1132,7 @@ BOOST_AUTO_TEST_CASE(team_foreign_cells_listed) {
     BOOST_TEST_REQUIRE(sec != std::string::npos);
     const std::string foreign = h.substr(sec, h.find("</section>", sec) - sec);
     BOOST_TEST(foreign.find("On another seat&#39;s version") != std::string::npos);
-    BOOST_TEST(occurrences(foreign, "<tr><td>") == 2u);
+    BOOST_TEST(cctest::occurrences(foreign, "<tr><td>") == 2u);
     BOOST_TEST(foreign.find("<th scope=\"row\">Extra scene<span class=\"id\">SCO-EXTRA</span></th><td>Writer</td>"
                             "<td class=\"c s s-done\"><b>Done</b></td><td>Cy Young</td>"
                             "<td class=\"s\">2024-05-10 11:00 UTC</td><td class=\"n\">v2 only</td>") != std::string::npos);
@@ -1195,7 +1152,7 @@ BOOST_AUTO_TEST_CASE(team_foreign_cells_listed) {
     BOOST_TEST(cctest::validate_against("review.schema.json", qd) == "");
     BOOST_TEST_REQUIRE(json_at(qd, "/team/foreign").Size() == 1u);
     BOOST_TEST(json_str(qd, "/team/foreign/0/module") == "MOD-QUIZ");
-    const auto qrows = parse_csv(cc::render_review(q, cc::ReviewFormat::Csv));
+    const auto qrows = cctest::parse_csv(cc::render_review(q, cc::ReviewFormat::Csv));
     BOOST_TEST_REQUIRE(qrows.size() == 1u + 1u + 2u + 1u);
     BOOST_TEST(qrows.back()[4] == "expert");
     const std::string qh = cc::render_review(q, cc::ReviewFormat::Html);
@@ -1225,7 +1182,7 @@ BOOST_AUTO_TEST_CASE(team_csv_columns_consistent) {
     r.team.error = "HTTP 401, \"Unauthorized\"\nsee the sync config";
     r.team.foreign.push_back(hostile_cell());
     r.team.foreign.back().by = "=HYPERLINK(\"http://evil.example\")";
-    const auto rows = parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
+    const auto rows = cctest::parse_csv(cc::render_review(r, cc::ReviewFormat::Csv));
     BOOST_TEST_REQUIRE(rows.size() == 1u + 1u + r.overall.total + 3u);
     for (std::size_t i = 0; i < rows.size(); ++i) BOOST_TEST(rows[i].size() == 14u, "record " << i);
     BOOST_TEST(rows[1][12].find(": HTTP 401, \"Unauthorized\"\nsee the sync config. Team state as of") !=
@@ -1239,7 +1196,7 @@ BOOST_AUTO_TEST_CASE(team_csv_columns_consistent) {
         }
     BOOST_TEST(hostile);
     // Not shared: the 13 columns of before.
-    for (const auto &row : parse_csv(cc::render_review(w.review(), cc::ReviewFormat::Csv)))
+    for (const auto &row : cctest::parse_csv(cc::render_review(w.review(), cc::ReviewFormat::Csv)))
         BOOST_TEST(row.size() == 13u);
 }
 

@@ -186,50 +186,12 @@ bool json_has(const rapidjson::Value &doc, const char *pointer) {
     return rapidjson::Pointer(pointer).Get(doc) != nullptr;
 }
 
-// RFC 4180 records (CRLF-terminated, "" inside quotes).
-std::vector<std::vector<std::string>> parse_csv(const std::string &s) {
-    std::vector<std::vector<std::string>> records;
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false, was_quoted = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quoted) {
-            if (c != '"') field += c;
-            else if (i + 1 < s.size() && s[i + 1] == '"') field += s[++i];
-            else quoted = false;
-        } else if (c == '"' && field.empty() && !was_quoted) {
-            quoted = was_quoted = true;
-        } else if (c == ',' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) {
-            fields.push_back(std::move(field));
-            field.clear();
-            was_quoted = false;
-            if (c == '\r') {
-                records.push_back(std::move(fields));
-                fields.clear();
-                ++i;
-            }
-        } else {
-            BOOST_TEST((c != '\r' && c != '\n' && c != '"'), "unquoted " << int(c) << " at byte " << i);
-            field += c;
-        }
-    }
-    BOOST_TEST((field.empty() && fields.empty()), "the last record has no CRLF");
-    return records;
-}
-
 std::string line_with(const std::string &text, const std::string &needle) {
     const std::size_t at = text.find(needle);
     if (at == std::string::npos) return {};
     const std::size_t begin = text.rfind('\n', at), end = text.find('\n', at);
     const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
     return text.substr(from, (end == std::string::npos ? text.size() : end) - from);
-}
-
-std::size_t occurrences(const std::string &hay, const std::string &needle) {
-    std::size_t n = 0;
-    for (std::size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
-    return n;
 }
 
 std::string repeat(const char *s, int n) {
@@ -407,7 +369,7 @@ BOOST_AUTO_TEST_CASE(json_history_and_forecast) {
 BOOST_AUTO_TEST_CASE(csv_series_rows) {
     const cc::Review r = World().review();
     const std::string csv = cc::render_review_series_csv(r);
-    const auto rows = parse_csv(csv);
+    const auto rows = cctest::parse_csv(csv);
     BOOST_TEST_REQUIRE(rows.size() == 1u + (4 + 2 + 2 + 2 + 2) + 3 + 2 + 2);
     const std::vector<std::string> header = {"module",    "scope", "key",       "date",       "done",
                                              "total",     "p50",   "p85",       "due",        "late_days",
@@ -485,8 +447,8 @@ BOOST_AUTO_TEST_CASE(table_sparkline_and_forecast_line) {
 BOOST_AUTO_TEST_CASE(html_burnup_per_module) {
     const cc::Review r = World().review();
     const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
-    BOOST_TEST(occurrences(h, "<svg viewBox=\"0 0 480 260\" width=\"100%\"") == r.modules.size());
-    BOOST_TEST(occurrences(h, "<figure class=\"burnup\">") == r.modules.size());
+    BOOST_TEST(cctest::occurrences(h, "<svg viewBox=\"0 0 480 260\" width=\"100%\"") == r.modules.size());
+    BOOST_TEST(cctest::occurrences(h, "<figure class=\"burnup\">") == r.modules.size());
     for (const char *bad : {"<script", "<link", "<img", "<iframe", "src=", "url(", "javascript:"})
         BOOST_TEST(h.find(bad) == std::string::npos, bad);
 
@@ -570,7 +532,7 @@ BOOST_AUTO_TEST_CASE(odd_timelines_render) {
     BOOST_TEST(cctest::validate_against("review.schema.json", doc) == "");
     const std::string h = cc::render_review(r, cc::ReviewFormat::Html);
     BOOST_TEST(h.find("No history yet.") != std::string::npos);
-    BOOST_TEST(occurrences(h, "<figure class=\"burnup\">") == 1u);
+    BOOST_TEST(cctest::occurrences(h, "<figure class=\"burnup\">") == 1u);
     const std::size_t at = h.find("<figure class=\"burnup\">");
     const std::string chart = h.substr(at, h.find("</figure>", at) - at);
     BOOST_TEST(chart.find("nan") == std::string::npos);
@@ -585,7 +547,7 @@ BOOST_AUTO_TEST_CASE(odd_timelines_render) {
     flat.timelines.forecasts[0].p50 = flat.timelines.forecasts[0].p85 = 0;
     flat.map.schedule.clear();
     const std::string fh = cc::render_review(flat.review(), cc::ReviewFormat::Html);
-    BOOST_TEST(occurrences(fh, "<figure class=\"burnup\">") == 2u);
+    BOOST_TEST(cctest::occurrences(fh, "<figure class=\"burnup\">") == 2u);
     const std::size_t fat = fh.find("<figure class=\"burnup\">");
     const std::string flat_chart = fh.substr(fat, fh.find("</figure>", fat) - fat);
     BOOST_TEST(flat_chart.find("nan") == std::string::npos);
