@@ -164,7 +164,10 @@ private:
         req.body = batch.json();  // the batch is already the JSON array: sent as it is
         const auto resp = client_.perform(req);
         Reply reply = http::classify(req, resp);
-        if (answered(resp, 409)) reply.outcome = Outcome::Ok;  // reason keeps the LRS's message
+        // 409: a statement in the batch has an id the LRS holds with other
+        // content, and the LRS stored none of the batch (an identical resend
+        // is answered 200 or 204). The reason keeps the LRS's message.
+        if (answered(resp, 409)) reply.outcome = Outcome::Conflict;
         return reply;
     }
 

@@ -237,9 +237,19 @@ std::string actor_json(const EventContext &c, std::string_view by) {
     return agent_json(a, "");
 }
 
+namespace {
+
+// A statement's id: the name-based UUID of the event's identity and the seat
+// that made it.
+std::string event_id(const EventContext &c, const std::string &identity) {
+    return name_uuid(c.seat.empty() ? identity : identity + "\n" + c.seat);
+}
+
+}  // namespace
+
 Event published_event(const EventContext &c, const PackageFacts &p, std::int64_t at, std::int64_t sequence) {
     const std::string id =
-        name_uuid("published\n" + c.course_iri + "\n" + p.digest + "\n" + std::to_string(sequence));
+        event_id(c, "published\n" + c.course_iri + "\n" + p.digest + "\n" + std::to_string(sequence));
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
@@ -271,7 +281,7 @@ Event assignment_event(const EventContext &c, bool assigned, std::string_view mo
                        std::string_view module_title, std::string_view role,
                        std::string_view person_agent_json, std::int64_t at, std::int64_t sequence) {
     const std::string kind = assigned ? "assigned" : "unassigned";
-    const std::string id = name_uuid(kind + "\n" + c.course_iri + "\n" + std::string(module) + "\n" +
+    const std::string id = event_id(c, kind + "\n" + c.course_iri + "\n" + std::string(module) + "\n" +
                                      std::string(role) + "\n" + std::string(person_agent_json) +
                                      "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
     rapidjson::StringBuffer buf;
@@ -299,10 +309,9 @@ Event assignment_event(const EventContext &c, bool assigned, std::string_view mo
 Event status_event(const EventContext &c, const StatusFacts &s, std::int64_t at) {
     const std::string kind = s.reopened ? "reopened" : "status";
     const std::string id =
-        name_uuid(kind + "\n" + c.course_iri + "\n" + s.piece + "\n" + s.role + "\n" + s.from +
-                  "\n" + s.to + "\n" + s.by + "\n" + std::to_string(at) + "\n" +
-                  std::to_string(s.ordinal) + "\n" + std::to_string(s.history_id) +
-                  (c.seat.empty() ? std::string() : "\n" + c.seat));
+        event_id(c, kind + "\n" + c.course_iri + "\n" + s.piece + "\n" + s.role + "\n" + s.from +
+                        "\n" + s.to + "\n" + s.by + "\n" + std::to_string(at) + "\n" +
+                        std::to_string(s.ordinal) + "\n" + std::to_string(s.history_id));
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
@@ -352,7 +361,7 @@ void forecast_json(Writer &w, const ModuleForecast &f) {
 Event progress_event(const EventContext &c, std::string_view module, std::string_view module_title,
                      std::size_t done, std::size_t total, std::int64_t at, std::int64_t sequence,
                      const ModuleForecast *forecast) {
-    const std::string id = name_uuid("progressed\n" + c.course_iri + "\n" + std::string(module) +
+    const std::string id = event_id(c, "progressed\n" + c.course_iri + "\n" + std::string(module) +
                                      "\n" + std::to_string(done) + "/" + std::to_string(total) +
                                      "\n" + std::to_string(at) + "\n" + std::to_string(sequence));
     const unsigned percent = total == 0 ? 0u : static_cast<unsigned>((done * 100) / total);

@@ -26,9 +26,10 @@ struct EventContext {
     std::string language = "en";
     std::string agent_json;    // the plugin's own agent (actor of automatic events)
     const RoleMap *map = nullptr;  // to turn `by` into an agent; may be null
-    // The store's own random id (one per seat): part of a status change's
-    // identity, so two seats' changes never share a statement id however
-    // alike ("" leaves it out).
+    // The store's own random id (one per seat): part of every event's
+    // identity, so two seats' statements never share an id however alike
+    // (an LRS refuses a second, different statement under an id it holds).
+    // "" leaves it out.
     std::string seat;
 };
 

@@ -59,6 +59,16 @@ private:
         if (outbox_.add_event(in_.course, e, in_.targets.all)) out_.events.push_back(e);
     }
 
+    // The statements' context: the input's, with this store's seat id, which
+    // every statement id includes (events.hpp).
+    const EventContext &context() {
+        if (seat_context_.course_iri.empty()) {
+            seat_context_ = in_.context;
+            seat_context_.seat = outbox_.seat();
+        }
+        return seat_context_;
+    }
+
     void load_progress() {
         for (Outbox::Progress &p : outbox_.progress(in_.course)) progress_[p.module] = std::move(p);
     }
@@ -74,7 +84,7 @@ private:
     // announced (A, B, then A again is three announcements).
     void publish_events() {
         if (outbox_.last_published_was(in_.course, in_.package.digest)) return;
-        emit(published_event(in_.context, in_.package, in_.now, outbox_.next_event_number()));
+        emit(published_event(context(), in_.package, in_.now, outbox_.next_event_number()));
     }
 
     void status_events(const std::vector<Change> &changes) {
@@ -96,11 +106,7 @@ private:
             s.reopened = reopened;
             s.ordinal = ordinal++;
             s.history_id = c.history_id;
-            if (seat_context_.course_iri.empty()) {
-                seat_context_ = in_.context;
-                seat_context_.seat = outbox_.seat();
-            }
-            emit(status_event(seat_context_, s, in_.now));
+            emit(status_event(context(), s, in_.now));
         }
     }
 
@@ -128,13 +134,13 @@ private:
                             std::back_inserter(removed), less);
         for (const Assignment &a : added) {
             outbox_.assign(in_.course, a);
-            emit(assignment_event(in_.context, true, a.module, module_title(a.module), a.role, a.agent,
+            emit(assignment_event(context(), true, a.module, module_title(a.module), a.role, a.agent,
                                   in_.now, outbox_.next_event_number()));
             touched_.insert(a.module);
         }
         for (const Assignment &a : removed) {
             outbox_.unassign(in_.course, a);
-            emit(assignment_event(in_.context, false, a.module, module_title(a.module), a.role, a.agent,
+            emit(assignment_event(context(), false, a.module, module_title(a.module), a.role, a.agent,
                                   in_.now, outbox_.next_event_number()));
             touched_.insert(a.module);
         }
@@ -158,7 +164,7 @@ private:
                                            it->second.done != done
                                      : done > 0;
             if (moved)
-                emit(progress_event(in_.context, module, title, static_cast<std::size_t>(done),
+                emit(progress_event(context(), module, title, static_cast<std::size_t>(done),
                                     static_cast<std::size_t>(total), in_.now, outbox_.next_event_number(),
                                     forecast_of(module)));
             outbox_.set_progress(in_.course, {module, title, done, total});
@@ -207,7 +213,7 @@ private:
     std::set<std::string> touched_;
     std::map<std::string, std::vector<Assignment>> people_;  // module -> who holds which role
     std::map<std::string, std::string> piece_titles_;
-    EventContext seat_context_;  // in_.context with this store's seat id, for status changes
+    EventContext seat_context_;  // in_.context with this store's seat id (context())
 };
 
 }  // namespace

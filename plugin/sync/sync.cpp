@@ -62,6 +62,11 @@ void write(Outbox &outbox, sqlite3 *db, const std::string &path, F &&f) {
     tx.commit("updating the outbox");
 }
 
+// A batch the target refused as a whole: a bad statement (400, 413, ...) or
+// an id it holds with other content (409). Sending it again as it is would
+// be refused again.
+bool refused(const Reply &r) { return r.outcome == Outcome::Rejected || r.outcome == Outcome::Conflict; }
+
 }  // namespace
 
 const char *to_string(Outcome o) {
@@ -254,17 +259,22 @@ bool SyncWorker::send_batch(Lane &lane, Outbox &outbox) {
             lane.status.delivered += static_cast<std::int64_t>(ids.size());
             emit(EventJson("sent", name).add("count", static_cast<std::int64_t>(ids.size())).done());
             progressed = true;
-        } else if (r.outcome == Outcome::Rejected && b->size() == 1) {
-            // Alone and still refused: this statement is the bad one.
+        } else if (refused(r) && b->size() == 1) {
+            // Alone and still refused: this statement is the bad one. Kept,
+            // with the reason, for `coursecrew outbox` and a retry.
             std::string uuid;
+            std::string reason = r.reason;
+            if (r.outcome == Outcome::Conflict)
+                reason = "the target holds a different statement with this id: " + r.reason;
             write(outbox, lane.db, *lane.path, [&](Outbox &o) {
                 uuid = o.statement_id(ids[0]);
-                o.dead_letter(name, ids[0], r.reason);
+                o.dead_letter(name, ids[0], reason);
             });
-            emit(EventJson("dead_lettered", name).add("id", uuid).add("reason", r.reason).done());
+            emit(EventJson("dead_lettered", name).add("id", uuid).add("reason", reason).done());
             progressed = true;
-        } else if (r.outcome == Outcome::Rejected) {
-            // Split to isolate the bad statement; the first half goes first.
+        } else if (refused(r)) {
+            // The target stored none of the batch. Split to isolate the
+            // statement it refuses; the first half goes first.
             const std::size_t mid = b->size() / 2;
             StatementBatch first = b->slice(0, mid), second = b->slice(mid, b->size());
             if (b != &lane.batch) halves.pop_back();  // b itself, now split

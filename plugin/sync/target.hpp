@@ -54,11 +54,13 @@ struct TargetConfig {
 // What became of one request, classified by the adapter; what to do about it
 // is the engine's decision.
 enum class Outcome {
-    Ok,        // 2xx; for statements also 409 (the ids are already stored)
+    Ok,        // 2xx
     Retry,     // 408, 429, 5xx, timeouts, refused or cut connections: try later
     Rejected,  // 400, 413 and other 4xx: this content will never be accepted
     Denied,    // 401, 403: the credentials are wrong; stop the target
-    Conflict,  // documents: 412 or 409 (someone else wrote it first)
+    Conflict,  // documents: 412 or 409 (someone else wrote it first); statements: 409
+               // (the LRS holds a different statement under an id in the batch,
+               // and stored none of the batch)
     Missing,   // documents: 404 (no document yet)
 };
 const char *to_string(Outcome o);

@@ -52,6 +52,7 @@ DOC_STATUS = PROFILE + '/documents/module-status'
 DOC_INDEX = PROFILE + '/documents/course-index'
 VERB_STATUS = PROFILE + '/verbs/changed-status'
 VERB_REOPENED = PROFILE + '/verbs/reopened'
+VERB_PROGRESSED = 'http://adlnet.gov/expapi/verbs/progressed'
 SECRET = 'team-test-secret-5d21'  # must never show up in output
 PEOPLE = ['Ana Lima', 'Bob Stone', 'Chen Wei', 'Dora Kent', 'Eli Park']
 STATUSES = ['not_started', 'in_progress', 'in_review', 'done', 'blocked']
@@ -880,6 +881,14 @@ def test_three(lrs, pkgs):
         check(len(set(uuids)) == len(uuids), 'three: the seats share %s statement ids' % kind)
         ids = statement_ids(sts, verb)
         check(len(ids) == len(set(ids)), 'three: duplicate %s statements in the LRS' % kind)
+        check(set(ids) == set(uuids), 'three: LRS %s statements %d, the seats made %d (missing %d, extra %d)' % (
+            kind, len(ids), len(uuids), len(set(uuids) - set(ids)), len(set(ids) - set(uuids))))
+    # Every seat's own statements of the other kinds reached the LRS too: a
+    # shared id would have made the LRS refuse a whole batch (409).
+    for kind, verb in (('progressed', VERB_PROGRESSED), ('published', PROFILE + '/verbs/published')):
+        uuids = [r[0] for s in seats for r in s.query('SELECT uuid FROM events WHERE kind=?', kind)]
+        check(len(set(uuids)) == len(uuids), 'three: the seats share %s statement ids' % kind)
+        ids = statement_ids(sts, verb)
         check(set(ids) == set(uuids), 'three: LRS %s statements %d, the seats made %d (missing %d, extra %d)' % (
             kind, len(ids), len(uuids), len(set(uuids) - set(ids)), len(set(ids) - set(uuids))))
     for s in seats:
