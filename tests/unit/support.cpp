@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <sqlite3.h>
 
+#include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -165,6 +166,45 @@ coursecrew::PieceRecord piece(const std::string &id, const std::string &module,
     p.title = keep("Title of " + id);
     for (const auto &[role, fingerprint] : roles) p.roles.push_back({keep(role), keep(fingerprint)});
     return p;
+}
+
+std::string line_with(const std::string &text, const std::string &needle) {
+    const std::size_t at = text.find(needle);
+    if (at == std::string::npos) return {};
+    const std::size_t begin = text.rfind('\n', at), end = text.find('\n', at);
+    const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
+    return text.substr(from, (end == std::string::npos ? text.size() : end) - from);
+}
+
+std::string repeat(const std::string &piece, std::size_t n) {
+    std::string out;
+    out.reserve(piece.size() * n);
+    for (std::size_t i = 0; i < n; ++i) out += piece;
+    return out;
+}
+
+const rapidjson::Value &json_at(const rapidjson::Value &doc, const char *pointer) {
+    const rapidjson::Pointer p(pointer);
+    BOOST_TEST_REQUIRE(p.IsValid(), pointer);
+    const rapidjson::Value *v = p.Get(doc);
+    BOOST_TEST_REQUIRE(v != nullptr, "no " << pointer << " in the JSON");
+    return *v;
+}
+
+std::string json_str(const rapidjson::Value &doc, const char *pointer) {
+    const rapidjson::Value &v = json_at(doc, pointer);
+    BOOST_TEST_REQUIRE(v.IsString(), pointer << " is not a string");
+    return {v.GetString(), v.GetStringLength()};
+}
+
+double json_num(const rapidjson::Value &doc, const char *pointer) {
+    const rapidjson::Value &v = json_at(doc, pointer);
+    BOOST_TEST_REQUIRE(v.IsNumber(), pointer << " is not a number");
+    return v.GetDouble();
+}
+
+bool json_has(const rapidjson::Value &doc, const char *pointer) {
+    return rapidjson::Pointer(pointer).Get(doc) != nullptr;
 }
 
 std::vector<std::vector<std::string>> parse_csv(const std::string &s) {

@@ -74,6 +74,18 @@ private:
 std::vector<std::vector<std::string>> parse_csv(const std::string &s);
 // How many times `needle` occurs in `hay` (overlaps counted).
 std::size_t occurrences(const std::string &hay, const std::string &needle);
+// The line of `text` that holds `needle` (without its '\n'), "" if none.
+std::string line_with(const std::string &text, const std::string &needle);
+// `piece` n times over.
+std::string repeat(const std::string &piece, std::size_t n);
+
+// The value at a JSON pointer ("/modules/0/title"); a missing one (or a
+// pointer that is not one) fails the calling test case cleanly, where
+// RapidJSON's operator[] would assert or read garbage.
+const rapidjson::Value &json_at(const rapidjson::Value &doc, const char *pointer);
+std::string json_str(const rapidjson::Value &doc, const char *pointer);  // fails unless a string
+double json_num(const rapidjson::Value &doc, const char *pointer);       // fails unless a number
+bool json_has(const rapidjson::Value &doc, const char *pointer);
 
 // A PieceRecord holds views; the texts the tests make live in keep(), for
 // the whole run (a deque never moves what it holds). piece() builds one with

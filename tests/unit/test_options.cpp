@@ -66,12 +66,7 @@ BOOST_AUTO_TEST_SUITE(json_in)
 
 namespace {
 
-std::string repeat(const std::string &piece, std::size_t n) {
-    std::string out;
-    out.reserve(piece.size() * n);
-    for (std::size_t i = 0; i < n; ++i) out += piece;
-    return out;
-}
+using cctest::repeat;
 
 std::string nested_arrays(std::size_t depth) { return repeat("[", depth) + repeat("]", depth); }
 

@@ -25,6 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using cctest::json_at;
+using cctest::json_num;
+using cctest::json_str;
+using cctest::line_with;
+
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kMay10 = 1715299200;        // 2024-05-10T00:00:00Z
 constexpr std::int64_t kNow = kMay10 + 12 * 3600;  // 2024-05-10T12:00:00Z
@@ -147,26 +152,6 @@ const cc::Finding &find(const cc::Review &r, const std::string &kind) {
         if (f.kind == kind && !found) found = &f;
     BOOST_TEST_REQUIRE(found != nullptr, "no '" << kind << "' finding among " << r.findings.size());
     return *found;
-}
-
-// The value at a JSON pointer ("/modules/0/title"); a missing one fails the
-// test case cleanly (RapidJSON's operator[] would assert or read garbage).
-const rapidjson::Value &json_at(const rapidjson::Value &doc, const char *pointer) {
-    const rapidjson::Pointer p(pointer);
-    BOOST_TEST_REQUIRE(p.IsValid(), pointer);
-    const rapidjson::Value *v = p.Get(doc);
-    BOOST_TEST_REQUIRE(v != nullptr, "no " << pointer << " in the JSON");
-    return *v;
-}
-std::string json_str(const rapidjson::Value &doc, const char *pointer) {
-    const rapidjson::Value &v = json_at(doc, pointer);
-    BOOST_TEST_REQUIRE(v.IsString(), pointer << " is not a string");
-    return {v.GetString(), v.GetStringLength()};
-}
-double json_num(const rapidjson::Value &doc, const char *pointer) {
-    const rapidjson::Value &v = json_at(doc, pointer);
-    BOOST_TEST_REQUIRE(v.IsNumber(), pointer << " is not a number");
-    return v.GetDouble();
 }
 
 const cc::ReviewPair &only_pair(const cc::Review &r) { return r.modules.at(0).pieces.at(0).pairs.at(0); }
@@ -902,14 +887,6 @@ std::string with_placeholder(std::string s) {
     for (std::size_t at = s.find(version); at != std::string::npos; at = s.find(version, at))
         s.replace(at, version.size(), "@VERSION@");
     return s;
-}
-
-std::string line_with(const std::string &text, const std::string &needle) {
-    const std::size_t at = text.find(needle);
-    if (at == std::string::npos) return {};
-    const std::size_t begin = text.rfind('\n', at), end = text.find('\n', at);
-    return text.substr(begin == std::string::npos ? 0 : begin + 1,
-                       (end == std::string::npos ? text.size() : end) - (begin == std::string::npos ? 0 : begin + 1));
 }
 
 BOOST_AUTO_TEST_CASE(team_age_in_words) {

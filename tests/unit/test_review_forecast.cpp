@@ -22,6 +22,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using cctest::json_at;
+using cctest::json_has;
+using cctest::json_num;
+using cctest::json_str;
+using cctest::line_with;
+using cctest::repeat;
+
 constexpr std::int64_t kDay = 86400;
 
 cc::Day day(const char *text) {
@@ -164,40 +171,6 @@ std::vector<const cc::Finding *> late(const cc::Review &r, const std::string &mo
     for (const cc::Finding &f : r.findings)
         if (f.kind == "forecast_late" && f.module == module) out.push_back(&f);
     return out;
-}
-
-const rapidjson::Value &json_at(const rapidjson::Value &doc, const char *pointer) {
-    const rapidjson::Pointer p(pointer);
-    const rapidjson::Value *v = p.Get(doc);
-    BOOST_TEST_REQUIRE(v != nullptr, "no " << pointer << " in the JSON");
-    return *v;
-}
-std::string json_str(const rapidjson::Value &doc, const char *pointer) {
-    const rapidjson::Value &v = json_at(doc, pointer);
-    BOOST_TEST_REQUIRE(v.IsString(), pointer << " is not a string");
-    return {v.GetString(), v.GetStringLength()};
-}
-double json_num(const rapidjson::Value &doc, const char *pointer) {
-    const rapidjson::Value &v = json_at(doc, pointer);
-    BOOST_TEST_REQUIRE(v.IsNumber(), pointer << " is not a number");
-    return v.GetDouble();
-}
-bool json_has(const rapidjson::Value &doc, const char *pointer) {
-    return rapidjson::Pointer(pointer).Get(doc) != nullptr;
-}
-
-std::string line_with(const std::string &text, const std::string &needle) {
-    const std::size_t at = text.find(needle);
-    if (at == std::string::npos) return {};
-    const std::size_t begin = text.rfind('\n', at), end = text.find('\n', at);
-    const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
-    return text.substr(from, (end == std::string::npos ? text.size() : end) - from);
-}
-
-std::string repeat(const char *s, int n) {
-    std::string o;
-    for (int i = 0; i < n; ++i) o += s;
-    return o;
 }
 
 // Where the chart puts a day: the plot spans x 40..468 over [first, last].

@@ -295,12 +295,7 @@ bool reference_glob(const std::string &pattern, const std::string &text) {
                    text.data() + text.size());
 }
 
-std::string repeat(const std::string &piece, std::size_t n) {
-    std::string out;
-    out.reserve(piece.size() * n);
-    for (std::size_t i = 0; i < n; ++i) out += piece;
-    return out;
-}
+using cctest::repeat;
 
 // CPU seconds this process used since `start` (= std::clock()): the bounds
 // below hold on a loaded machine, where wall time does not. The Debug
