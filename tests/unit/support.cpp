@@ -168,6 +168,22 @@ coursecrew::PieceRecord piece(const std::string &id, const std::string &module,
     return p;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSanitizerSlowdown = 8;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr double kSanitizerSlowdown = 8;
+#else
+constexpr double kSanitizerSlowdown = 1;
+#endif
+#else
+constexpr double kSanitizerSlowdown = 1;
+#endif
+
+double seconds_since(std::clock_t start) {
+    return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC / kSanitizerSlowdown;
+}
+
 std::string line_with(const std::string &text, const std::string &needle) {
     const std::size_t at = text.find(needle);
     if (at == std::string::npos) return {};

@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <ctime>
 #include <set>
 #include <string>
 #include <vector>
@@ -78,6 +79,12 @@ std::size_t occurrences(const std::string &hay, const std::string &needle);
 std::string line_with(const std::string &text, const std::string &needle);
 // `piece` n times over.
 std::string repeat(const std::string &piece, std::size_t n);
+
+// CPU seconds this process used since `start` (= std::clock()), for speed
+// bounds that hold on a loaded machine, where wall time does not. Under
+// AddressSanitizer the code runs about 8 to 30 times slower, so there the
+// seconds count for less (divided by 8).
+double seconds_since(std::clock_t start);
 
 // The value at a JSON pointer ("/modules/0/title"); a missing one (or a
 // pointer that is not one) fails the calling test case cleanly, where

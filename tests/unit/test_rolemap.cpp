@@ -297,26 +297,7 @@ bool reference_glob(const std::string &pattern, const std::string &text) {
 
 using cctest::repeat;
 
-// CPU seconds this process used since `start` (= std::clock()): the bounds
-// below hold on a loaded machine, where wall time does not. The Debug
-// ASan+UBSan build runs this code about 30 times slower (measured: 10.6 s
-// for what takes 0.35 s), so there the seconds count for less; the
-// quadratic code these bounds catch took 16 s and more in a release build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSanitizerSlowdown = 8;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr double kSanitizerSlowdown = 8;
-#else
-constexpr double kSanitizerSlowdown = 1;
-#endif
-#else
-constexpr double kSanitizerSlowdown = 1;
-#endif
-
-double seconds_since(std::clock_t start) {
-    return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC / kSanitizerSlowdown;
-}
+using cctest::seconds_since;
 
 // A map with `n` people, each given by `person(i)`.
 std::string map_of_people(std::size_t n, const std::function<std::string(std::size_t)> &person) {
