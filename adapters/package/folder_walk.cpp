@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <mutex>
 #include <system_error>
@@ -21,33 +20,64 @@ namespace coursecrew {
 
 namespace {
 
-// What one thread found. A deque grows without moving what it holds.
-struct Found {
-    std::deque<PackageEntry> files;
-    std::vector<FolderProblem> problems;
+std::string shown(const std::string &dir) { return dir.empty() ? "." : dir; }
+
+// One folder of the package: what its listing found. The folder that lists
+// a folder creates its node (so the tree holds every folder, listed or not)
+// and one thread fills it; nobody reads a node until every thread has ended.
+struct Folder {
+    std::string path;                 // relative to the root; "" = the root
+    std::vector<PackageEntry> files;  // sorted by path
+    std::vector<Folder> subfolders;   // sorted by path; never resized once listed
 };
 
-std::string shown(const std::string &dir) { return dir.empty() ? "." : dir; }
+// The order of paths (std::string's, byte by byte) from the order of names:
+// everything under a folder `d` sorts as `d/` would against its siblings, so
+// a walk that takes each folder's files and subfolders in that order yields
+// every path in order, without sorting 200,000 paths at the end. `a` and `b`
+// are siblings' paths; `*_folder` says which are folders.
+bool comes_before(std::string_view a, bool a_folder, std::string_view b, bool b_folder) {
+    const std::size_t n = std::min(a.size(), b.size());
+    if (const int c = a.substr(0, n).compare(b.substr(0, n)); c != 0) return c < 0;
+    // One is a prefix of the other: what follows it, a folder's '/' or nothing.
+    auto next = [n](std::string_view s, bool folder) {
+        return n < s.size() ? static_cast<unsigned char>(s[n]) : folder ? int{'/'} : -1;
+    };
+    return next(a, a_folder) < next(b, b_folder);
+}
+
+void append_in_order(Folder &folder, std::vector<PackageEntry> &out) {
+    auto file = folder.files.begin();
+    for (Folder &sub : folder.subfolders) {
+        while (file != folder.files.end() && comes_before(file->path, false, sub.path, true))
+            out.push_back(std::move(*file++));
+        append_in_order(sub, out);
+    }
+    std::move(file, folder.files.end(), std::back_inserter(out));
+    std::vector<PackageEntry>().swap(folder.files);  // given back as the walk goes
+}
 
 // The folders waiting to be listed, shared by the listing threads.
 class Walk {
 public:
     Walk(int root_fd, std::uint64_t max_entries) : root_fd_(root_fd), max_entries_(max_entries) {}
 
-    // Lists `dir` (relative to the root, "" = the root itself): its files into
-    // `out`, its subfolders into `folders`. Returns errno when the folder
-    // cannot be opened, else 0.
-    int list(const std::string &dir, Found &out, std::vector<std::string> &folders);
+    // Lists `folder` (its path set): its files and its subfolders, each
+    // sorted. Returns errno when the folder cannot be opened, else 0.
+    int list(Folder &folder, std::vector<FolderProblem> &problems);
 
-    void add(std::vector<std::string> folders) { pending_ = std::move(folders); }
+    void add(Folder &folder) {
+        for (Folder &sub : folder.subfolders) pending_.push_back(&sub);
+    }
     // Takes folders and lists them until none is left or the walk stopped.
-    void work(Found &mine);
+    void work(std::vector<FolderProblem> &problems);
 
     bool too_many() const { return too_many_.load(); }
+    std::uint64_t files() const { return files_.load(); }
 
 private:
-    bool take(std::string &dir);
-    void done_with(std::vector<std::string> &found);
+    bool take(Folder *&folder);
+    void done_with(Folder &listed);
     void stop();
 
     const int root_fd_;
@@ -57,19 +87,21 @@ private:
 
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::vector<std::string> pending_;  // guarded by mutex_
-    unsigned busy_ = 0;                 // threads listing a folder; guarded by mutex_
-    bool stopped_ = false;              // guarded by mutex_
+    std::vector<Folder *> pending_;  // guarded by mutex_
+    unsigned busy_ = 0;              // threads listing a folder; guarded by mutex_
+    bool stopped_ = false;           // guarded by mutex_
 };
 
-int Walk::list(const std::string &dir, Found &out, std::vector<std::string> &folders) {
+int Walk::list(Folder &folder, std::vector<FolderProblem> &problems) {
+    const std::string &dir = folder.path;
     // O_NOFOLLOW: a folder could have been swapped for a link since it was listed.
     UniqueFd fd(::openat(root_fd_, shown(dir).c_str(),
                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return errno;
     auto problem = [&](std::string path, const char *code, std::string message) {
-        out.problems.push_back(FolderProblem{std::move(path), code, std::move(message)});
+        problems.push_back(FolderProblem{std::move(path), code, std::move(message)});
     };
+    std::vector<std::string> subfolders;
     // getdents64 straight on the folder: readdir() through fdopendir() would
     // add an fstat and two fcntl per folder (60,000 calls for 20,000 folders).
     alignas(dirent64) char buf[32 * 1024];
@@ -105,7 +137,7 @@ int Walk::list(const std::string &dir, Found &out, std::vector<std::string> &fol
                                       "replace it with the file or folder it points to";
                 problem(std::move(rel), "package.symlink_ignored", std::move(message));
             } else if (type == DT_DIR) {
-                folders.push_back(std::move(rel));
+                subfolders.push_back(std::move(rel));
             } else if (type == DT_REG) {
                 if (files_.fetch_add(1) >= max_entries_) {
                     too_many_ = true;
@@ -116,7 +148,7 @@ int Walk::list(const std::string &dir, Found &out, std::vector<std::string> &fol
                 const std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
                 // The status-change time moves on every write, even when a
                 // tool puts the modification time back (cp -p, rsync, tar).
-                out.files.push_back(PackageEntry{
+                folder.files.push_back(PackageEntry{
                     std::move(rel), static_cast<std::uint64_t>(st.st_size),
                     file_stamp({std::uint64_t(mtime), std::uint64_t(ctime), std::uint64_t(st.st_ino),
                                 std::uint64_t(st.st_dev), std::uint64_t(st.st_size)}),
@@ -125,25 +157,31 @@ int Walk::list(const std::string &dir, Found &out, std::vector<std::string> &fol
             // Sockets, FIFOs and devices are not course content: skipped silently.
         }
     }
+    std::sort(folder.files.begin(), folder.files.end(),
+              [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; });
+    std::sort(subfolders.begin(), subfolders.end(),
+              [](const std::string &a, const std::string &b) { return comes_before(a, true, b, true); });
+    folder.subfolders.resize(subfolders.size());
+    for (std::size_t i = 0; i < subfolders.size(); ++i) folder.subfolders[i].path = std::move(subfolders[i]);
     return 0;
 }
 
-bool Walk::take(std::string &dir) {
+bool Walk::take(Folder *&folder) {
     std::unique_lock<std::mutex> lock(mutex_);
     // Nothing waits and nobody lists: no folder can come any more.
     changed_.wait(lock, [&] { return stopped_ || !pending_.empty() || busy_ == 0; });
     if (stopped_ || pending_.empty()) return false;
-    dir = std::move(pending_.back());
+    folder = pending_.back();
     pending_.pop_back();
     ++busy_;
     return true;
 }
 
-void Walk::done_with(std::vector<std::string> &found) {
+void Walk::done_with(Folder &listed) {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (std::string &f : found) pending_.push_back(std::move(f));
+    add(listed);
     --busy_;
-    if (!found.empty() || busy_ == 0) changed_.notify_all();
+    if (!listed.subfolders.empty() || busy_ == 0) changed_.notify_all();
 }
 
 void Walk::stop() {
@@ -152,27 +190,26 @@ void Walk::stop() {
     changed_.notify_all();
 }
 
-void Walk::work(Found &mine) {
-    std::string dir;
-    std::vector<std::string> found;
-    while (take(dir)) {
-        found.clear();
+void Walk::work(std::vector<FolderProblem> &problems) {
+    Folder *folder = nullptr;
+    while (take(folder)) {
         int err = 0;
         try {
-            err = list(dir, mine, found);
+            err = list(*folder, problems);
         } catch (...) {  // out of memory: end every thread's walk, then report it
-            done_with(found);
+            folder->subfolders.clear();
+            done_with(*folder);
             stop();
             throw;
         }
         if (err != 0)
             // One unreadable subfolder should not hide the rest of the package;
             // files the manifest lists from it will be reported missing.
-            mine.problems.push_back(FolderProblem{
-                dir, "package.folder_unreadable",
-                "cannot list the folder '" + dir + "': " + std::strerror(err) +
+            problems.push_back(FolderProblem{
+                folder->path, "package.folder_unreadable",
+                "cannot list the folder '" + folder->path + "': " + std::strerror(err) +
                     "; its files were not checked (check its permissions)"});
-        done_with(found);
+        done_with(*folder);
     }
 }
 
@@ -195,20 +232,20 @@ FolderListing list_folder(int root_fd, std::uint64_t max_entries, unsigned threa
     FolderListing result;
     Walk walk(root_fd, max_entries);
     // The root on this thread: a folder without subfolders starts no thread.
-    std::vector<Found> found(1);
-    std::vector<std::string> folders;
-    result.root_error = walk.list("", found[0], folders);
+    Folder root;
+    std::vector<std::vector<FolderProblem>> problems(1);
+    result.root_error = walk.list(root, problems[0]);
     if (result.root_error != 0) return result;
 
-    if (!folders.empty() && !walk.too_many()) {
-        walk.add(std::move(folders));
+    if (!root.subfolders.empty() && !walk.too_many()) {
+        walk.add(root);
         threads = std::clamp(threads, 1u, 64u);
-        found.resize(threads);  // before any thread starts: no reallocation under them
+        problems.resize(threads);  // before any thread starts: no reallocation under them
         std::vector<std::thread> helpers;
         std::vector<std::exception_ptr> failed(threads);
         auto run = [&](unsigned i) {
             try {
-                walk.work(found[i]);
+                walk.work(problems[i]);
             } catch (...) {
                 failed[i] = std::current_exception();
             }
@@ -228,16 +265,10 @@ FolderListing list_folder(int root_fd, std::uint64_t max_entries, unsigned threa
     result.too_many = walk.too_many();
     if (result.too_many) return result;
 
-    std::size_t files = 0;
-    for (const Found &f : found) files += f.files.size();
-    result.files.reserve(files);
-    for (Found &f : found) {
-        std::move(f.files.begin(), f.files.end(), std::back_inserter(result.files));
-        std::deque<PackageEntry>().swap(f.files);  // given back before the next thread's
-        std::move(f.problems.begin(), f.problems.end(), std::back_inserter(result.problems));
-    }
-    std::sort(result.files.begin(), result.files.end(),
-              [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; });
+    result.files.reserve(static_cast<std::size_t>(walk.files()));
+    append_in_order(root, result.files);
+    for (std::vector<FolderProblem> &p : problems)
+        std::move(p.begin(), p.end(), std::back_inserter(result.problems));
     std::stable_sort(result.problems.begin(), result.problems.end(),
                      [](const FolderProblem &a, const FolderProblem &b) { return a.path < b.path; });
     return result;

@@ -326,6 +326,14 @@ BOOST_AUTO_TEST_CASE(folder_listing_is_the_same_on_any_number_of_threads) {
     BOOST_REQUIRE_EQUAL(::mkfifo(tmp.at("m0/pipe").c_str(), 0600), 0);
     tmp.write("deep/" + std::string(40, 'd') + "/a/b/c/d/e/f/g/h/i/j/k.txt", "k");
     want.push_back("deep/" + std::string(40, 'd') + "/a/b/c/d/e/f/g/h/i/j/k.txt");
+    // Names whose order differs from their folders' (the walk puts each
+    // folder's files and subfolders in the order of the whole paths): '-'
+    // and '.' sort before '/', '0' and bytes over 0x7F after it.
+    for (const char *rel : {"a/x.txt", "a.txt", "a-b/x.txt", "a0", "a b/c/d.txt", "a/y/z.txt", "a/y.txt",
+                            "a/y-/z.txt", "\xc3\xa9t\xc3\xa9/x.txt", "Z.txt", "a/\x7f", "a/\x80/q"}) {
+        tmp.write(rel, "o");
+        want.push_back(rel);
+    }
     std::sort(want.begin(), want.end());
 
     UniqueFd root(::open(tmp.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
