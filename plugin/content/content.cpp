@@ -102,12 +102,39 @@ void apply_content_model(ContentModel &&model, Course &course, Diagnostics &diag
     course.content.course_title = std::move(model.course_title);
 }
 
+namespace {
+
+// Which of `readers` may find their tool in the package: those without
+// marker files, and those with one of theirs in the listing.
+std::vector<bool> worth_asking(const ContentInput &in, const ContentReaders &readers) {
+    std::vector<bool> ask(readers.size(), false);
+    std::vector<std::pair<std::string_view, std::size_t>> markers;  // (file, reader)
+    for (std::size_t r = 0; r < readers.size(); ++r) {
+        const std::vector<std::string_view> files = readers[r]->marker_files();
+        if (files.empty()) ask[r] = true;
+        for (std::string_view f : files) markers.emplace_back(f, r);
+    }
+    for (const PackageEntry &e : in.source.entries()) {
+        const std::string_view path = e.path;
+        for (const auto &[file, r] : markers)
+            if (path.size() >= file.size() && path.compare(path.size() - file.size(), file.size(), file) == 0 &&
+                (path.size() == file.size() || path[path.size() - file.size() - 1] == '/'))
+                ask[r] = true;
+    }
+    return ask;
+}
+
+}  // namespace
+
 void read_content_model(const ContentInput &in, const ContentReaders &readers,
                         const ContentChoice &choice, Course &course, Diagnostics &diags) {
     if (choice.mode == "off") return;
     const bool any = choice.mode == "auto";
-    for (const auto &reader : readers) {
+    const std::vector<bool> ask = worth_asking(in, readers);
+    for (std::size_t r = 0; r < readers.size(); ++r) {
+        const auto &reader = readers[r];
         if (!any && choice.mode != reader->tool()) continue;
+        if (!ask[r]) continue;
         ContentModel model;
         ContentProblem problem;
         ContentResult result = ContentResult::NotMine;

@@ -317,6 +317,63 @@ BOOST_AUTO_TEST_CASE(html_becomes_plain_text) {
     BOOST_TEST(content::plain_text("") == "");
 }
 
+// A reader with marker files is asked only when the package holds one of
+// them: as a file of that name in any folder, or at the end of a path; a
+// name that only ends the same way ("xtrivantis.js") is not one.
+BOOST_AUTO_TEST_CASE(a_reader_is_asked_only_when_one_of_its_marker_files_is_there) {
+    struct Counting : cc::ContentReader {
+        std::vector<std::string_view> markers;
+        mutable int asked = 0;
+        const char *tool() const override { return "lectora"; }
+        std::vector<std::string_view> marker_files() const override { return markers; }
+        cc::ContentResult read(const cc::ContentInput &, cc::ContentModel &, cc::ContentProblem &) const override {
+            ++asked;
+            return cc::ContentResult::NotMine;
+        }
+    };
+    struct Case {
+        std::vector<const char *> files;
+        std::vector<std::string_view> markers;
+        bool asked;
+    };
+    const std::vector<Case> cases = {
+        {{"trivantis.js"}, {"trivantis.js"}, true},
+        {{"html/js/trivantis.js"}, {"trivantis.js"}, true},
+        {{"html/xtrivantis.js", "trivantis.js.map"}, {"trivantis.js"}, false},
+        {{"data/player.js"}, {"data/player.js"}, true},
+        {{"a/data/player.js"}, {"data/player.js"}, true},
+        {{"a/metadata/player.js", "player.js"}, {"data/player.js"}, false},
+        {{"x/content.xml"}, {"contentv3.xml", "content.xml"}, true},
+        {{"x/other.xml"}, {}, true},  // no markers: always asked
+    };
+    for (const Case &k : cases) {
+        cctest::TempDir dir;
+        cctest::write_file(dir / "imsmanifest.xml", kOneSco);
+        for (const char *f : k.files) {
+            std::filesystem::create_directories(std::filesystem::path(dir / f).parent_path());
+            cctest::write_file(dir / f, "x");
+        }
+        cc::Diagnostics diags(10);
+        cc::OpenedPackage opened;
+        BOOST_REQUIRE(cc::open_package(dir.path(), {}, diags, opened) == COURSECREW_OK);
+        const cc::EntryIndex index(opened.source->entries());
+        cc::Course course;
+        const cc::ContentLimits limits;
+        const cc::ContentInput in{*opened.source, index, course, limits};
+        cc::ContentReaders readers;
+        auto reader = std::make_unique<Counting>();
+        reader->markers = k.markers;
+        const Counting &counting = *reader;
+        readers.push_back(std::move(reader));
+        for (const char *mode : {"auto", "lectora"}) {
+            cc::ContentChoice choice;
+            choice.mode = mode;
+            read_content_model(in, readers, choice, course, diags);
+        }
+        BOOST_TEST(counting.asked == (k.asked ? 2 : 0), k.files.front());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(asset_references_resolve_to_package_files) {
     cctest::TempDir dir;
     cctest::write_file(dir / "imsmanifest.xml", kOneSco);

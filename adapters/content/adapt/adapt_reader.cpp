@@ -533,6 +533,8 @@ std::string manifest_identifier(const rapidjson::Value &config) {
 class AdaptReader : public ContentReader {
 public:
     const char *tool() const override { return "adapt"; }
+    // course/<lang>/course.json
+    std::vector<std::string_view> marker_files() const override { return {kCourseJson}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         Layout layout;

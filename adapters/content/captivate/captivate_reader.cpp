@@ -218,6 +218,7 @@ constexpr int kTextCaption = 19, kSmartShape = 612;
 class CaptivateReader : public ContentReader {
 public:
     const char *tool() const override { return "captivate"; }
+    std::vector<std::string_view> marker_files() const override { return {"project.txt", kCpm}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         std::string root, cpm, project;

@@ -643,6 +643,7 @@ ContentResult read_exe3(const ContentInput &in, const std::string &file, Content
 class ExeReader : public ContentReader {
 public:
     const char *tool() const override { return "exe"; }
+    std::vector<std::string_view> marker_files() const override { return {"contentv3.xml", "content.xml"}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         // Recognised by what the files say, not their names: contentv3.xml

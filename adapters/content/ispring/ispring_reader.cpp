@@ -149,6 +149,7 @@ void read_quiz(const ContentInput &in, const std::string &file, const std::strin
 class IspringReader : public ContentReader {
 public:
     const char *tool() const override { return "ispring"; }
+    std::vector<std::string_view> marker_files() const override { return {"data/player.js"}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         for (const std::string &page : candidate_pages(in)) {

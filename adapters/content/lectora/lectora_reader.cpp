@@ -134,6 +134,7 @@ struct PageFile {
 class LectoraReader : public ContentReader {
 public:
     const char *tool() const override { return "lectora"; }
+    std::vector<std::string_view> marker_files() const override { return {"trivantis.js"}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         // A cheap first look: Lectora's runtime, trivantis.js, beside the

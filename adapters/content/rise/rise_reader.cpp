@@ -215,6 +215,7 @@ void block_facts(const Value &items, ContentPiece &piece) {
 class RiseReader : public ContentReader {
 public:
     const char *tool() const override { return "rise"; }
+    std::vector<std::string_view> marker_files() const override { return {kIndex}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         std::string root;

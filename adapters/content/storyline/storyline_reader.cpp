@@ -207,6 +207,7 @@ void read_slide_body(const Value &slide, const content::AssetFinder &finder, con
 class StorylineReader : public ContentReader {
 public:
     const char *tool() const override { return "storyline"; }
+    std::vector<std::string_view> marker_files() const override { return {kData}; }
 
     ContentResult read(const ContentInput &in, ContentModel &out, ContentProblem &problem) const override {
         std::string root;
