@@ -79,10 +79,11 @@ void check_presence(Course &c, const std::vector<PackageEntry> &entries, const E
     const std::string case_code = "file.case_mismatch";
     const std::string launch_code = "file.launch_missing";
     const std::string missing_code = "file.missing";
+    std::size_t near = 0;  // a manifest lists files mostly in the listing's order
     for (Resource &r : c.resources) {
         if (r.launch_path.empty()) continue;
         bool case_mismatch = false;
-        const PackageEntry *e = index.find(r.launch_path, &case_mismatch);
+        const PackageEntry *e = index.find_near(r.launch_path, near, &case_mismatch);
         r.launch_present = e != nullptr;
         if (!e) {
             diags.add_lazy(Severity::Error, launch_code, file, r.line, [&] {
@@ -102,7 +103,7 @@ void check_presence(Course &c, const std::vector<PackageEntry> &entries, const E
     for (std::size_t i = 0; i < c.files.size(); ++i) {
         File &f = c.files[i];
         bool case_mismatch = false;
-        const PackageEntry *e = index.find(f.path(), &case_mismatch);
+        const PackageEntry *e = index.find_near(f.path(), near, &case_mismatch);
         if (e) {
             marks.mark(e);
             entry_of[i] = static_cast<std::uint32_t>(e - entries.data());
@@ -340,7 +341,8 @@ bool read_manifest(const PackageSource &source, const std::string &manifest_path
         return false;
     }
     // The size the package states is checked before anything is parsed.
-    const PackageEntry *entry = index.find(manifest_path);
+    std::size_t near = 0;
+    const PackageEntry *entry = index.find_near(manifest_path, near);
     xml::Stream x(*in, manifest_path, diags, options.limits, entry ? entry->size : xml::Stream::kUnknownSize);
     xml::Event e = x.next();
     while (e == xml::Event::Text) e = x.next();

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -110,13 +111,18 @@ bool exact_equal(std::string_view a, std::string_view b) { return a == b; }
 
 EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) : entries_(entries) {
     if (entries.size() >= kEmpty) throw std::length_error("too many package entries to index");
-    exact_.assign(table_size(entries.size()), kEmpty);
-    for (std::uint32_t i = 0; i < entries.size(); ++i) {
-        const std::string &path = entries[i].path;
+    assert(std::is_sorted(entries.begin(), entries.end(),
+                          [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; }));
+}
+
+void EntryIndex::build_exact() const {
+    exact_.assign(table_size(entries_.size()), kEmpty);
+    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+        const std::string &path = entries_[i].path;
         if (path.size() >= lengths_.size()) lengths_.resize(path.size() + 1, false);
         lengths_[path.size()] = true;
         std::uint32_t &slot =
-            exact_[probe(exact_, std::hash<std::string_view>()(path), entries, path, exact_equal)];
+            exact_[probe(exact_, std::hash<std::string_view>()(path), entries_, path, exact_equal)];
         if (slot == kEmpty) slot = i;  // paths are unique; the first wins if not
     }
 }
@@ -130,17 +136,65 @@ void EntryIndex::build_folded() const {
     }
 }
 
-const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
-    if (case_mismatch) *case_mismatch = false;
-    if (path.size() >= lengths_.size() || !lengths_[path.size()]) return nullptr;
-    const std::uint32_t exact =
-        exact_[probe(exact_, std::hash<std::string_view>()(path), entries_, path, exact_equal)];
-    if (exact != kEmpty) return &entries_[exact];
+const PackageEntry *EntryIndex::find_folded(std::string_view path, bool *case_mismatch) const {
     std::call_once(folded_once_, [this] { build_folded(); });
     const std::uint32_t folded = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
     if (folded == kEmpty) return nullptr;
     if (case_mismatch) *case_mismatch = true;
     return &entries_[folded];
+}
+
+const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
+    if (case_mismatch) *case_mismatch = false;
+    std::call_once(exact_once_, [this] { build_exact(); });
+    if (path.size() >= lengths_.size() || !lengths_[path.size()]) return nullptr;
+    const std::uint32_t exact =
+        exact_[probe(exact_, std::hash<std::string_view>()(path), entries_, path, exact_equal)];
+    if (exact != kEmpty) return &entries_[exact];
+    return find_folded(path, case_mismatch);
+}
+
+const PackageEntry *EntryIndex::find_near(std::string_view path, std::size_t &near, bool *case_mismatch) const {
+    if (case_mismatch) *case_mismatch = false;
+    auto before = [&](std::size_t i) { return std::string_view(entries_[i].path) < path; };
+    // Narrows [lo, hi), where the first entry not before `path` lies, in
+    // steps that double away from `near`: a path d entries away costs about
+    // 2 log d comparisons, of entries close to the last one found.
+    const std::size_t n = entries_.size();
+    std::size_t lo = 0, hi = n;
+    if (near < n) {
+        if (before(near)) {
+            lo = near + 1;
+            for (std::size_t step = 1; lo < hi; step *= 2) {
+                const std::size_t at = near + step;
+                if (at >= n) break;
+                if (!before(at)) {
+                    hi = at + 1;
+                    break;
+                }
+                lo = at + 1;
+            }
+        } else {
+            hi = near + 1;
+            for (std::size_t step = 1; lo < hi; step *= 2) {
+                if (step > near) break;
+                const std::size_t at = near - step;
+                if (before(at)) {
+                    lo = at + 1;
+                    break;
+                }
+                hi = at + 1;
+            }
+        }
+    }
+    const auto first = std::lower_bound(entries_.begin() + static_cast<std::ptrdiff_t>(lo),
+                                        entries_.begin() + static_cast<std::ptrdiff_t>(hi), path,
+                                        [](const PackageEntry &e, std::string_view p) { return std::string_view(e.path) < p; });
+    if (first != entries_.end() && first->path == path) {
+        near = static_cast<std::size_t>(first - entries_.begin()) + 1;
+        return &*first;
+    }
+    return find_folded(path, case_mismatch);
 }
 
 std::string sha256_hex(std::string_view data) {

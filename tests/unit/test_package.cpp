@@ -373,6 +373,45 @@ BOOST_AUTO_TEST_CASE(folder_listing_is_the_same_on_any_number_of_threads) {
     BOOST_TEST(list_folder(root.get(), want.size() - 1, 4).too_many);
 }
 
+BOOST_AUTO_TEST_CASE(a_lookup_from_any_guess_finds_what_the_hash_tables_find) {
+    // find_near() searches the sorted listing outwards from a guess; find()
+    // uses the hash tables. For every path, present or not, in any case, and
+    // from every guess, both must give the same entry and the same verdict.
+    std::vector<PackageEntry> entries;
+    for (const char *p : {"A.png", "a b/c.txt", "a-b/x.txt", "a.txt", "a/Index.html", "a/x.txt", "a/y/z.txt",
+                          "a0", "imsmanifest.xml", "m1/p1/index.html", "m1/p2/asset.png", "m1/p2/index.html",
+                          "z/\xc3\xa9.txt"})
+        entries.push_back(PackageEntry{p, 1, 1, 0});
+    BOOST_REQUIRE(std::is_sorted(entries.begin(), entries.end(),
+                                 [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; }));
+    const EntryIndex index(entries);
+    std::vector<std::string> asked;
+    for (const PackageEntry &e : entries) asked.push_back(e.path);
+    for (const char *p : {"a/index.html", "IMSMANIFEST.XML", "a.png", "", "0", "zz", "a/", "a", "m1/p2",
+                          "m1/p1/index.htm", "m1/p3/index.html", "\x7f"})
+        asked.emplace_back(p);
+    for (const std::string &path : asked)
+        for (std::size_t guess = 0; guess <= entries.size() + 1; ++guess) {
+            BOOST_TEST_CONTEXT("path '" << path << "', guess " << guess) {
+                bool want_case = false, got_case = true;
+                const PackageEntry *want = index.find(path, &want_case);
+                std::size_t near = guess;
+                const PackageEntry *got = index.find_near(path, near, &got_case);
+                BOOST_TEST(got == want);
+                BOOST_TEST(got_case == want_case);
+                if (got && !got_case) BOOST_TEST(near == static_cast<std::size_t>(got - entries.data()) + 1);
+            }
+        }
+    // A whole listing asked in order, then backwards, from one running guess.
+    for (bool backwards : {false, true}) {
+        std::size_t near = 0;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const std::size_t k = backwards ? entries.size() - 1 - i : i;
+            BOOST_TEST(index.find_near(entries[k].path, near) == &entries[k]);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(an_entry_of_unknown_type_is_looked_at) {
     // Some file systems list every entry as DT_UNKNOWN: each is then stat'ed.
     TempDir tmp;
