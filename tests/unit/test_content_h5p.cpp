@@ -219,6 +219,21 @@ BOOST_AUTO_TEST_CASE(a_course_presentation_is_one_module_per_slide) {
     BOOST_TEST(r.doc["modules"][1]["pieces"][0]["facts"]["question"].GetBool());
 }
 
+// The launch page of the SCO holds the content, whatever its name.
+BOOST_AUTO_TEST_CASE(an_inline_content_in_a_launch_page_of_another_name_is_read) {
+    cctest::TempDir dir;
+    std::string manifest = kOneSco;
+    for (std::size_t at; (at = manifest.find("\"index.html\"")) != std::string::npos;)
+        manifest.replace(at, 12, "\"player/cards.html\"");
+    cctest::write_file(dir / "imsmanifest.xml", manifest);
+    std::filesystem::create_directories(dir / "player");
+    cctest::write_file(dir / "player/cards.html", integration_page(kCards));
+    const cctest::Result r = cctest::inspect(dir.path(), listing());
+    BOOST_REQUIRE(r.doc["content_model"].IsObject());
+    BOOST_TEST(r.doc["content_model"]["source"].GetString() == std::string("player/cards.html"));
+    BOOST_TEST(r.doc["counts"]["pieces"].GetUint() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(an_inline_content_without_sub_content_is_its_own_piece) {
     InlineLayout pkg;
     const cctest::Result r = cctest::inspect(pkg.dir.path(), listing());

@@ -411,13 +411,18 @@ std::size_t json_extent(std::string_view text, std::string &error, std::size_t &
     return ms.Tell();
 }
 
-// The pages that may hold H5PIntegration: the manifest's launch pages, and
-// an index.html at or next to the package root.
+// The pages that may hold H5PIntegration: the manifest's first launch pages
+// (a package that is one H5P content has one SCO; a course of 20,000 SCOs
+// is not read page by page), and an index.html at or next to the package
+// root. A page that is not in the package is not read.
 std::vector<std::string> candidate_pages(const ContentInput &in) {
+    constexpr std::size_t kLaunchPages = 4;
     std::vector<std::string> pages;
-    for (const Resource &r : in.course.resources)
-        if (r.launch_present && (ends_with(r.launch_path, ".html") || ends_with(r.launch_path, ".htm")))
+    for (const Resource &r : in.course.resources) {
+        if (pages.size() == kLaunchPages) break;
+        if (!r.launch_is_url && (ends_with(r.launch_path, ".html") || ends_with(r.launch_path, ".htm")))
             pages.emplace_back(r.launch_path);
+    }
     for (const PackageEntry &e : in.source.entries())
         if (e.path == "index.html" || (ends_with(e.path, "/index.html") &&
                                        std::count(e.path.begin(), e.path.end(), '/') == 1))
