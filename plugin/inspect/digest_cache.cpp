@@ -208,6 +208,7 @@ bool StoredDigests::save(std::string &error) {
     wait();
     try {
         if (!error_.empty()) throw std::runtime_error(error_);
+        if (fresh_.empty() && gone_.empty()) return true;  // nothing changed: no transaction
         sql::Transaction tx(db_, store_path_, "saving file digests");
         Statement put(db_, store_path_,
                       "INSERT INTO file_digests (package, path, size, stamp, hashed_at, sha256) "
