@@ -107,19 +107,25 @@ namespace {
 // Which of `readers` may find their tool in the package: those without
 // marker files, and those with one of theirs in the listing.
 std::vector<bool> worth_asking(const ContentInput &in, const ContentReaders &readers) {
+    struct Marker {
+        std::string_view file, name;  // name: the file's last segment
+        std::size_t reader;
+    };
     std::vector<bool> ask(readers.size(), false);
-    std::vector<std::pair<std::string_view, std::size_t>> markers;  // (file, reader)
+    std::vector<Marker> markers;
     for (std::size_t r = 0; r < readers.size(); ++r) {
         const std::vector<std::string_view> files = readers[r]->marker_files();
         if (files.empty()) ask[r] = true;
-        for (std::string_view f : files) markers.emplace_back(f, r);
+        for (std::string_view f : files) markers.push_back({f, f.substr(f.rfind('/') + 1), r});
     }
     for (const PackageEntry &e : in.source.entries()) {
         const std::string_view path = e.path;
-        for (const auto &[file, r] : markers)
-            if (path.size() >= file.size() && path.compare(path.size() - file.size(), file.size(), file) == 0 &&
-                (path.size() == file.size() || path[path.size() - file.size() - 1] == '/'))
-                ask[r] = true;
+        const std::string_view name = path.substr(path.rfind('/') + 1);
+        for (const Marker &m : markers)
+            if (name == m.name && path.size() >= m.file.size() &&
+                path.compare(path.size() - m.file.size(), m.file.size(), m.file) == 0 &&
+                (path.size() == m.file.size() || path[path.size() - m.file.size() - 1] == '/'))
+                ask[m.reader] = true;
     }
     return ask;
 }
