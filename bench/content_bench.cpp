@@ -51,7 +51,7 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
-bool ends_with(const std::string &s, const std::string &tail) {
+bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
@@ -62,7 +62,7 @@ std::vector<std::string> adapt_json_files(const std::vector<cc::PackageEntry> &e
     for (const cc::PackageEntry &e : entries) {
         if (!ends_with(e.path, ".json") || e.path.compare(0, 7, "course/") != 0) continue;
         const auto slashes = std::count(e.path.begin(), e.path.end(), '/');
-        if (e.path == "course/config.json" || slashes == 2) out.push_back(e.path);
+        if (e.path == "course/config.json" || slashes == 2) out.emplace_back(e.path);
     }
     return out;
 }

@@ -89,6 +89,7 @@ int FolderSource::create(const std::string &root, const PackageLimits &limits,
     }
     for (FolderProblem &p : listing.problems)
         diags.warning(p.code, std::move(p.message), std::move(p.path));
+    src->paths_ = std::move(listing.paths);
     src->entries_ = std::move(listing.files);
     out = std::move(src);
     return COURSECREW_OK;

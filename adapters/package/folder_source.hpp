@@ -41,6 +41,7 @@ private:
     std::string root_;     // absolute, normalised, for messages
     UniqueFd root_fd_;     // files are opened relative to this, so a renamed
                            // or replaced root path cannot redirect reads
+    PathStore paths_;  // holds the entries' paths
     std::vector<PackageEntry> entries_;
 };
 

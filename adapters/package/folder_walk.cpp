@@ -22,6 +22,13 @@ namespace {
 
 std::string shown(const std::string &dir) { return dir.empty() ? "." : dir; }
 
+// What one thread found besides the files: the paths it stored, the
+// problems it met.
+struct Found {
+    PathStore paths;
+    std::vector<FolderProblem> problems;
+};
+
 // One folder of the package: what its listing found. The folder that lists
 // a folder creates its node (so the tree holds every folder, listed or not)
 // and one thread fills it; nobody reads a node until every thread has ended.
@@ -62,15 +69,16 @@ class Walk {
 public:
     Walk(int root_fd, std::uint64_t max_entries) : root_fd_(root_fd), max_entries_(max_entries) {}
 
-    // Lists `folder` (its path set): its files and its subfolders, each
-    // sorted. Returns errno when the folder cannot be opened, else 0.
-    int list(Folder &folder, std::vector<FolderProblem> &problems);
+    // Lists `folder` (its path set): its files (their paths into `found`'s
+    // store) and its subfolders, each sorted. Returns errno when the folder
+    // cannot be opened, else 0.
+    int list(Folder &folder, Found &found);
 
     void add(Folder &folder) {
         for (Folder &sub : folder.subfolders) pending_.push_back(&sub);
     }
     // Takes folders and lists them until none is left or the walk stopped.
-    void work(std::vector<FolderProblem> &problems);
+    void work(Found &found);
 
     bool too_many() const { return too_many_.load(); }
     std::uint64_t files() const { return files_.load(); }
@@ -92,14 +100,14 @@ private:
     bool stopped_ = false;           // guarded by mutex_
 };
 
-int Walk::list(Folder &folder, std::vector<FolderProblem> &problems) {
+int Walk::list(Folder &folder, Found &found) {
     const std::string &dir = folder.path;
     // O_NOFOLLOW: a folder could have been swapped for a link since it was listed.
     UniqueFd fd(::openat(root_fd_, shown(dir).c_str(),
                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return errno;
     auto problem = [&](std::string path, const char *code, std::string message) {
-        problems.push_back(FolderProblem{std::move(path), code, std::move(message)});
+        found.problems.push_back(FolderProblem{std::move(path), code, std::move(message)});
     };
     std::vector<std::string> subfolders;
     // getdents64 straight on the folder: readdir() through fdopendir() would
@@ -120,12 +128,30 @@ int Walk::list(Folder &folder, std::vector<FolderProblem> &problems) {
             at += de->d_reclen;
             const char *name = de->d_name;
             if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-            std::string rel = dir.empty() ? std::string(name) : dir + "/" + name;
-
             struct stat st {};
             const int type = entry_type(fd.get(), name, de->d_type, st);
+            const int err = type < 0 ? errno : 0;
+            if (type == DT_REG) {
+                if (files_.fetch_add(1) >= max_entries_) {
+                    too_many_ = true;
+                    stop();
+                    return 0;
+                }
+                const std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+                const std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+                // The status-change time moves on every write, even when a
+                // tool puts the modification time back (cp -p, rsync, tar).
+                folder.files.push_back(PackageEntry{
+                    dir.empty() ? found.paths.add({name}) : found.paths.add({dir, "/", name}),
+                    static_cast<std::uint64_t>(st.st_size),
+                    file_stamp({std::uint64_t(mtime), std::uint64_t(ctime), std::uint64_t(st.st_ino),
+                                std::uint64_t(st.st_dev), std::uint64_t(st.st_size)}),
+                    std::max(mtime, ctime)});
+                continue;
+            }
+            std::string rel = dir.empty() ? std::string(name) : dir + "/" + name;
             if (type < 0) {
-                std::string message = "cannot read '" + rel + "': " + std::strerror(errno) +
+                std::string message = "cannot read '" + rel + "': " + std::strerror(err) +
                                       "; it was not checked";
                 problem(std::move(rel), "package.folder_unreadable", std::move(message));
                 continue;
@@ -138,21 +164,6 @@ int Walk::list(Folder &folder, std::vector<FolderProblem> &problems) {
                 problem(std::move(rel), "package.symlink_ignored", std::move(message));
             } else if (type == DT_DIR) {
                 subfolders.push_back(std::move(rel));
-            } else if (type == DT_REG) {
-                if (files_.fetch_add(1) >= max_entries_) {
-                    too_many_ = true;
-                    stop();
-                    return 0;
-                }
-                const std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-                const std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-                // The status-change time moves on every write, even when a
-                // tool puts the modification time back (cp -p, rsync, tar).
-                folder.files.push_back(PackageEntry{
-                    std::move(rel), static_cast<std::uint64_t>(st.st_size),
-                    file_stamp({std::uint64_t(mtime), std::uint64_t(ctime), std::uint64_t(st.st_ino),
-                                std::uint64_t(st.st_dev), std::uint64_t(st.st_size)}),
-                    std::max(mtime, ctime)});
             }
             // Sockets, FIFOs and devices are not course content: skipped silently.
         }
@@ -190,12 +201,12 @@ void Walk::stop() {
     changed_.notify_all();
 }
 
-void Walk::work(std::vector<FolderProblem> &problems) {
+void Walk::work(Found &found) {
     Folder *folder = nullptr;
     while (take(folder)) {
         int err = 0;
         try {
-            err = list(*folder, problems);
+            err = list(*folder, found);
         } catch (...) {  // out of memory: end every thread's walk, then report it
             folder->subfolders.clear();
             done_with(*folder);
@@ -205,7 +216,7 @@ void Walk::work(std::vector<FolderProblem> &problems) {
         if (err != 0)
             // One unreadable subfolder should not hide the rest of the package;
             // files the manifest lists from it will be reported missing.
-            problems.push_back(FolderProblem{
+            found.problems.push_back(FolderProblem{
                 folder->path, "package.folder_unreadable",
                 "cannot list the folder '" + folder->path + "': " + std::strerror(err) +
                     "; its files were not checked (check its permissions)"});
@@ -233,19 +244,19 @@ FolderListing list_folder(int root_fd, std::uint64_t max_entries, unsigned threa
     Walk walk(root_fd, max_entries);
     // The root on this thread: a folder without subfolders starts no thread.
     Folder root;
-    std::vector<std::vector<FolderProblem>> problems(1);
-    result.root_error = walk.list(root, problems[0]);
+    std::vector<Found> found(1);
+    result.root_error = walk.list(root, found[0]);
     if (result.root_error != 0) return result;
 
     if (!root.subfolders.empty() && !walk.too_many()) {
         walk.add(root);
         threads = std::clamp(threads, 1u, 64u);
-        problems.resize(threads);  // before any thread starts: no reallocation under them
+        found.resize(threads);  // before any thread starts: no reallocation under them
         std::vector<std::thread> helpers;
         std::vector<std::exception_ptr> failed(threads);
         auto run = [&](unsigned i) {
             try {
-                walk.work(problems[i]);
+                walk.work(found[i]);
             } catch (...) {
                 failed[i] = std::current_exception();
             }
@@ -267,8 +278,10 @@ FolderListing list_folder(int root_fd, std::uint64_t max_entries, unsigned threa
 
     result.files.reserve(static_cast<std::size_t>(walk.files()));
     append_in_order(root, result.files);
-    for (std::vector<FolderProblem> &p : problems)
-        std::move(p.begin(), p.end(), std::back_inserter(result.problems));
+    for (Found &f : found) {
+        result.paths.adopt(std::move(f.paths));
+        std::move(f.problems.begin(), f.problems.end(), std::back_inserter(result.problems));
+    }
     std::stable_sort(result.problems.begin(), result.problems.end(),
                      [](const FolderProblem &a, const FolderProblem &b) { return a.path < b.path; });
     return result;

@@ -23,6 +23,7 @@ struct FolderProblem {
 
 struct FolderListing {
     std::vector<PackageEntry> files;      // every regular file, sorted by path
+    PathStore paths;                      // holds the files' paths
     std::vector<FolderProblem> problems;  // sorted by path
     int root_error = 0;                   // errno when the root itself cannot be listed
     bool too_many = false;                // more than max_entries files: listing stopped

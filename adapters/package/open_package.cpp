@@ -54,11 +54,11 @@ int find_manifest(const PackageSource &src, bool is_zip, Diagnostics &diags, std
             if (other) {
                 diags.error("package.manifest_twice",
                             "the package holds two manifests whose names differ only in case, '" +
-                                other->path + "' and '" + e.path +
+                                std::string(other->path) + "' and '" + std::string(e.path) +
                                 "'; an LMS on a case-insensitive system keeps either one, "
                                 "which may not be the one checked: keep one '" + want +
                                 "' and remove the other",
-                            e.path);
+                            std::string(e.path));
                 return COURSECREW_E_PACKAGE_INVALID;
             }
             (e.path == want ? exact : folded) = &e;
@@ -68,7 +68,7 @@ int find_manifest(const PackageSource &src, bool is_zip, Diagnostics &diags, std
             return COURSECREW_OK;
         }
         if (folded) {
-            warn_name_case(folded->path, want, diags);
+            warn_name_case(std::string(folded->path), want, diags);
             manifest = folded->path;
             return COURSECREW_OK;
         }
@@ -80,17 +80,17 @@ int find_manifest(const PackageSource &src, bool is_zip, Diagnostics &diags, std
             if (slash == std::string::npos || e.path.find('/', slash + 1) != std::string::npos)
                 continue;
             if (ascii_lower(e.path.substr(slash + 1)) != want) continue;
-            const std::string folder = e.path.substr(0, slash);
+            const std::string folder(e.path.substr(0, slash));
             std::string fix = is_zip ? "re-create the zip from inside the folder '" + folder +
                                            "', so that its contents are at the top of the "
                                            "archive"
                                      : "open the folder '" + folder +
                                            "' instead, or move its contents up one level";
             diags.error("package.manifest_not_at_root",
-                        "the manifest was found at '" + e.path +
+                        "the manifest was found at '" + std::string(e.path) +
                             "', one folder down, but SCORM and cmi5 need the manifest at the "
                             "package root: " + fix,
-                        e.path);
+                        std::string(e.path));
             return COURSECREW_E_PACKAGE_INVALID;
         }
     }

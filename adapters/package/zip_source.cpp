@@ -344,7 +344,7 @@ int ZipSource::create(const std::string &zip_path, const PackageLimits &limits,
         // its stamp changing (changed_ns 0: never too recent to trust).
         const std::uint64_t stamp =
             (st.valid & ZIP_STAT_CRC) ? file_stamp({st.crc, std::uint64_t(st.mtime), st.size, st.comp_size}) : 0;
-        files.push_back({PackageEntry{std::move(path), st.size, stamp, 0}, i, label});
+        files.push_back({PackageEntry{src->paths_.add({path}), st.size, stamp, 0}, i, label});
     }
 
     std::stable_sort(files.begin(), files.end(), [](const Listed &a, const Listed &b) {
@@ -357,13 +357,13 @@ int ZipSource::create(const std::string &zip_path, const PackageLimits &limits,
         // be the one checked here. Refused, naming both.
         if (kept && file.entry.path == src->entries_.back().path) {
             diags.error("zip.duplicate_entry",
-                        "the zip holds '" + file.entry.path + "' twice, as the entries '" +
+                        "the zip holds '" + std::string(file.entry.path) + "' twice, as the entries '" +
                             kept->label + "' (#" + std::to_string(kept->index) + ") and '" +
                             file.label + "' (#" + std::to_string(file.index) +
                             "); unzippers keep one or the other, so what an LMS serves may "
                             "not be what was checked: the archive was refused (remove the "
                             "duplicate and re-create the zip)",
-                        file.entry.path);
+                        std::string(file.entry.path));
             continue;
         }
         src->by_path_.emplace(file.entry.path, Slot{file.index, src->entries_.size()});

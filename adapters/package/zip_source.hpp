@@ -58,6 +58,7 @@ private:
 
     std::string path_;  // absolute, for messages
     std::shared_ptr<Archive> archive_;
+    PathStore paths_;  // holds the entries' paths
     std::vector<PackageEntry> entries_;
     std::unordered_map<std::string, Slot> by_path_;
 };

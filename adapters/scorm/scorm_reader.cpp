@@ -257,14 +257,14 @@ private:
             return;
         }
         std::string error;
-        auto in = ctx_.source.open(entry->path, error);
+        auto in = ctx_.source.open(std::string(entry->path), error);
         if (!in) {
             ctx_.diags.warning("metadata.unreadable",
-                               "cannot read metadata file '" + entry->path + "': " + error, file(),
+                               "cannot read metadata file '" + std::string(entry->path) + "': " + error, file(),
                                line);
             return;
         }
-        xml::Stream meta(*in, entry->path, ctx_.diags, ctx_.limits);
+        xml::Stream meta(*in, std::string(entry->path), ctx_.diags, ctx_.limits);
         for (;;) {
             Event e = meta.next();
             if (e == Event::Eof || e == Event::Error) return;

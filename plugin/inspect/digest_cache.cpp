@@ -37,10 +37,10 @@ bool check_every_file(const PackageSource &src, DigestCache &cache, Diagnostics 
         if (hex.empty()) {
             all_good = false;
             diags.error("zip.entry_corrupt",
-                        "the zip entry '" + e.path + "' does not hold what the archive says (" +
+                        "the zip entry '" + std::string(e.path) + "' does not hold what the archive says (" +
                             error + "); an LMS may unpack it differently or not at all, so the "
                             "archive was refused: re-create the zip or download it again",
-                        e.path);
+                        std::string(e.path));
             continue;
         }
         if (e.stamp != 0) cache.remember(i, Sha256Hex(hex));
@@ -195,7 +195,7 @@ const Sha256Hex *StoredDigests::find(std::uint32_t entry) {
 void StoredDigests::remember(std::uint32_t entry, const Sha256Hex &digest) {
     if (!entries_ || entry >= entries_->size()) return;
     const PackageEntry &e = (*entries_)[entry];
-    Fresh fresh{e.path, e.size, e.stamp, digest};
+    Fresh fresh{std::string(e.path), e.size, e.stamp, digest};
     if (auto at = fresh_at_.find(entry); at != fresh_at_.end()) {
         fresh_[at->second] = std::move(fresh);
         return;

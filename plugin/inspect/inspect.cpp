@@ -396,7 +396,7 @@ bool read_without_manifest(const PackageSource &source, const EntryIndex &index,
     for (const File &f : c.files) known.insert(f.path());
     std::vector<std::string> rest;
     for (const PackageEntry &e : source.entries())
-        if (!known.count(e.path)) rest.push_back(e.path);
+        if (!known.count(e.path)) rest.emplace_back(e.path);
     for (const std::string &path : rest) c.add_file(kNone, path, 0);
     return true;
 }

@@ -17,6 +17,32 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+std::string_view PathStore::add(std::initializer_list<std::string_view> parts) {
+    std::size_t size = 0;
+    for (std::string_view p : parts) size += p.size();
+    if (size > room_ - used_ || blocks_.empty()) {
+        // A new block; a path longer than a block gets one of its own.
+        room_ = std::max(kBlock, size);
+        blocks_.push_back(std::unique_ptr<char[]>(new char[room_]));  // not zeroed: written as used
+        used_ = 0;
+    }
+    char *at = blocks_.back().get() + used_;
+    for (std::string_view p : parts) {
+        std::copy(p.begin(), p.end(), at);
+        at += p.size();
+    }
+    const std::string_view stored(blocks_.back().get() + used_, size);
+    used_ += size;
+    return stored;
+}
+
+void PathStore::adopt(PathStore &&other) {
+    for (auto &b : other.blocks_) blocks_.push_back(std::move(b));
+    other.blocks_.clear();
+    other.used_ = other.room_ = 0;
+    used_ = room_ = 0;  // the last block is someone else's: the next path starts a new one
+}
+
 std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts) {
     std::uint64_t h = 0x8ebc6af09c88c6e3ull;
     for (std::uint64_t w : facts) {  // the mixing step of wyhash, per fact
@@ -118,7 +144,7 @@ EntryIndex::EntryIndex(const std::vector<PackageEntry> &entries) : entries_(entr
 void EntryIndex::build_exact() const {
     exact_.assign(table_size(entries_.size()), kEmpty);
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-        const std::string &path = entries_[i].path;
+        const std::string_view path = entries_[i].path;
         if (path.size() >= lengths_.size()) lengths_.resize(path.size() + 1, false);
         lengths_[path.size()] = true;
         std::uint32_t &slot =
@@ -130,7 +156,7 @@ void EntryIndex::build_exact() const {
 void EntryIndex::build_folded() const {
     folded_.assign(table_size(entries_.size()), kEmpty);
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-        const std::string &path = entries_[i].path;
+        const std::string_view path = entries_[i].path;
         std::uint32_t &slot = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
         if (slot == kEmpty) slot = i;  // "A.png" and "a.png": the first in path order
     }
@@ -204,8 +230,8 @@ std::string sha256_hex(std::string_view data) {
     return to_hex(md, len);
 }
 
-std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error) {
-    auto in = src.open(path, error);
+std::string sha256_file(const PackageSource &src, std::string_view path, std::string &error) {
+    auto in = src.open(std::string(path), error);
     if (!in) return {};
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {

@@ -15,8 +15,27 @@
 
 namespace coursecrew {
 
+// Where a source keeps its entries' paths: 200,000 paths in a few blocks,
+// not 200,000 allocations, read in the order they were listed and given back
+// at once. A path never moves once stored; the blocks live as long as the
+// store (and whatever adopted them).
+class PathStore {
+public:
+    // Stores the concatenation of `parts` and returns it.
+    std::string_view add(std::initializer_list<std::string_view> parts);
+    // Takes over `other`'s blocks; their paths stay where they are.
+    void adopt(PathStore &&other);
+
+private:
+    static constexpr std::size_t kBlock = 256 * 1024;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    std::size_t used_ = 0, room_ = 0;  // in blocks_.back()
+};
+
 struct PackageEntry {
-    std::string path;     // relative to the package root, '/' separated, as stored
+    // Relative to the package root, '/' separated, as stored. Held by the
+    // source's PathStore: valid as long as the source that listed it.
+    std::string_view path;
     std::uint64_t size = 0;
     // Changes whenever the file's content may have changed (for a folder:
     // its modification and status-change times and inode; for a zip: the
@@ -128,6 +147,6 @@ std::string to_hex(const unsigned char *data, std::size_t len);
 std::string sha256_hex(std::string_view data);
 
 // SHA-256 of one file of the package, as lowercase hex. "" on read error.
-std::string sha256_file(const PackageSource &src, const std::string &path, std::string &error);
+std::string sha256_file(const PackageSource &src, std::string_view path, std::string &error);
 
 }  // namespace coursecrew

@@ -200,7 +200,8 @@ namespace {
 
 Sha256Hex digest_of(char c) { return Sha256Hex(std::string(64, c)); }
 
-PackageEntry entry(const std::string &path, std::uint64_t size, std::uint64_t stamp,
+// `path`: a literal (a PackageEntry only views its path).
+PackageEntry entry(std::string_view path, std::uint64_t size, std::uint64_t stamp,
                    std::int64_t changed_ns = 0) {
     return PackageEntry{path, size, stamp, changed_ns};
 }

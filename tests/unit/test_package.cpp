@@ -210,7 +210,7 @@ bool read_entry(const PackageSource &src, const std::string &path, std::string &
 
 std::vector<std::string> paths_of(const PackageSource &src) {
     std::vector<std::string> v;
-    for (const auto &e : src.entries()) v.push_back(e.path);
+    for (const auto &e : src.entries()) v.emplace_back(e.path);
     return v;
 }
 
@@ -344,12 +344,12 @@ BOOST_AUTO_TEST_CASE(folder_listing_is_the_same_on_any_number_of_threads) {
             BOOST_TEST(l.root_error == 0);
             BOOST_TEST(!l.too_many);
             std::vector<std::string> got;
-            for (const PackageEntry &e : l.files) got.push_back(e.path);
+            for (const PackageEntry &e : l.files) got.emplace_back(e.path);
             BOOST_TEST(got == want, boost::test_tools::per_element());
             // Sizes and stamps belong to their own file.
             for (const PackageEntry &e : l.files) {
                 struct stat st {};
-                BOOST_REQUIRE_EQUAL(::stat(tmp.at(e.path).c_str(), &st), 0);
+                BOOST_REQUIRE_EQUAL(::stat(tmp.at(std::string(e.path)).c_str(), &st), 0);
                 BOOST_TEST(e.size == static_cast<std::uint64_t>(st.st_size), e.path);
                 BOOST_TEST(e.stamp != 0u);
             }
@@ -373,6 +373,28 @@ BOOST_AUTO_TEST_CASE(folder_listing_is_the_same_on_any_number_of_threads) {
     BOOST_TEST(list_folder(root.get(), want.size() - 1, 4).too_many);
 }
 
+BOOST_AUTO_TEST_CASE(stored_paths_stay_where_they_are) {
+    // Entries view their paths in the store: adding more paths (past a
+    // block, and one longer than a block) or adopting another store's must
+    // move none of them.
+    PathStore store, other;
+    std::vector<std::pair<std::string_view, std::string>> kept;  // (view, what it must say)
+    for (int i = 0; i < 40000; ++i) {
+        const std::string dir = "m" + std::to_string(i % 97), name = "file-" + std::to_string(i) + ".png";
+        kept.emplace_back(store.add({dir, "/", name}), dir + "/" + name);
+        if (i == 20000) {
+            const std::string huge(300 * 1024, 'h');
+            kept.emplace_back(store.add({huge}), huge);
+            kept.emplace_back(store.add({}), "");
+        }
+        if (i % 1000 == 0) kept.emplace_back(other.add({"other/", std::to_string(i)}), "other/" + std::to_string(i));
+    }
+    store.adopt(std::move(other));
+    kept.emplace_back(store.add({"after/adopt"}), "after/adopt");
+    PathStore moved = std::move(store);
+    for (const auto &[view, want] : kept) BOOST_TEST_REQUIRE(view == want);
+}
+
 BOOST_AUTO_TEST_CASE(a_lookup_from_any_guess_finds_what_the_hash_tables_find) {
     // find_near() searches the sorted listing outwards from a guess; find()
     // uses the hash tables. For every path, present or not, in any case, and
@@ -386,7 +408,7 @@ BOOST_AUTO_TEST_CASE(a_lookup_from_any_guess_finds_what_the_hash_tables_find) {
                                  [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; }));
     const EntryIndex index(entries);
     std::vector<std::string> asked;
-    for (const PackageEntry &e : entries) asked.push_back(e.path);
+    for (const PackageEntry &e : entries) asked.emplace_back(e.path);
     for (const char *p : {"a/index.html", "IMSMANIFEST.XML", "a.png", "", "0", "zz", "a/", "a", "m1/p2",
                           "m1/p1/index.htm", "m1/p3/index.html", "\x7f"})
         asked.emplace_back(p);

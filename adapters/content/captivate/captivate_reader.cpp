@@ -272,10 +272,10 @@ private:
     // publish folder, `cpm` and `project` the files found ("" if absent).
     static bool locate(const ContentInput &in, std::string &root, std::string &cpm, std::string &project) {
         for (const PackageEntry &e : in.source.entries()) {
-            const std::string &p = e.path;
+            const std::string_view p = e.path;
             const bool is_project = p == "project.txt" || (p.size() > 12 && p.compare(p.size() - 12, 12, "/project.txt") == 0);
             if (!is_project) continue;
-            const std::string head = read_head(in, p, 4096);
+            const std::string head = read_head(in, std::string(p), 4096);
             if (head.find("\"generator\"") == std::string::npos || head.find("\"Captivate\"") == std::string::npos)
                 continue;
             if (project.empty() || p.size() < project.size()) project = p;
@@ -286,10 +286,10 @@ private:
             return true;
         }
         for (const PackageEntry &e : in.source.entries()) {
-            const std::string &p = e.path;
+            const std::string_view p = e.path;
             if (p.size() < kCpm.size() || p.compare(p.size() - kCpm.size(), kCpm.size(), kCpm) != 0) continue;
             if (p.size() > kCpm.size() && p[p.size() - kCpm.size() - 1] != '/') continue;
-            if (read_head(in, p, 4096).find("cp.model.data") == std::string::npos) continue;
+            if (read_head(in, std::string(p), 4096).find("cp.model.data") == std::string::npos) continue;
             cpm = p;
             root = p.substr(0, p.size() - kCpm.size());
             return true;

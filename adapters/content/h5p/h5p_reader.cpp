@@ -334,7 +334,7 @@ bool find_files(const ContentInput &in, Files &out) {
         if (!in.index.find(base + "content/content.json")) continue;
         const auto depth = static_cast<std::size_t>(std::count(base.begin(), base.end(), '/'));
         if (!found || depth < best_depth) {
-            out = Files{e.path, base + "content/content.json", base};
+            out = Files{std::string(e.path), base + "content/content.json", base};
             best_depth = depth;
             found = true;
         }
@@ -426,7 +426,7 @@ std::vector<std::string> candidate_pages(const ContentInput &in) {
     for (const PackageEntry &e : in.source.entries())
         if (e.path == "index.html" || (ends_with(e.path, "/index.html") &&
                                        std::count(e.path.begin(), e.path.end(), '/') == 1))
-            pages.push_back(e.path);
+            pages.emplace_back(e.path);
     std::vector<std::string> unique;
     for (std::string &p : pages)
         if (std::find(unique.begin(), unique.end(), p) == unique.end()) unique.push_back(std::move(p));

@@ -66,7 +66,7 @@ std::vector<std::string> candidate_pages(const ContentInput &in) {
         if (!ends_with(e.path, "data/player.js")) continue;
         const std::size_t cut = e.path.size() - 14;
         if (cut != 0 && e.path[cut - 1] != '/') continue;
-        const std::string page = e.path.substr(0, cut) + "index.html";
+        const std::string page = std::string(e.path.substr(0, cut)) + "index.html";
         if (in.index.find(page)) pages.push_back(page);
         if (pages.size() == 4) break;
     }

@@ -143,11 +143,11 @@ public:
         if (folder == "-") return ContentResult::NotMine;
         std::vector<std::string> marked;
         for (const PackageEntry &e : in.source.entries()) {
-            const std::string &p = e.path;
+            const std::string_view p = e.path;
             if (p.compare(0, folder.size(), folder) != 0 || p.find('/', folder.size()) != std::string::npos) continue;
             const std::string lower = ascii_lower(p);
             if (!ends_with(lower, ".html") && !ends_with(lower, ".htm")) continue;
-            if (has_marker(read_head(in, p, 1024))) marked.push_back(p);
+            if (has_marker(read_head(in, std::string(p), 1024))) marked.emplace_back(p);
         }
         if (marked.empty()) return ContentResult::NotMine;
 

@@ -90,7 +90,7 @@ ContentResult find_blob(const ContentInput &in, const std::string &root, Blob &b
     for (const PackageEntry &e : in.source.entries())
         if (e.path.compare(0, folder.size(), folder) == 0 && ends_with(e.path, ".js") &&
             e.path.find('/', folder.size()) == std::string::npos)
-            candidates.push_back(e.path);
+            candidates.emplace_back(e.path);
     for (const std::string &file : candidates) {
         if (!in.index.find(file)) continue;
         std::string text;
