@@ -157,6 +157,8 @@ void EntryIndex::build_folded() const {
     folded_.assign(table_size(entries_.size()), kEmpty);
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
         const std::string_view path = entries_[i].path;
+        if (path.size() >= folded_lengths_.size()) folded_lengths_.resize(path.size() + 1, false);
+        folded_lengths_[path.size()] = true;
         std::uint32_t &slot = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
         if (slot == kEmpty) slot = i;  // "A.png" and "a.png": the first in path order
     }
@@ -164,6 +166,8 @@ void EntryIndex::build_folded() const {
 
 const PackageEntry *EntryIndex::find_folded(std::string_view path, bool *case_mismatch) const {
     std::call_once(folded_once_, [this] { build_folded(); });
+    // Folding keeps the length: a package without one of this length has no match.
+    if (path.size() >= folded_lengths_.size() || !folded_lengths_[path.size()]) return nullptr;
     const std::uint32_t folded = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
     if (folded == kEmpty) return nullptr;
     if (case_mismatch) *case_mismatch = true;

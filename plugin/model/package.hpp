@@ -131,6 +131,7 @@ private:
     mutable Slots exact_;
     mutable std::once_flag exact_once_;
     mutable Slots folded_;  // ASCII case-folded paths, first entry of each
+    mutable std::vector<bool> folded_lengths_;  // lengths_, for the folded table's lookups
     mutable std::once_flag folded_once_;
 };
 
