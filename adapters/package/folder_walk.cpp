@@ -35,7 +35,8 @@ struct Found {
 struct Folder {
     std::string path;                 // relative to the root; "" = the root
     std::vector<PackageEntry> files;  // sorted by path
-    std::vector<Folder> subfolders;   // sorted by path; never resized once listed
+    std::vector<Folder> subfolders;   // sorted by path; never resized once listed (the
+                                      // walk holds pointers to them from then on)
 };
 
 // The order of paths (std::string's, byte by byte) from the order of names:
@@ -109,7 +110,6 @@ int Walk::list(Folder &folder, Found &found) {
     auto problem = [&](std::string path, const char *code, std::string message) {
         found.problems.push_back(FolderProblem{std::move(path), code, std::move(message)});
     };
-    std::vector<std::string> subfolders;
     // getdents64 straight on the folder: readdir() through fdopendir() would
     // add an fstat and two fcntl per folder (60,000 calls for 20,000 folders).
     alignas(dirent64) char buf[32 * 1024];
@@ -163,17 +163,15 @@ int Walk::list(Folder &folder, Found &found) {
                                       "replace it with the file or folder it points to";
                 problem(std::move(rel), "package.symlink_ignored", std::move(message));
             } else if (type == DT_DIR) {
-                subfolders.push_back(std::move(rel));
+                folder.subfolders.push_back(Folder{std::move(rel), {}, {}});
             }
             // Sockets, FIFOs and devices are not course content: skipped silently.
         }
     }
     std::sort(folder.files.begin(), folder.files.end(),
               [](const PackageEntry &a, const PackageEntry &b) { return a.path < b.path; });
-    std::sort(subfolders.begin(), subfolders.end(),
-              [](const std::string &a, const std::string &b) { return comes_before(a, true, b, true); });
-    folder.subfolders.resize(subfolders.size());
-    for (std::size_t i = 0; i < subfolders.size(); ++i) folder.subfolders[i].path = std::move(subfolders[i]);
+    std::sort(folder.subfolders.begin(), folder.subfolders.end(),
+              [](const Folder &a, const Folder &b) { return comes_before(a.path, true, b.path, true); });
     return 0;
 }
 

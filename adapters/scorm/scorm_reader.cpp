@@ -123,9 +123,7 @@ private:
     // bytes an element takes in a real manifest; unused reservations are
     // address space only, never touched memory.
     void reserve_for_size() {
-        std::size_t near = 0;
-        const PackageEntry *e = ctx_.index.find_near(ctx_.manifest_path, near);
-        const std::size_t bytes = e ? static_cast<std::size_t>(e->size) : 0;
+        const auto bytes = static_cast<std::size_t>(ctx_.manifest_bytes);
         if (bytes < (1u << 20)) return;
         c_.items.reserve(bytes / 500);
         c_.resources.reserve(bytes / 500);

@@ -341,6 +341,7 @@ bool read_manifest(const PackageSource &source, const std::string &manifest_path
         return false;
     }
     // The size the package states is checked before anything is parsed.
+    // (find_near: one lookup, for which the hash tables are not worth building.)
     std::size_t near = 0;
     const PackageEntry *entry = index.find_near(manifest_path, near);
     xml::Stream x(*in, manifest_path, diags, options.limits, entry ? entry->size : xml::Stream::kUnknownSize);
@@ -350,7 +351,8 @@ bool read_manifest(const PackageSource &source, const std::string &manifest_path
         if (e == xml::Event::Eof) diags.error("xml.malformed", "the manifest has no root element", manifest_path);
         return false;
     }
-    ReadContext ctx{source, index, diags, options.limits, manifest_path, dir_name(manifest_path), in_package};
+    ReadContext ctx{source, index, diags, options.limits, manifest_path, dir_name(manifest_path), in_package,
+                    entry ? entry->size : 0};
     const Format f = detect(x.local_name(), base_name(manifest_path), diags, manifest_path, x.line(), x.ns_uri());
     ReaderFn reader = f == Format::Scorm12  ? readers.scorm
                       : f == Format::Cmi5   ? readers.cmi5

@@ -145,8 +145,6 @@ void EntryIndex::build_exact() const {
     exact_.assign(table_size(entries_.size()), kEmpty);
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
         const std::string_view path = entries_[i].path;
-        if (path.size() >= lengths_.size()) lengths_.resize(path.size() + 1, false);
-        lengths_[path.size()] = true;
         std::uint32_t &slot =
             exact_[probe(exact_, std::hash<std::string_view>()(path), entries_, path, exact_equal)];
         if (slot == kEmpty) slot = i;  // paths are unique; the first wins if not
@@ -157,17 +155,24 @@ void EntryIndex::build_folded() const {
     folded_.assign(table_size(entries_.size()), kEmpty);
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
         const std::string_view path = entries_[i].path;
-        if (path.size() >= folded_lengths_.size()) folded_lengths_.resize(path.size() + 1, false);
-        folded_lengths_[path.size()] = true;
         std::uint32_t &slot = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
         if (slot == kEmpty) slot = i;  // "A.png" and "a.png": the first in path order
     }
 }
 
+bool EntryIndex::has_length(std::size_t n) const {
+    std::call_once(lengths_once_, [this] {
+        for (const PackageEntry &e : entries_) {
+            if (e.path.size() >= lengths_.size()) lengths_.resize(e.path.size() + 1, false);
+            lengths_[e.path.size()] = true;
+        }
+    });
+    return n < lengths_.size() && lengths_[n];
+}
+
 const PackageEntry *EntryIndex::find_folded(std::string_view path, bool *case_mismatch) const {
+    if (!has_length(path.size())) return nullptr;
     std::call_once(folded_once_, [this] { build_folded(); });
-    // Folding keeps the length: a package without one of this length has no match.
-    if (path.size() >= folded_lengths_.size() || !folded_lengths_[path.size()]) return nullptr;
     const std::uint32_t folded = folded_[probe(folded_, folded_hash(path), entries_, path, folded_equal)];
     if (folded == kEmpty) return nullptr;
     if (case_mismatch) *case_mismatch = true;
@@ -176,8 +181,8 @@ const PackageEntry *EntryIndex::find_folded(std::string_view path, bool *case_mi
 
 const PackageEntry *EntryIndex::find(std::string_view path, bool *case_mismatch) const {
     if (case_mismatch) *case_mismatch = false;
+    if (!has_length(path.size())) return nullptr;
     std::call_once(exact_once_, [this] { build_exact(); });
-    if (path.size() >= lengths_.size() || !lengths_[path.size()]) return nullptr;
     const std::uint32_t exact =
         exact_[probe(exact_, std::hash<std::string_view>()(path), entries_, path, exact_equal)];
     if (exact != kEmpty) return &entries_[exact];

@@ -123,15 +123,17 @@ private:
     static constexpr std::uint32_t kEmpty = UINT32_MAX;
     void build_exact() const;
     void build_folded() const;
+    // Whether any entry's path is `n` bytes long (case folding keeps the
+    // length): most lookups of a missing file end here.
+    bool has_length(std::size_t n) const;
     const PackageEntry *find_folded(std::string_view path, bool *case_mismatch) const;
 
     const std::vector<PackageEntry> &entries_;
-    // Path lengths the package holds: most lookups of a missing file end here.
-    mutable std::vector<bool> lengths_;
+    mutable std::vector<bool> lengths_;  // see has_length()
+    mutable std::once_flag lengths_once_;
     mutable Slots exact_;
     mutable std::once_flag exact_once_;
     mutable Slots folded_;  // ASCII case-folded paths, first entry of each
-    mutable std::vector<bool> folded_lengths_;  // lengths_, for the folded table's lookups
     mutable std::once_flag folded_once_;
 };
 

@@ -31,6 +31,8 @@ struct ReadContext {
     // Whether hrefs resolve inside a real package (false when a bare manifest
     // file outside any package was given; cmi5 then expects absolute URLs).
     bool in_package = true;
+    // The manifest's size as the package states it (0: unknown).
+    std::uint64_t manifest_bytes = 0;
 };
 
 // Creates the launch Resource of a cmi5 AU or tincan activity whose launch
