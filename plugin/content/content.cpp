@@ -122,10 +122,7 @@ std::vector<bool> worth_asking(const ContentInput &in, const ContentReaders &rea
         const std::string_view path = e.path;
         const std::string_view name = path.substr(path.rfind('/') + 1);
         for (const Marker &m : markers)
-            if (name == m.name && path.size() >= m.file.size() &&
-                path.compare(path.size() - m.file.size(), m.file.size(), m.file) == 0 &&
-                (path.size() == m.file.size() || path[path.size() - m.file.size() - 1] == '/'))
-                ask[m.reader] = true;
+            if (name == m.name && path_ends_with(path, m.file)) ask[m.reader] = true;
     }
     return ask;
 }

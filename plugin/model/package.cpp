@@ -43,6 +43,11 @@ void PathStore::adopt(PathStore &&other) {
     used_ = room_ = 0;  // the last block is someone else's: the next path starts a new one
 }
 
+bool path_ends_with(std::string_view path, std::string_view tail) {
+    if (path.size() < tail.size() || path.compare(path.size() - tail.size(), tail.size(), tail) != 0) return false;
+    return path.size() == tail.size() || path[path.size() - tail.size() - 1] == '/';
+}
+
 std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts) {
     std::uint64_t h = 0x8ebc6af09c88c6e3ull;
     for (std::uint64_t w : facts) {  // the mixing step of wyhash, per fact

@@ -139,6 +139,10 @@ private:
 
 std::string ascii_lower(std::string_view s);
 
+// Whether the package path `path` is the file `tail` ("h5p.json",
+// "data/player.js") in some folder: `tail` itself, or ending in '/' + `tail`.
+bool path_ends_with(std::string_view path, std::string_view tail);
+
 // A PackageEntry::stamp from the facts a source knows about a file: a
 // 64-bit mix in which every input bit reaches every output bit; never 0.
 std::uint64_t file_stamp(std::initializer_list<std::uint64_t> facts);

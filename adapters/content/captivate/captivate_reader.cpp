@@ -273,8 +273,7 @@ private:
     static bool locate(const ContentInput &in, std::string &root, std::string &cpm, std::string &project) {
         for (const PackageEntry &e : in.source.entries()) {
             const std::string_view p = e.path;
-            const bool is_project = p == "project.txt" || (p.size() > 12 && p.compare(p.size() - 12, 12, "/project.txt") == 0);
-            if (!is_project) continue;
+            if (!path_ends_with(p, "project.txt")) continue;
             const std::string head = read_head(in, std::string(p), 4096);
             if (head.find("\"generator\"") == std::string::npos || head.find("\"Captivate\"") == std::string::npos)
                 continue;
@@ -287,8 +286,7 @@ private:
         }
         for (const PackageEntry &e : in.source.entries()) {
             const std::string_view p = e.path;
-            if (p.size() < kCpm.size() || p.compare(p.size() - kCpm.size(), kCpm.size(), kCpm) != 0) continue;
-            if (p.size() > kCpm.size() && p[p.size() - kCpm.size() - 1] != '/') continue;
+            if (!path_ends_with(p, kCpm)) continue;
             if (read_head(in, std::string(p), 4096).find("cp.model.data") == std::string::npos) continue;
             cpm = p;
             root = p.substr(0, p.size() - kCpm.size());

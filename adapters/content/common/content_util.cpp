@@ -173,10 +173,8 @@ std::string_view string_member(const rapidjson::Value &v, const char *name) {
 
 bool find_root(const ContentInput &in, std::string_view layout, std::string &root) {
     for (const PackageEntry &e : in.source.entries()) {
-        if (!ends_with(e.path, layout)) continue;
-        const std::size_t cut = e.path.size() - layout.size();
-        if (cut != 0 && e.path[cut - 1] != '/') continue;
-        root = e.path.substr(0, cut);
+        if (!path_ends_with(e.path, layout)) continue;
+        root = e.path.substr(0, e.path.size() - layout.size());
         return true;
     }
     return false;

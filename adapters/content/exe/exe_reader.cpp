@@ -116,8 +116,7 @@ std::string find_file(const ContentInput &in, std::string_view name) {
     long best_depth = LONG_MAX;
     for (const PackageEntry &e : in.source.entries()) {
         const std::string_view p = e.path;
-        if (p.size() < name.size() || p.compare(p.size() - name.size(), name.size(), name) != 0) continue;
-        if (p.size() > name.size() && p[p.size() - name.size() - 1] != '/') continue;
+        if (!path_ends_with(p, name)) continue;
         const long depth = static_cast<long>(std::count(p.begin(), p.end(), '/'));
         if (depth < best_depth) {
             best = p;

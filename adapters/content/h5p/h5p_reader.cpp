@@ -329,7 +329,7 @@ bool find_files(const ContentInput &in, Files &out) {
     std::size_t best_depth = 0;
     bool found = false;
     for (const PackageEntry &e : in.source.entries()) {
-        if (e.path != "h5p.json" && !ends_with(e.path, "/h5p.json")) continue;
+        if (!path_ends_with(e.path, "h5p.json")) continue;
         const std::string base = content::folder_of(e.path);
         if (!in.index.find(base + "content/content.json")) continue;
         const auto depth = static_cast<std::size_t>(std::count(base.begin(), base.end(), '/'));

@@ -63,9 +63,8 @@ bool has_zlib_header(std::string_view data) {
 std::vector<std::string> candidate_pages(const ContentInput &in) {
     std::vector<std::string> pages;
     for (const PackageEntry &e : in.source.entries()) {
-        if (!ends_with(e.path, "data/player.js")) continue;
+        if (!path_ends_with(e.path, "data/player.js")) continue;
         const std::size_t cut = e.path.size() - 14;
-        if (cut != 0 && e.path[cut - 1] != '/') continue;
         const std::string page = std::string(e.path.substr(0, cut)) + "index.html";
         if (in.index.find(page)) pages.push_back(page);
         if (pages.size() == 4) break;
